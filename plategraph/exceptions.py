@@ -1,0 +1,68 @@
+"""The exceptions plategraph raises.
+
+    PlategraphError
+     ├── ModelError            the model could not be traced (raised, bad arguments, no sites)
+     │    └── NotCallableError  what was passed is not a model function
+     ├── UnsupportedJaxError   the installed JAX is outside the range the tracer supports
+     ├── FormatError           an output format or file suffix plategraph does not write
+     ├── RenderError           `dot` failed or is missing
+     │    └── DotNotFoundError  the graphviz `dot` binary is not installed
+     └── GalleryError          a gallery module or model reference is broken
+
+Every message names the model, site or file it is about; the original exception is chained.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DotNotFoundError",
+    "FormatError",
+    "GalleryError",
+    "ModelError",
+    "NotCallableError",
+    "PlategraphError",
+    "RenderError",
+    "UnsupportedJaxError",
+]
+
+
+class PlategraphError(Exception):
+    """Base class of every error plategraph raises on purpose."""
+
+
+class ModelError(PlategraphError):
+    """The model could not be traced.
+
+    ``model`` is the model's name; ``site`` and ``source`` (``"file.py:LINE"``) say where, when known.
+    """
+
+    def __init__(self, message: str, *, model: str | None = None, site: str | None = None,
+                 source: str | None = None) -> None:
+        super().__init__(message)
+        self.model = model
+        self.site = site
+        self.source = source
+
+
+class NotCallableError(ModelError, TypeError):
+    """What was passed as a model is not callable."""
+
+
+class UnsupportedJaxError(PlategraphError, ImportError):
+    """The installed JAX version is outside the range the tracer was written for."""
+
+
+class FormatError(PlategraphError, ValueError):
+    """An output format or file suffix that plategraph cannot write."""
+
+
+class RenderError(PlategraphError):
+    """Running graphviz's ``dot`` failed."""
+
+
+class DotNotFoundError(RenderError):
+    """The graphviz ``dot`` binary is not on PATH."""
+
+
+class GalleryError(PlategraphError):
+    """A gallery module, or a ``file.py:model`` reference, cannot be loaded."""

@@ -1,0 +1,39 @@
+"""Pure: trace records → the ``networkx.DiGraph`` of the contract (DESIGN §2), and graph transforms."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .records import TraceRecord
+
+__all__ = ["build_graph"]
+
+
+def build_graph(record: TraceRecord) -> nx.DiGraph:
+    """The contract graph of one traced model: a node per site, an edge per dependency.
+
+    Nodes, edges and plates are added in trace order so every output made from the graph is
+    deterministic.
+    """
+    graph = nx.DiGraph(name=record.name)
+    graph.graph["plates"] = {
+        p.name: {"size": p.size, "subsample_size": p.subsample_size, "dim": p.dim}
+        for p in record.plates
+    }
+    for site in record.sites:
+        graph.add_node(
+            site.name,
+            kind=site.kind,
+            plates=site.plates,
+            distribution=site.distribution,
+            shape=site.shape,
+            event_shape=site.event_shape,
+            discrete=site.discrete,
+            gated_by=site.gated_by,
+            source=site.source,
+            infer=dict(site.infer),
+            dist_args=site.dist_args,
+        )
+    for edge in record.edges:
+        graph.add_edge(edge.parent, edge.child, kind=edge.kind, params=edge.params)
+    return graph

@@ -1,0 +1,58 @@
+"""Frozen records of one traced model: what the tracing layer hands to ``graph.build_graph``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Edge", "Plate", "Site", "TraceRecord"]
+
+SITE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
+
+
+@dataclass(frozen=True)
+class Plate:
+    """A plate (``numpyro.plate`` or a scan's time axis)."""
+
+    name: str
+    size: int
+    subsample_size: int | None = None
+    dim: int | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site of the model, as the contract's node attributes (DESIGN §2)."""
+
+    name: str
+    kind: str
+    plates: tuple[str, ...] = ()
+    distribution: str | None = None
+    shape: tuple[int, ...] = ()
+    event_shape: tuple[int, ...] = ()
+    discrete: bool = False
+    gated_by: tuple[str, ...] = ()
+    source: str | None = None
+    infer: tuple[tuple[str, str], ...] = ()
+    # The distribution's parameters in its own order, each with its value as short text when it
+    # is a constant, or None when it comes from parent sites (drawing ``a ~ Normal(mu, 1.0)``).
+    dist_args: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``parent → child``; ``kind`` is ``"data"`` or ``"control"``."""
+
+    parent: str
+    child: str
+    kind: str = "data"
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """Everything recorded about one model, in trace order."""
+
+    name: str
+    sites: tuple[Site, ...]
+    plates: tuple[Plate, ...]
+    edges: tuple[Edge, ...] = field(default_factory=tuple)
