@@ -18,6 +18,7 @@ from .exceptions import (
     UnsupportedJaxError,
 )
 from .graph import build_graph
+from .tracing import model_graph, trace_model
 
 __version__ = "0.1.0"
 
@@ -32,4 +33,6 @@ __all__ = [
     "UnsupportedJaxError",
     "__version__",
     "build_graph",
+    "model_graph",
+    "trace_model",
 ]

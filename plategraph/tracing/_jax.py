@@ -1,0 +1,406 @@
+"""The only module that touches JAX's private tracing API: values that carry the sites they came from.
+
+A ``ProvenanceTrace`` runs the model on concrete values, one primitive at a time, like JAX's own
+eager evaluation; each value derived from a site is a ``ProvenanceTracer`` holding the concrete value
+and the frozenset of site names it depends on. Python conversions (``bool``, ``int``, ``.item()``, …)
+return the concrete value and log a control decision. Higher-order primitives (``jit``, ``scan``,
+``while``, ``cond``, custom derivatives) get per-output rules from a dependency analysis of their
+inner jaxprs, in which the sites sampled inside a traced body are marked by the identity primitive
+``site_label_p`` (see ``label``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jax
+import numpy as np
+
+from ..exceptions import UnsupportedJaxError
+
+SUPPORTED_JAX = ((0, 10), (0, 11))
+
+
+def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
+    """Fail with a clear message on a JAX release whose tracing internals we have not checked."""
+    low, high = SUPPORTED_JAX
+    if not (low <= tuple(version[:2]) < high):
+        found = ".".join(map(str, version))
+        raise UnsupportedJaxError(
+            f"plategraph's tracer supports JAX >={low[0]}.{low[1]},<{high[0]}.{high[1]}; "
+            f"found JAX {found}. Install a supported version: "
+            f"pip install 'jax>={low[0]}.{low[1]},<{high[0]}.{high[1]}'"
+        )
+
+
+check_jax_version()
+
+from jax._src import core  # noqa: E402  (private API, behind the version check above)
+from jax._src.interpreters import ad, batching, mlir  # noqa: E402
+
+__all__ = [
+    "ProvenanceTrace",
+    "ProvenanceTracer",
+    "concrete",
+    "is_foreign_tracer",
+    "label",
+    "provenance",
+    "run_with_provenance",
+]
+
+Deps = frozenset  # of site names (str) and, inside a jaxpr analysis, input positions (int)
+EMPTY: frozenset = frozenset()
+
+# ---------------------------------------------------------------------------------------------
+# The site label: identity on values, a cut in the dependency analysis.
+
+site_label_p = core.Primitive("plategraph_site")
+site_label_p.def_impl(lambda x, *, site: x)
+site_label_p.def_abstract_eval(lambda aval, *, site: aval)
+mlir.register_lowering(site_label_p, lambda ctx, x, *, site: [x])
+batching.primitive_batchers[site_label_p] = lambda args, dims, *, site: (
+    site_label_p.bind(args[0], site=site),
+    dims[0],
+)
+ad.primitive_jvps[site_label_p] = lambda primals, tangents, *, site: (
+    site_label_p.bind(primals[0], site=site),
+    tangents[0],
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dependency analysis of jaxprs: for each output, the inputs (by position) and site labels it
+# depends on. Results are cached per jaxpr object; jaxprs are kept alive by the cache so ids stay
+# unique.
+
+_DEPS_CACHE: OrderedDict[int, tuple[Any, list[frozenset]]] = OrderedDict()
+_DEPS_CACHE_SIZE = 2048
+
+
+def _subst(deps: frozenset, env: Sequence[frozenset]) -> frozenset:
+    """Replace input positions in ``deps`` by what those inputs depend on; keep site labels."""
+    out: set = set()
+    for d in deps:
+        if type(d) is int:
+            out |= env[d]
+        else:
+            out.add(d)
+    return frozenset(out)
+
+
+def jaxpr_deps(jaxpr: core.Jaxpr) -> list[frozenset]:
+    """Per output of ``jaxpr``: the positions of the invars and the site labels it depends on."""
+    key = id(jaxpr)
+    hit = _DEPS_CACHE.get(key)
+    if hit is not None and hit[0] is jaxpr:
+        _DEPS_CACHE.move_to_end(key)
+        return hit[1]
+    env: dict[Any, frozenset] = {v: frozenset((i,)) for i, v in enumerate(jaxpr.invars)}
+    for v in jaxpr.constvars:
+        env[v] = EMPTY
+
+    def read(atom: Any) -> frozenset:
+        return EMPTY if isinstance(atom, core.Literal) else env.get(atom, EMPTY)
+
+    for eqn in jaxpr.eqns:
+        outs = eqn_deps(eqn.primitive, [read(a) for a in eqn.invars], eqn.params, len(eqn.outvars))
+        for var, deps in zip(eqn.outvars, outs):
+            env[var] = deps
+    result = [read(v) for v in jaxpr.outvars]
+    _DEPS_CACHE[key] = (jaxpr, result)
+    if len(_DEPS_CACHE) > _DEPS_CACHE_SIZE:
+        _DEPS_CACHE.popitem(last=False)
+    return result
+
+
+def _inner(j: Any) -> core.Jaxpr:
+    return j.jaxpr if isinstance(j, core.ClosedJaxpr) else j
+
+
+def _scan_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+    nc, nk = params["num_consts"], params["num_carry"]
+    body = jaxpr_deps(_inner(params["jaxpr"]))
+    consts, carry, xs = ins[:nc], list(ins[nc : nc + nk]), ins[nc + nk :]
+    while True:  # fixpoint: what each carry can depend on after any number of steps
+        outs = [_subst(d, consts + carry + xs) for d in body]
+        new = [c | o for c, o in zip(carry, outs[:nk])]
+        if new == carry:
+            return carry + outs[nk:]
+        carry = new
+
+
+def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+    cn, bn = params["cond_nconsts"], params["body_nconsts"]
+    cond = jaxpr_deps(_inner(params["cond_jaxpr"]))[0]
+    body = jaxpr_deps(_inner(params["body_jaxpr"]))
+    cconsts, bconsts, carry = ins[:cn], ins[cn : cn + bn], list(ins[cn + bn :])
+    while True:  # the predicate decides how often the body runs: it reaches every carry
+        pred = _subst(cond, cconsts + carry)
+        outs = [_subst(d, bconsts + carry) for d in body]
+        new = [c | o | pred for c, o in zip(carry, outs)]
+        if new == carry:
+            return carry
+        carry = new
+
+
+def _cond_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+    index, ops = ins[0], ins[1:]
+    outs = [index] * n_out
+    for branch in params["branches"]:  # every branch counts, not just the one that ran
+        for j, d in enumerate(jaxpr_deps(_inner(branch))):
+            outs[j] = outs[j] | _subst(d, ops)
+    return outs
+
+
+def _label_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+    return [frozenset((params["site"],))]
+
+
+_RULES: dict[str, Callable[[list[frozenset], dict, int], list[frozenset]]] = {
+    "scan": _scan_rule,
+    "while": _while_rule,
+    "cond": _cond_rule,
+    "plategraph_site": _label_rule,
+}
+_STRUCTURAL = {"scan", "while", "cond"}
+
+
+def eqn_deps(prim: core.Primitive, ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+    """What each output of one primitive application depends on, given its inputs' dependencies."""
+    rule = _RULES.get(prim.name)
+    if rule is not None:
+        return rule(ins, params, n_out)
+    for value in params.values():  # call-like primitives (jit, checkpoint, custom_jvp, …)
+        inner = _inner(value) if isinstance(value, (core.Jaxpr, core.ClosedJaxpr)) else None
+        if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
+            return [_subst(d, ins) for d in jaxpr_deps(inner)]
+    union = frozenset().union(*ins) if ins else EMPTY
+    return [union] * n_out
+
+
+# ---------------------------------------------------------------------------------------------
+# Concrete evaluation of control-flow primitives, compiled once per structure. ``lax.scan`` and
+# friends build a new jaxpr object on every call of a model (numpyro wraps the body in a fresh
+# closure), so JAX's own cache, keyed by identity, recompiles each time.
+
+_COMPILED: OrderedDict[tuple, Callable] = OrderedDict()
+_COMPILED_SIZE = 512
+
+
+def _param_key(value: Any) -> Any:
+    if isinstance(value, core.ClosedJaxpr):
+        return ("closed", str(value.jaxpr), tuple(id(c) for c in value.consts))
+    if isinstance(value, core.Jaxpr):
+        return ("open", str(value))
+    if isinstance(value, tuple):
+        return tuple(_param_key(v) for v in value)
+    return value
+
+
+def _eval_structural(prim: core.Primitive, vals: list, params: dict) -> Any:
+    key = (prim.name, tuple((k, _param_key(v)) for k, v in sorted(params.items())))
+    try:
+        fn = _COMPILED.get(key)
+    except TypeError:  # an unhashable parameter: let JAX evaluate it as usual
+        return prim.bind(*vals, **params)
+    if fn is None:
+        fn = jax.jit(lambda *args: prim.bind(*args, **params))
+        # keep the params (and so the consts whose ids are in the key) alive with the entry
+        _COMPILED[key] = fn
+        fn.__plategraph_params__ = params  # type: ignore[attr-defined]
+        if len(_COMPILED) > _COMPILED_SIZE:
+            _COMPILED.popitem(last=False)
+    return fn(*vals)
+
+
+# ---------------------------------------------------------------------------------------------
+# The trace
+
+
+class ProvenanceTracer(core.Tracer):
+    """A concrete value plus the sites it was computed from."""
+
+    __slots__ = ("val", "prov")
+
+    def __init__(self, trace: ProvenanceTrace, val: Any, prov: frozenset) -> None:
+        super().__init__(trace, core.typeof(val))
+        self.val = val
+        self.prov = prov
+
+    def full_lower(self) -> ProvenanceTracer:
+        return self
+
+    def to_concrete_value(self) -> Any:
+        # JAX asks for concrete values both to specialise (static slicing: no decision) and to
+        # obtain static shapes (`jnp.zeros(k)`: a decision). Only the latter goes through
+        # `concrete_or_error`.
+        if sys._getframe(1).f_code.co_name == "concrete_or_error":
+            self._trace.decide(self.prov)
+        return core.to_concrete_value(self.val)
+
+    def _decide(self) -> Any:
+        self._trace.decide(self.prov)
+        return self.val
+
+    def __bool__(self) -> bool:
+        return bool(self._decide())
+
+    def __int__(self) -> int:
+        return int(self._decide())
+
+    def __index__(self) -> int:
+        return int(np.asarray(self._decide()).__index__())
+
+    def __float__(self) -> float:
+        return float(self._decide())
+
+    def __complex__(self) -> complex:
+        return complex(self._decide())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = np.asarray(self._decide())
+        return out if dtype is None else out.astype(dtype)
+
+    def __format__(self, spec: str) -> str:
+        return format(np.asarray(self._decide()), spec) if spec else str(np.asarray(self._decide()))
+
+    def __hash__(self) -> int:  # jax arrays are unhashable; so are we
+        raise TypeError(f"unhashable type: {type(self.val).__name__}")
+
+    def item(self, *args: Any) -> Any:
+        return np.asarray(self._decide()).item(*args)
+
+    def tolist(self) -> Any:
+        return np.asarray(self._decide()).tolist()
+
+    def __repr__(self) -> str:
+        return f"ProvenanceTracer({self.val!r}, from={sorted(self.prov)})"
+
+
+class ProvenanceTrace(core.Trace):
+    """Evaluates each primitive concretely on the parent trace and unions the inputs' provenance.
+
+    ``decisions`` collects, in order, the provenance of every value that a Python control
+    decision was made on.
+    """
+
+    def __init__(self, parent: core.Trace) -> None:
+        super().__init__()
+        self.parent = parent
+        self.requires_low = False
+        self.decisions: list[frozenset] = []
+
+    def decide(self, prov: frozenset) -> None:
+        if prov:
+            self.decisions.append(prov)
+
+    def wrap(self, val: Any, prov: frozenset) -> Any:
+        return ProvenanceTracer(self, val, prov) if prov else val
+
+    def stage_value(self, val: Any) -> Any:
+        return val
+
+    def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset]]:
+        vals, provs = [], []
+        for t in tracers:
+            if isinstance(t, ProvenanceTracer):
+                vals.append(t.val)
+                provs.append(t.prov)
+            else:
+                vals.append(t)
+                provs.append(EMPTY)
+        return vals, provs
+
+    def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
+        vals, provs = self._unwrap(tracers)
+        if primitive.name in _STRUCTURAL:
+            with core.set_current_trace(self.parent):
+                out = _eval_structural(primitive, vals, params)
+        elif primitive is site_label_p:
+            out = vals[0]
+        else:
+            avals = tuple(core.typeof(v) for v in vals)
+            out = primitive.bind_with_trace(self.parent, vals, avals, params)
+        if not any(provs) and primitive is not site_label_p:
+            return out
+        n_out = len(out) if primitive.multiple_results else 1
+        out_provs = eqn_deps(primitive, provs, params, n_out)
+        if primitive.multiple_results:
+            return [self.wrap(v, p) for v, p in zip(out, out_provs)]
+        return self.wrap(out, out_provs[0])
+
+    def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
+        with core.set_current_trace(self):
+            return f.call_wrapped(*tracers)
+
+    def process_custom_jvp_call(self, primitive: Any, fun: Any, jvp: Any, tracers: Any, /,
+                                **_: Any) -> Any:
+        with core.set_current_trace(self):
+            return fun.call_wrapped(*tracers)
+
+    def process_custom_vjp_call(self, primitive: Any, fun: Any, fwd: Any, bwd: Any, tracers: Any,
+                                /, **_: Any) -> Any:
+        with core.set_current_trace(self):
+            return fun.call_wrapped(*tracers)
+
+    def cur_qdd(self, x: Any) -> Any:
+        return core.cur_qdd(x.val if isinstance(x, ProvenanceTracer) else x)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the NumPyro layer needs
+
+
+def run_with_provenance(fn: Callable[[ProvenanceTrace], Any]) -> tuple[Any, ProvenanceTrace]:
+    """Call ``fn(trace)`` with a fresh ``ProvenanceTrace`` as JAX's current trace."""
+    with core.take_current_trace() as parent:
+        trace = ProvenanceTrace(parent)
+    with core.set_current_trace(trace):
+        result = fn(trace)
+    return result, trace
+
+
+def provenance(x: Any) -> frozenset:
+    """The sites ``x`` (an array or a pytree of arrays) depends on."""
+    if isinstance(x, ProvenanceTracer):
+        return x.prov
+    leaves = jax.tree_util.tree_leaves(x)
+    if len(leaves) == 1 and leaves[0] is x:
+        return EMPTY
+    out: frozenset = EMPTY
+    for leaf in leaves:
+        if isinstance(leaf, ProvenanceTracer):
+            out = out | leaf.prov
+    return out
+
+
+def concrete(x: Any) -> Any:
+    """``x`` with every provenance wrapper removed (a pytree of plain arrays)."""
+    if isinstance(x, ProvenanceTracer):
+        return x.val
+    if isinstance(x, (np.ndarray, jax.Array, int, float, bool)) or x is None:
+        return x
+    return jax.tree_util.tree_map(
+        lambda leaf: leaf.val if isinstance(leaf, ProvenanceTracer) else leaf, x
+    )
+
+
+def is_foreign_tracer(x: Any) -> bool:
+    """A tracer of another JAX trace (a scan body being staged, a vmap), not a concrete value."""
+    return isinstance(x, core.Tracer) and not isinstance(x, ProvenanceTracer)
+
+
+def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
+    """``value`` as the value of ``site``: its provenance is exactly ``{site}`` (flow stops here)."""
+    if is_foreign_tracer(value):
+        return site_label_p.bind(value, site=site)
+    if trace is None:
+        return value
+    val = concrete(value)
+    if isinstance(val, (np.ndarray, jax.Array, np.generic, int, float, bool)):
+        return ProvenanceTracer(trace, val if not isinstance(val, (int, float, bool))
+                                else np.asarray(val), frozenset((site,)))
+    return val

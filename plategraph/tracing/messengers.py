@@ -1,0 +1,292 @@
+"""NumPyro effect handlers that record sites, cut provenance at each site, and label scan bodies."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpyro.distributions as numpyro_dist
+from numpyro.contrib.control_flow.cond import cond_wrapper
+from numpyro.contrib.control_flow.scan import scan_wrapper
+from numpyro.distributions import Distribution, ExpandedDistribution, Independent
+from numpyro.distributions.distribution import MaskedDistribution, Unit
+from numpyro.distributions.transforms import Transform
+from numpyro.primitives import Messenger
+
+from ._jax import ProvenanceTrace, concrete, is_foreign_tracer, label, provenance
+
+__all__ = ["BodyLabeler", "RawSite", "SiteRecorder", "unwrap_distribution"]
+
+_WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(m.__file__) + os.sep
+    for m in (sys.modules["numpyro"], sys.modules["jax"], sys.modules["contextlib"])
+    if m.__file__
+) + (os.path.dirname(os.path.dirname(__file__)) + os.sep, os.path.dirname(os.__file__) + os.sep)
+
+
+def user_source(depth: int = 2) -> str | None:
+    """``file.py:LINE`` of the innermost caller outside NumPyro, JAX, plategraph and the stdlib."""
+    frame = sys._getframe(depth)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
+            return f"{os.path.basename(filename)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+def unwrap_distribution(fn: Any) -> Any:
+    """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers."""
+    while isinstance(fn, _WRAPPERS):
+        fn = fn.base_dist
+    return fn
+
+
+def distribution_name(fn: Any) -> str:
+    """The user-facing class name: ``Bernoulli`` for numpyro's ``BernoulliProbs``/``BernoulliLogits``."""
+    name = type(fn).__name__
+    for suffix in ("Probs", "Logits"):
+        stem = name[: -len(suffix)]
+        if name.endswith(suffix) and stem and callable(getattr(numpyro_dist, stem, None)):
+            return stem
+    return name
+
+
+def _constant_text(value: Any) -> str | None:
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    if arr.dtype == object or arr.size == 0:
+        return None
+    flat = arr.reshape(-1)
+    if arr.size == 1 or bool(np.all(flat == flat[0])):
+        v = flat[0].item()
+        return str(v) if isinstance(v, (bool, int)) else f"{v:.4g}"
+    return f"array{list(arr.shape)}"
+
+
+def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
+    """Provenance per parameter name of a (possibly wrapped) distribution, and its display args.
+
+    Parameters are read from the objects' attributes, before sampling computes lazy ones (so a
+    Bernoulli given ``logits`` does not also report ``probs``). Attributes of nested distributions
+    and transforms are named by their own attribute name; wrappers' masks are named ``mask``.
+    """
+    by_name: dict[str, frozenset] = {}
+    seen: set[int] = set()
+
+    def visit(obj: Any, name: str | None) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, (Distribution, Transform)):
+            for attr, value in vars(obj).items():
+                if attr.startswith("_") and attr != "_inverse":
+                    continue
+                visit(value, attr if isinstance(obj, Distribution) or name is None else name)
+            return
+        if isinstance(obj, (list, tuple)):
+            for item in obj:
+                visit(item, name)
+            return
+        if isinstance(obj, dict):
+            for item in obj.values():
+                visit(item, name)
+            return
+        prov = provenance(obj)
+        if prov and name is not None:
+            by_name[name] = by_name.get(name, frozenset()) | prov
+
+    visit(fn, None)
+    base = unwrap_distribution(fn)
+    attrs = vars(base)
+    args = tuple(
+        (name, None if provenance(attrs[name]) else _constant_text(concrete(attrs[name])))
+        for name in getattr(base, "arg_constraints", {})
+        if name in attrs
+    )
+    return by_name, args
+
+
+@dataclass
+class RawSite:
+    """What one run saw of one site, before the runs are merged into records."""
+
+    name: str
+    kind: str
+    plates: tuple[str, ...]
+    distribution: str | None
+    shape: tuple[int, ...]
+    event_shape: tuple[int, ...]
+    discrete: bool
+    source: str | None
+    infer: tuple[tuple[str, str], ...]
+    inputs: dict[str, frozenset]
+    dist_args: tuple[tuple[str, str | None], ...]
+    value: Any = None
+    fn: Any = None
+    # the distribution's parameters as concrete arrays, to tell whether a decision changed them
+    fingerprint: tuple = field(default_factory=tuple)
+
+
+def _fingerprint(fn: Any) -> tuple:
+    import jax
+
+    leaves, treedef = jax.tree_util.tree_flatten(concrete(fn))
+    return (type(fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
+
+
+class BodyLabeler(Messenger):
+    """Inside a staged ``scan``/``cond`` body: mark each site's value with the site's label."""
+
+    def __init__(self, fn: Any, sources: dict[str, str | None]) -> None:
+        self.sources = sources
+        super().__init__(fn)
+
+    def process_message(self, msg: dict) -> None:
+        if msg["type"] in ("sample", "deterministic") and msg["name"] not in self.sources:
+            self.sources[msg["name"]] = user_source(3)
+
+    def postprocess_message(self, msg: dict) -> None:
+        if msg["type"] in ("sample", "deterministic") and is_foreign_tracer(msg["value"]):
+            msg["value"] = label(None, msg["value"], msg["name"])
+
+
+class SiteRecorder(Messenger):
+    """Records every site of one run, in order, and cuts provenance at it.
+
+    process_message (runs before sampling): read the distribution's parameters' provenance.
+    postprocess_message (runs last): record the site and replace its value by the same value
+    labelled ``{site}``, so what the model computes from it later depends on the site itself.
+    Control-flow messages (``scan``, ``cond``) get their bodies wrapped in a ``BodyLabeler``.
+    """
+
+    def __init__(self, fn: Any, trace: ProvenanceTrace) -> None:
+        self.trace = trace
+        self.sites: dict[str, RawSite] = {}
+        self.plate_sizes: dict[str, tuple[int, int | None]] = {}
+        self.plate_dims: dict[str, int | None] = {}
+        self.time_plates: dict[str, tuple[str, int]] = {}  # site -> (time plate name, length)
+        self.n_scans = 0
+        self.body_sources: dict[str, str | None] = {}
+        self.current_site: str | None = None
+        self.values: dict[str, Any] = {}  # every site's and plate's concrete value, to hold them
+        super().__init__(fn)
+
+    # -- control flow ------------------------------------------------------------------------
+    def _wrap_body(self, f: Any) -> Any:
+        sources = self.body_sources
+
+        def body(*args: Any) -> Any:
+            return BodyLabeler(f, sources)(*args)
+
+        return body
+
+    def _process_control_flow(self, msg: dict) -> None:
+        args = list(msg["args"])
+        if msg["fn"] is scan_wrapper:
+            args[0] = self._wrap_body(args[0])
+        elif msg["fn"] is cond_wrapper:
+            args[1], args[2] = self._wrap_body(args[1]), self._wrap_body(args[2])
+        msg["args"] = tuple(args)
+
+    def _postprocess_control_flow(self, msg: dict) -> None:
+        if msg["fn"] is not scan_wrapper:
+            return
+        (length, _key, _carry), (pytree_trace, _ys) = msg["value"]
+        name = "time" if self.n_scans == 0 else f"time_{self.n_scans}"
+        self.n_scans += 1
+        steps = int(np.asarray(concrete(length)))
+        for site in pytree_trace.trace:
+            self.time_plates[site] = (name, steps)
+
+    # -- sites -------------------------------------------------------------------------------
+    def process_message(self, msg: dict) -> None:
+        kind = msg["type"]
+        if kind == "control_flow":
+            self._process_control_flow(msg)
+        elif kind in ("sample", "deterministic", "param"):
+            self.current_site = msg["name"]
+            if kind == "sample":
+                msg["_plategraph_inputs"] = distribution_inputs(msg["fn"])
+            msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
+
+    def postprocess_message(self, msg: dict) -> None:
+        kind = msg["type"]
+        if kind == "control_flow":
+            self._postprocess_control_flow(msg)
+            return
+        if kind == "plate":
+            size, subsample_size = msg["args"]
+            self.plate_sizes.setdefault(
+                msg["name"], (int(size), None if subsample_size in (None, size)
+                              else int(subsample_size))
+            )
+            self.values[msg["name"]] = concrete(msg["value"])
+            return
+        if kind not in ("sample", "deterministic", "param"):
+            return
+        name = msg["name"]
+        value = concrete(msg["value"])
+        self.values[name] = value
+        plates: tuple[str, ...] = ()
+        if kind != "param":
+            frames = list(reversed(msg.get("cond_indep_stack") or ()))
+            for frame in frames:
+                self.plate_dims.setdefault(frame.name, frame.dim)
+                self.plate_sizes.setdefault(frame.name, (int(frame.size), None))
+            plates = tuple(f.name for f in frames)
+            if name in self.time_plates:
+                time_name, steps = self.time_plates[name]
+                self.plate_sizes.setdefault(time_name, (steps, None))
+                self.plate_dims.setdefault(time_name, None)
+                plates = (time_name, *plates)
+        if kind == "sample":
+            fn = msg["fn"]
+            base = unwrap_distribution(fn)
+            inputs, dist_args = msg.get("_plategraph_inputs") or distribution_inputs(fn)
+            if isinstance(base, Unit):
+                site_kind = "factor"
+            elif msg.get("is_observed"):
+                site_kind = "observed"
+            else:
+                site_kind = "latent"
+            distribution = None if site_kind == "factor" else distribution_name(base)
+            event_shape = tuple(fn.event_shape)
+            discrete = bool(getattr(fn.support, "is_discrete", False))
+            fingerprint = _fingerprint(fn)
+        else:
+            fn = None
+            site_kind = kind
+            distribution = None
+            prov = provenance(msg["value"]) if kind == "deterministic" else frozenset()
+            inputs = {"value": prov} if prov else {}
+            dist_args = ()
+            event_shape = ()
+            discrete = False
+            fingerprint = ("value", np.asarray(value)) if kind == "deterministic" else ()
+        infer = tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
+                             if not str(k).startswith("_")))
+        self.sites[name] = RawSite(
+            name=name,
+            kind=site_kind,
+            plates=plates,
+            distribution=distribution,
+            shape=tuple(np.shape(value)),
+            event_shape=event_shape,
+            discrete=discrete,
+            source=msg.get("_plategraph_source"),
+            infer=infer,
+            inputs=inputs,
+            dist_args=dist_args,
+            value=value,
+            fn=fn,
+            fingerprint=fingerprint,
+        )
+        msg["value"] = label(self.trace, msg["value"], name)
+        self.current_site = None

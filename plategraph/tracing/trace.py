@@ -1,0 +1,335 @@
+"""Trace a model into records: one provenance run, then re-runs that decide Python control flow.
+
+The algorithm (DESIGN §3):
+
+1. Run the model once (seed 0) under a ``ProvenanceTrace`` with a ``SiteRecorder``: every site,
+   its plates, the sites each distribution parameter depends on (data edges), and the sites whose
+   values Python control flow was decided on (the deciders).
+2. For each decider ``s`` (in trace order) and each alternative value ``v`` of it (its finite
+   support up to ``MAX_ALTERNATIVES`` values, else a few draws with a fixed seed), run again with
+   ``s = v`` and every other site held at its value (deterministic sites and plate subsamples
+   included). A site present in one run and not the other is *gated* by ``s``; a site whose
+   distribution or parameters changed, and that ``s`` does not reach by data flow, gets a
+   *control* edge ``s → t``. Deciders first seen in a re-run are varied in that run's context.
+3. The records are the union over all runs: sites in merged trace order, data edges of every run.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import numpy as np
+from numpyro import handlers
+
+from ..exceptions import ModelError, NotCallableError
+from ..records import Edge, Plate, Site, TraceRecord
+from ._jax import concrete, run_with_provenance
+from .messengers import _LIBRARY_DIRS, RawSite, SiteRecorder
+
+__all__ = ["trace_model"]
+
+MAX_ALTERNATIVES = 16  # values tried per decider with a finite support
+N_DRAWS = 3  # values drawn per decider without one
+MAX_RUNS = 64  # runs per model, the first included
+
+
+@dataclass
+class Run:
+    """One execution of the model."""
+
+    sites: dict[str, RawSite]
+    deciders: list[str]  # sites a Python decision was made on, in order of first decision
+    plate_sizes: dict[str, tuple[int, int | None]]
+    plate_dims: dict[str, int | None]
+    values: dict[str, Any]
+
+
+def model_name(model: Any) -> str:
+    """A readable name for a model function, partial or callable object."""
+    while isinstance(model, functools.partial):
+        model = model.func
+    return getattr(model, "__name__", None) or type(model).__name__
+
+
+def _user_frame(err: BaseException) -> str | None:
+    where = None
+    for frame, lineno in traceback.walk_tb(err.__traceback__):
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
+            where = f"{os.path.basename(filename)}:{lineno}"
+    return where
+
+
+def _holder(held: dict[str, Any]) -> Callable[[dict], Any]:
+    """A substitute_fn holding sites and plates at given values, where the shapes still fit."""
+
+    def substitute_fn(msg: dict) -> Any:
+        value = held.get(msg["name"])
+        if value is None:
+            return None
+        if msg["type"] == "plate":
+            size, subsample_size = msg["args"]
+            return value if np.shape(value) == ((subsample_size or size),) else None
+        fn = msg.get("fn")
+        if msg["type"] != "sample" or fn is None:
+            return value
+        expected = tuple(msg["kwargs"].get("sample_shape", ())) + tuple(fn.shape())
+        shape = np.shape(value)
+        # inside a scan body a held series is indexed per step by numpyro itself
+        if shape == expected or shape[1:] == expected:
+            return value
+        return None
+
+    return substitute_fn
+
+
+def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any]) -> Run:
+    def go(trace: Any) -> SiteRecorder:
+        recorder = SiteRecorder(model, trace)
+        fn: Any = recorder
+        if held:
+            fn = handlers.substitute(fn, substitute_fn=_holder(held))
+        try:
+            handlers.seed(fn, rng_seed=seed)(*args, **kwargs)
+        except Exception as err:
+            err.__plategraph_site__ = recorder.current_site  # type: ignore[attr-defined]
+            raise
+        return recorder
+
+    recorder, trace = run_with_provenance(go)
+    deciders: list[str] = []
+    for prov in trace.decisions:
+        for name in sorted(prov, key=list(recorder.sites).index):
+            if name not in deciders:
+                deciders.append(name)
+    return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
+               recorder.values)
+
+
+def _alternatives(site: RawSite, seed: int) -> list[Any]:
+    """Other values to try for a decider: its finite support, else draws from it."""
+    current = np.asarray(site.value)
+    candidates: list[Any] = []
+    if site.kind == "deterministic":
+        if current.dtype == bool:
+            candidates = [~current]
+        elif np.issubdtype(current.dtype, np.integer):
+            candidates = [current + 1, current - 1, np.zeros_like(current)]
+        else:
+            candidates = [-current, current * 2 + 1, np.zeros_like(current)]
+    else:
+        fn = concrete(site.fn)
+        if getattr(fn, "has_enumerate_support", False):
+            try:
+                support = np.asarray(fn.enumerate_support(expand=False))
+            except (NotImplementedError, ValueError, TypeError):
+                support = None
+            if support is not None:
+                values = support.reshape(support.shape[0], -1)[:, 0]
+                if len(values) > MAX_ALTERNATIVES:
+                    idx = np.unique(np.linspace(0, len(values) - 1, MAX_ALTERNATIVES).round())
+                    values = values[idx.astype(int)]
+                candidates = [np.broadcast_to(v, current.shape).astype(current.dtype)
+                              for v in values]
+        if not candidates:
+            keys = jax.random.split(jax.random.PRNGKey(seed + 1), N_DRAWS)
+            candidates = [np.asarray(fn.sample(k)) for k in keys]
+    out = []
+    for c in candidates:
+        c = np.asarray(c)
+        if c.shape == current.shape and not np.array_equal(c, current) and not any(
+            np.array_equal(c, o) for o in out
+        ):
+            out.append(c)
+    return out
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            x, y = np.asarray(x), np.asarray(y)
+            if x.shape != y.shape or not np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"):
+                return False
+        elif isinstance(x, tuple) and isinstance(y, tuple):
+            if not _same(x, y):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def _data_parents(site: RawSite) -> frozenset:
+    return frozenset().union(*site.inputs.values()) if site.inputs else frozenset()
+
+
+def _merge_order(order: list[str], other: list[str]) -> None:
+    """Insert the names of ``other`` missing from ``order`` after their predecessor in ``other``."""
+    for i, name in enumerate(other):
+        if name in order:
+            continue
+        pos = 0
+        for prev in reversed(other[:i]):
+            if prev in order:
+                pos = order.index(prev) + 1
+                break
+        order.insert(pos, name)
+
+
+def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *,
+                seed: int = 0) -> TraceRecord:
+    """Trace ``model(*args, **kwargs)`` into a ``TraceRecord`` (sites, plates, edges)."""
+    kwargs = dict(kwargs or {})
+    if not callable(model):
+        raise NotCallableError(
+            f"a model must be a callable (a function using numpyro.sample); got "
+            f"{type(model).__name__} {model!r:.60}",
+            model=None,
+        )
+    name = model_name(model)
+    try:
+        signature = inspect.signature(model)
+    except (TypeError, ValueError):
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise ModelError(
+                f"model '{name}' cannot be called with these arguments: {err}", model=name
+            ) from err
+
+    try:
+        base = _run(model, args, kwargs, seed=seed, held={})
+    except Exception as err:
+        site = getattr(err, "__plategraph_site__", None)
+        source = _user_frame(err)
+        where = "".join(
+            [f" at site '{site}'" if site else "", f" ({source})" if source else ""]
+        )
+        raise ModelError(
+            f"model '{name}' raised {type(err).__name__}{where}: {err}",
+            model=name, site=site, source=source,
+        ) from err
+    if not base.sites:
+        raise ModelError(
+            f"model '{name}' has no sites: it called none of numpyro.sample, numpyro.param, "
+            "numpyro.deterministic or numpyro.factor",
+            model=name,
+        )
+
+    runs = [base]
+    gated: dict[str, list[str]] = {}
+    control: list[tuple[str, str]] = []
+    varied: set[str] = set()
+    worklist = [(base, s) for s in base.deciders]
+    while worklist and len(runs) < MAX_RUNS:
+        context, decider = worklist.pop(0)
+        if decider in varied:
+            continue
+        varied.add(decider)
+        site = context.sites[decider]
+        if site.kind not in ("latent", "deterministic"):
+            continue
+        for value in _alternatives(site, seed):
+            if len(runs) >= MAX_RUNS:
+                break
+            held = dict(context.values)
+            held[decider] = value
+            try:
+                variant = _run(model, args, kwargs, seed=seed, held=held)
+            except Exception:  # noqa: BLE001  a value the model cannot take tells us nothing
+                continue
+            runs.append(variant)
+            _compare(context, variant, decider, gated, control)
+            worklist.extend((variant, s) for s in variant.deciders if s not in varied)
+
+    return _records(name, runs, gated, control)
+
+
+def _compare(context: Run, variant: Run, decider: str, gated: dict[str, list[str]],
+             control: list[tuple[str, str]]) -> None:
+    a, b = context.sites, variant.sites
+    for name in [*a, *b]:
+        if (name in a) != (name in b):
+            if decider not in gated.setdefault(name, []):
+                gated[name].append(decider)
+    for name in a:
+        if name == decider or name not in b:
+            continue
+        if decider in _data_parents(a[name]) | _data_parents(b[name]):
+            continue
+        if not _same(a[name].fingerprint, b[name].fingerprint) and (decider, name) not in control:
+            control.append((decider, name))
+
+
+def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
+             control: list[tuple[str, str]]) -> TraceRecord:
+    order = list(runs[0].sites)
+    for run in runs[1:]:
+        _merge_order(order, list(run.sites))
+    first: dict[str, RawSite] = {}
+    for run in runs:
+        for site_name, raw in run.sites.items():
+            first.setdefault(site_name, raw)
+    position = {n: i for i, n in enumerate(order)}
+
+    edges: dict[tuple[str, str], list[str]] = {}
+    for child in order:
+        for run in runs:
+            raw = run.sites.get(child)
+            if raw is None:
+                continue
+            for param, prov in raw.inputs.items():
+                for parent in sorted(prov, key=lambda p: position.get(p, -1)):
+                    if parent not in position:
+                        continue
+                    params = edges.setdefault((parent, child), [])
+                    if param not in params:
+                        params.append(param)
+    edge_records = [Edge(p, c, "data", tuple(ps)) for (p, c), ps in edges.items()]
+    edge_records += [Edge(p, c, "control", ()) for p, c in control if (p, c) not in edges]
+    edge_records.sort(key=lambda e: (position[e.child], position[e.parent]))
+
+    sizes: dict[str, tuple[int, int | None]] = {}
+    dims: dict[str, int | None] = {}
+    for run in runs:
+        for plate, size in run.plate_sizes.items():
+            sizes.setdefault(plate, size)
+        for plate, dim in run.plate_dims.items():
+            dims.setdefault(plate, dim)
+    plates: list[Plate] = []
+    seen: set[str] = set()
+    sites = []
+    for site_name in order:
+        raw = first[site_name]
+        for plate in raw.plates:
+            if plate not in seen:
+                seen.add(plate)
+                size, subsample = sizes.get(plate, (0, None))
+                plates.append(Plate(plate, size, subsample, dims.get(plate)))
+        sites.append(
+            Site(
+                name=site_name,
+                kind=raw.kind,
+                plates=raw.plates,
+                distribution=raw.distribution,
+                shape=raw.shape,
+                event_shape=raw.event_shape,
+                discrete=raw.discrete,
+                gated_by=tuple(sorted(gated.get(site_name, ()), key=position.__getitem__)),
+                source=raw.source,
+                infer=raw.infer,
+                dist_args=raw.dist_args,
+            )
+        )
+    return TraceRecord(name=name, sites=tuple(sites), plates=tuple(plates),
+                       edges=tuple(edge_records))
