@@ -1,4 +1,4 @@
-"""Pure: trace records → the ``networkx.DiGraph`` of the contract (DESIGN §2), and graph transforms."""
+"""Pure: trace records → the ``networkx.DiGraph`` of the contract (DESIGN §2)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""The only module that touches JAX's private tracing API: values that carry the sites they came from.
+"""The only module that touches JAX's private tracing API: values carrying the sites they came from.
 
 A ``ProvenanceTrace`` runs the model on concrete values, one primitive at a time, like JAX's own
-eager evaluation; each value derived from a site is a ``ProvenanceTracer`` holding the concrete value
-and the frozenset of site names it depends on. Python conversions (``bool``, ``int``, ``.item()``, …)
-return the concrete value and log a control decision. Higher-order primitives (``jit``, ``scan``,
-``while``, ``cond``, custom derivatives) get per-output rules from a dependency analysis of their
-inner jaxprs, in which the sites sampled inside a traced body are marked by the identity primitive
-``site_label_p`` (see ``label``).
+eager evaluation; each value derived from a site is a ``ProvenanceTracer`` holding the concrete
+value and the frozenset of site names it depends on. Python conversions (``bool``, ``int``,
+``.item()``, …) return the concrete value and log a control decision. Higher-order primitives
+(``jit``, ``scan``, ``while``, ``cond``, custom derivatives) get per-output rules from a
+dependency analysis of their inner jaxprs, in which the sites sampled inside a traced body are
+marked by the identity primitive ``site_label_p`` (see ``label``).
 """
 
 from __future__ import annotations
@@ -168,7 +168,9 @@ _RULES: dict[str, Callable[[list[frozenset], dict, int], list[frozenset]]] = {
 _STRUCTURAL = {"scan", "while", "cond"}
 
 
-def eqn_deps(prim: core.Primitive, ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
+def eqn_deps(
+    prim: core.Primitive, ins: list[frozenset], params: dict, n_out: int
+) -> list[frozenset]:
     """What each output of one primitive application depends on, given its inputs' dependencies."""
     rule = _RULES.get(prim.name)
     if rule is not None:
@@ -394,7 +396,7 @@ def is_foreign_tracer(x: Any) -> bool:
 
 
 def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
-    """``value`` as the value of ``site``: its provenance is exactly ``{site}`` (flow stops here)."""
+    """``value`` as the value of ``site``: its provenance is exactly ``{site}`` (flow stops)."""
     if is_foreign_tracer(value):
         return site_label_p.bind(value, site=site)
     if trace is None:

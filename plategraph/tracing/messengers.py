@@ -47,7 +47,7 @@ def unwrap_distribution(fn: Any) -> Any:
 
 
 def distribution_name(fn: Any) -> str:
-    """The user-facing class name: ``Bernoulli`` for numpyro's ``BernoulliProbs``/``BernoulliLogits``."""
+    """The user-facing class name: ``Bernoulli`` for ``BernoulliProbs`` and ``BernoulliLogits``."""
     name = type(fn).__name__
     for suffix in ("Probs", "Logits"):
         stem = name[: -len(suffix)]
