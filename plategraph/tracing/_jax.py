@@ -11,9 +11,10 @@ marked by the identity primitive ``site_label_p`` (see ``label``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import jax
@@ -47,6 +48,7 @@ __all__ = [
     "concrete",
     "is_foreign_tracer",
     "label",
+    "plain_evaluation",
     "provenance",
     "run_with_provenance",
 ]
@@ -232,8 +234,10 @@ class ProvenanceTracer(core.Tracer):
         self.val = val
         self.prov = prov
 
-    def full_lower(self) -> ProvenanceTracer:
-        return self
+    def full_lower(self) -> Any:
+        # Under JAX's eager evaluation (see ``plain_evaluation``) the value is used as it is and
+        # its provenance dropped: that is how sampling runs at full speed.
+        return self.val
 
     def to_concrete_value(self) -> Any:
         # JAX asks for concrete values both to specialise (static slicing: no decision) and to
@@ -363,6 +367,17 @@ def run_with_provenance(fn: Callable[[ProvenanceTrace], Any]) -> tuple[Any, Prov
     with core.set_current_trace(trace):
         result = fn(trace)
     return result, trace
+
+
+@contextlib.contextmanager
+def plain_evaluation(trace: ProvenanceTrace) -> Iterator[None]:
+    """Evaluate without provenance (JAX's own fast eager path) inside the block.
+
+    For work whose result is a site's value, which is labelled with the site afterwards anyway:
+    drawing samples and splitting random keys.
+    """
+    with core.set_current_trace(trace.parent):
+        yield
 
 
 def provenance(x: Any) -> frozenset:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import jax
 import numpy as np
 import numpyro.distributions as numpyro_dist
 from numpyro.contrib.control_flow.cond import cond_wrapper
@@ -16,9 +18,16 @@ from numpyro.distributions.distribution import MaskedDistribution, Unit
 from numpyro.distributions.transforms import Transform
 from numpyro.primitives import Messenger
 
-from ._jax import ProvenanceTrace, concrete, is_foreign_tracer, label, provenance
+from ._jax import (
+    ProvenanceTrace,
+    concrete,
+    is_foreign_tracer,
+    label,
+    plain_evaluation,
+    provenance,
+)
 
-__all__ = ["BodyLabeler", "RawSite", "SiteRecorder", "unwrap_distribution"]
+__all__ = ["BodyLabeler", "RawSite", "Seed", "SiteRecorder", "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
 _LIBRARY_DIRS = tuple(
@@ -130,15 +139,33 @@ class RawSite:
     dist_args: tuple[tuple[str, str | None], ...]
     value: Any = None
     fn: Any = None
-    # the distribution's parameters as concrete arrays, to tell whether a decision changed them
-    fingerprint: tuple = field(default_factory=tuple)
+
+    @functools.cached_property
+    def fingerprint(self) -> tuple:
+        """The distribution and its parameters (or a deterministic's value) as plain arrays,
+        to tell whether a decision changed them. Computed only when control flow asks."""
+        if self.fn is None:
+            return ("value", np.asarray(self.value)) if self.kind == "deterministic" else ()
+        leaves, treedef = jax.tree_util.tree_flatten(concrete(self.fn))
+        return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
 
 
-def _fingerprint(fn: Any) -> tuple:
-    import jax
+class Seed(Messenger):
+    """numpyro's ``seed`` handler, splitting keys by plain evaluation (keys carry no provenance)."""
 
-    leaves, treedef = jax.tree_util.tree_flatten(concrete(fn))
-    return (type(fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
+    def __init__(self, fn: Any, trace: ProvenanceTrace, rng_seed: int) -> None:
+        self.trace = trace
+        with plain_evaluation(trace):
+            self.rng_key = jax.random.PRNGKey(rng_seed)
+        super().__init__(fn)
+
+    def process_message(self, msg: dict) -> None:
+        if msg["type"] not in ("sample", "prng_key", "plate", "control_flow"):
+            return
+        if msg["kwargs"].get("rng_key") is not None or msg["value"] is not None:
+            return
+        with plain_evaluation(self.trace):
+            self.rng_key, msg["kwargs"]["rng_key"] = jax.random.split(self.rng_key)
 
 
 class BodyLabeler(Messenger):
@@ -214,6 +241,13 @@ class SiteRecorder(Messenger):
             self.current_site = msg["name"]
             if kind == "sample":
                 msg["_plategraph_inputs"] = distribution_inputs(msg["fn"])
+                if msg["value"] is None:
+                    # numpyro would sample next; the sample is labelled with the site after,
+                    # so draw it without provenance, at JAX's own speed
+                    with plain_evaluation(self.trace):
+                        msg["value"], msg["intermediates"] = msg["fn"](
+                            *msg["args"], sample_intermediates=True, **msg["kwargs"]
+                        )
             msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
 
     def postprocess_message(self, msg: dict) -> None:
@@ -259,7 +293,6 @@ class SiteRecorder(Messenger):
             distribution = None if site_kind == "factor" else distribution_name(base)
             event_shape = tuple(fn.event_shape)
             discrete = bool(getattr(fn.support, "is_discrete", False))
-            fingerprint = _fingerprint(fn)
         else:
             fn = None
             site_kind = kind
@@ -269,7 +302,6 @@ class SiteRecorder(Messenger):
             dist_args = ()
             event_shape = ()
             discrete = False
-            fingerprint = ("value", np.asarray(value)) if kind == "deterministic" else ()
         infer = tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
                              if not str(k).startswith("_")))
         self.sites[name] = RawSite(
@@ -286,7 +318,6 @@ class SiteRecorder(Messenger):
             dist_args=dist_args,
             value=value,
             fn=fn,
-            fingerprint=fingerprint,
         )
         msg["value"] = label(self.trace, msg["value"], name)
         self.current_site = None

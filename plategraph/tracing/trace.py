@@ -16,22 +16,24 @@ The algorithm (DESIGN §3):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import jax
 import numpy as np
 from numpyro import handlers
+from numpyro.distributions import Distribution
 
 from ..exceptions import ModelError, NotCallableError
 from ..records import Edge, Plate, Site, TraceRecord
 from ._jax import concrete, run_with_provenance
-from .messengers import _LIBRARY_DIRS, RawSite, SiteRecorder
+from .messengers import _LIBRARY_DIRS, RawSite, Seed, SiteRecorder
 
 __all__ = ["trace_model"]
 
@@ -90,14 +92,36 @@ def _holder(held: dict[str, Any]) -> Callable[[dict], Any]:
     return substitute_fn
 
 
+@contextlib.contextmanager
+def _no_validation() -> Iterator[None]:
+    """Turn off numpyro's argument validation for one run, restoring the setting after.
+
+    Validation evaluates every constraint of every distribution; on values that carry provenance
+    numpyro skips the check anyway, so it would be pure cost (half of the tracing time).
+    """
+    previous = Distribution._validate_args
+    Distribution.set_default_validate_args(False)
+    try:
+        yield
+    finally:
+        Distribution.set_default_validate_args(previous)
+
+
 def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any]) -> Run:
+    with _no_validation():
+        return _run_validated(model, args, kwargs, seed=seed, held=held)
+
+
+def _run_validated(
+    model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any]
+) -> Run:
     def go(trace: Any) -> SiteRecorder:
-        recorder = SiteRecorder(model, trace)
-        fn: Any = recorder
+        fn: Any = model
         if held:
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
+        recorder = SiteRecorder(Seed(fn, trace, seed), trace)
         try:
-            handlers.seed(fn, rng_seed=seed)(*args, **kwargs)
+            recorder(*args, **kwargs)
         except Exception as err:
             err.__plategraph_site__ = recorder.current_site  # type: ignore[attr-defined]
             raise
