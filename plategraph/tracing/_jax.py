@@ -150,10 +150,20 @@ def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozense
 
 def _cond_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
     index, ops = ins[0], ins[1:]
-    outs = [index] * n_out
-    for branch in params["branches"]:  # every branch counts, not just the one that ran
-        for j, d in enumerate(jaxpr_deps(_inner(branch))):
-            outs[j] = outs[j] | _subst(d, ops)
+    per_branch = [jaxpr_deps(_inner(b)) for b in params["branches"]]
+    outs = []
+    for j in range(n_out):
+        branch_deps = {deps[j] for deps in per_branch}
+        only = next(iter(branch_deps)) if len(branch_deps) == 1 else None
+        if only is not None and len(only) == 1 and type(next(iter(only))) is str:
+            # every branch returns the same site's value (numpyro's ``cond`` sampling one site
+            # in each branch): the output *is* that site, whichever branch ran
+            outs.append(only)
+            continue
+        out = index  # the predicate chose the branch, and every branch counts
+        for d in branch_deps:
+            out = out | _subst(d, ops)
+        outs.append(out)
     return outs
 
 

@@ -119,6 +119,8 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
         for name in getattr(base, "arg_constraints", {})
         if name in attrs
     )
+    order = {name: i for i, (name, _) in enumerate(args)}
+    by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
     return by_name, args
 
 
