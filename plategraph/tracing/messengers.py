@@ -141,13 +141,14 @@ class RawSite:
     dist_args: tuple[tuple[str, str | None], ...]
     value: Any = None
     fn: Any = None
+    computed: Any = None  # a deterministic's value as the model computed it, even when held
 
     @functools.cached_property
     def fingerprint(self) -> tuple:
         """The distribution and its parameters (or a deterministic's value) as plain arrays,
         to tell whether a decision changed them. Computed only when control flow asks."""
         if self.fn is None:
-            return ("value", np.asarray(self.value)) if self.kind == "deterministic" else ()
+            return ("value", np.asarray(self.computed)) if self.kind == "deterministic" else ()
         leaves, treedef = jax.tree_util.tree_flatten(concrete(self.fn))
         return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
 
@@ -282,6 +283,7 @@ class SiteRecorder(Messenger):
                 self.plate_sizes.setdefault(time_name, (steps, None))
                 self.plate_dims.setdefault(time_name, None)
                 plates = (time_name, *plates)
+        computed = None
         if kind == "sample":
             fn = msg["fn"]
             base = unwrap_distribution(fn)
@@ -299,8 +301,11 @@ class SiteRecorder(Messenger):
             fn = None
             site_kind = kind
             distribution = None
-            prov = provenance(msg["value"]) if kind == "deterministic" else frozenset()
+            computed = msg.get("_plategraph_computed", msg["value"])
+            prov = provenance(computed) if kind == "deterministic" else frozenset()
             inputs = {"value": prov} if prov else {}
+            if kind == "deterministic":
+                computed = concrete(computed)
             dist_args = ()
             event_shape = ()
             discrete = False
@@ -320,6 +325,7 @@ class SiteRecorder(Messenger):
             dist_args=dist_args,
             value=value,
             fn=fn,
+            computed=computed,
         )
         msg["value"] = label(self.trace, msg["value"], name)
         self.current_site = None

@@ -79,6 +79,10 @@ def _holder(held: dict[str, Any]) -> Callable[[dict], Any]:
         if msg["type"] == "plate":
             size, subsample_size = msg["args"]
             return value if np.shape(value) == ((subsample_size or size),) else None
+        if msg["type"] == "deterministic":
+            # held like any site, but what the model computed is what a decision may change
+            msg["_plategraph_computed"] = msg["value"]
+            return value
         fn = msg.get("fn")
         if msg["type"] != "sample" or fn is None:
             return value

@@ -1,0 +1,321 @@
+"""The tracer's own behaviour: provenance through JAX, Python control flow, errors."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+import pytest
+from numpyro.contrib.control_flow import scan
+
+import plategraph
+from plategraph.tracing import _jax
+
+
+def edges(g):
+    return {(a, b, d["kind"]) for a, b, d in g.edges(data=True)}
+
+
+# -- data flow through JAX ---------------------------------------------------------------------
+
+
+def test_lax_cond_each_output_depends_on_its_own_branch_inputs_and_the_predicate():
+    def model():
+        z = numpyro.sample("z", dist.Normal())
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        u, v = jax.lax.cond(z > 0, lambda a, b: (a, 0.0), lambda a, b: (0.0, b * 2), a, b)
+        numpyro.sample("x", dist.Normal(u, 1))
+        numpyro.sample("y", dist.Normal(v, 1))
+
+    g = plategraph.model_graph(model)
+    assert edges(g) == {("z", "x", "data"), ("a", "x", "data"),
+                        ("z", "y", "data"), ("b", "y", "data")}
+
+
+@pytest.mark.parametrize("z_value", [1.0, -1.0])
+def test_lax_cond_counts_the_branch_that_did_not_run(z_value):
+    def model():
+        z = numpyro.sample("z", dist.Normal(z_value, 1e-6))
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        c = jax.lax.cond(z > 0, lambda p, q: p, lambda p, q: q, a, b)
+        numpyro.sample("x", dist.Normal(c, 1))
+
+    assert edges(plategraph.model_graph(model)) == {
+        ("z", "x", "data"), ("a", "x", "data"), ("b", "x", "data")}
+
+
+def test_while_loop_predicate_reaches_every_carry_and_carries_stay_separate():
+    def model():
+        n = numpyro.sample("n", dist.Normal(3.0, 0.1))
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+
+        def body(state):
+            i, x, y = state
+            return i + 1, x * 2, y + b
+
+        _, x, y = jax.lax.while_loop(lambda s: s[0] < n, body, (0.0, a, 1.0))
+        numpyro.sample("x", dist.Normal(x, 1))
+        numpyro.sample("y", dist.Normal(y, 1))
+
+    assert edges(plategraph.model_graph(model)) == {
+        ("n", "x", "data"), ("a", "x", "data"),
+        ("n", "y", "data"), ("b", "y", "data")}
+
+
+def test_lax_scan_carries_are_tracked_separately_to_a_fixpoint():
+    def model():
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        c = numpyro.sample("c", dist.Normal())
+
+        def step(carry, _):
+            p, q, r = carry
+            return (p + 1.0, q * p, r * 0.5 + c), None  # q picks up p's inputs after one step
+
+        (p, q, r), _ = jax.lax.scan(step, (a, b, 0.0), None, length=5)
+        numpyro.sample("p", dist.Normal(p, 1))
+        numpyro.sample("q", dist.Normal(q, 1))
+        numpyro.sample("r", dist.Normal(r, 1))
+
+    assert edges(plategraph.model_graph(model)) == {
+        ("a", "p", "data"), ("a", "q", "data"), ("b", "q", "data"), ("c", "r", "data")}
+
+
+def test_jitted_helper_returning_two_values_keeps_them_apart():
+    @jax.jit
+    def helper(a, b):
+        return a * 2.0, jnp.exp(b)
+
+    def model():
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        u, v = helper(a, b)
+        numpyro.sample("x", dist.Normal(u, 1))
+        numpyro.sample("y", dist.Normal(v, 1))
+
+    assert edges(plategraph.model_graph(model)) == {("a", "x", "data"), ("b", "y", "data")}
+
+
+def test_custom_jvp_vmap_and_indexing_carry_provenance():
+    def model(groups):
+        a = numpyro.sample("a", dist.Normal(jnp.zeros(3), 1).to_event(1))
+        s = numpyro.sample("s", dist.Normal())
+        loc = jax.vmap(lambda v: v + 1.0)(a)[groups]
+        with numpyro.plate("N", groups.shape[0]):
+            numpyro.sample("y", dist.Normal(loc, jax.nn.softplus(s)), obs=jnp.zeros(4))
+
+    g = plategraph.model_graph(model, jnp.array([0, 1, 2, 0]))
+    assert edges(g) == {("a", "y", "data"), ("s", "y", "data")}
+    assert g.edges["a", "y"]["params"] == ("loc",)
+    assert g.edges["s", "y"]["params"] == ("scale",)
+
+
+def test_flow_stops_at_deterministic_and_observed_sites():
+    def model(y):
+        mu = numpyro.sample("mu", dist.Normal())
+        theta = numpyro.deterministic("theta", mu * 2)
+        obs = numpyro.sample("obs", dist.Normal(theta, 1), obs=y)
+        numpyro.sample("next", dist.Normal(obs + theta, 1))
+
+    g = plategraph.model_graph(model, jnp.array(0.5))
+    assert edges(g) == {("mu", "theta", "data"), ("theta", "obs", "data"),
+                        ("obs", "next", "data"), ("theta", "next", "data")}
+    assert g.edges["mu", "theta"]["params"] == ("value",)
+
+
+def test_scan_has_self_edge_for_carried_state_and_no_invented_edges():
+    def model(y):
+        def transition(x_prev, y_t):
+            x = numpyro.sample("x", dist.Normal(x_prev, 1))
+            numpyro.sample("y", dist.Normal(x, 1), obs=y_t)
+            return x, None
+
+        x0 = numpyro.sample("x_0", dist.Normal(0, 1))
+        scan(transition, x0, y)
+
+    g = plategraph.model_graph(model, jnp.zeros(7))
+    assert edges(g) == {("x_0", "x", "data"), ("x", "x", "data"), ("x", "y", "data")}
+    assert g.nodes["x"]["plates"] == ("time",) and g.nodes["y"]["plates"] == ("time",)
+    assert g.graph["plates"]["time"] == {"size": 7, "subsample_size": None, "dim": None}
+    assert g.nodes["x"]["source"].startswith("test_tracing.py:")
+
+
+def test_second_scan_gets_its_own_time_plate():
+    def model():
+        scan(lambda c, _: (numpyro.sample("a", dist.Normal(c, 1)), None), 0.0, None, length=3)
+        scan(lambda c, _: (numpyro.sample("b", dist.Normal(c, 1)), None), 0.0, None, length=4)
+
+    g = plategraph.model_graph(model)
+    assert g.nodes["a"]["plates"] == ("time",) and g.nodes["b"]["plates"] == ("time_1",)
+    assert g.graph["plates"]["time_1"]["size"] == 4
+
+
+# -- Python control flow -----------------------------------------------------------------------
+
+
+def spike_and_slab(y=None):
+    z = numpyro.sample("z", dist.Bernoulli(0.5))
+    if z:
+        mu = numpyro.sample("mu", dist.Normal(0, 1))
+        sigma = numpyro.sample("sigma", dist.HalfCauchy(5.0))
+    else:
+        mu, sigma = 0.0, 1.0
+    numpyro.sample("obs", dist.Normal(mu, sigma), obs=y)
+
+
+@pytest.mark.parametrize("seed_z", [0.0, 1.0])
+def test_spike_and_slab_exactly_as_design_section_3(seed_z):
+    # whichever value z takes in the first run, both branches show
+    def model(y=None):
+        z = numpyro.sample("z", dist.Bernoulli(seed_z))
+        if z:
+            mu = numpyro.sample("mu", dist.Normal(0, 1))
+            sigma = numpyro.sample("sigma", dist.HalfCauchy(5.0))
+        else:
+            mu, sigma = 0.0, 1.0
+        numpyro.sample("obs", dist.Normal(mu, sigma), obs=y)
+
+    g = plategraph.model_graph(model, jnp.array(2.0))
+    assert list(g.nodes) == ["z", "mu", "sigma", "obs"]
+    assert edges(g) == {("mu", "obs", "data"), ("sigma", "obs", "data"), ("z", "obs", "control")}
+    assert g.nodes["mu"]["gated_by"] == ("z",) and g.nodes["sigma"]["gated_by"] == ("z",)
+    assert g.nodes["obs"]["gated_by"] == () and g.nodes["z"]["gated_by"] == ()
+    assert g.edges["z", "obs"]["params"] == ()
+
+
+def test_control_through_a_deterministic_goes_to_the_deterministic():
+    def model():
+        z = numpyro.sample("z", dist.Bernoulli(0.5))
+        m = numpyro.deterministic("m", 1.0 if z else 2.0)
+        numpyro.sample("y", dist.Normal(m, 1))
+
+    assert edges(plategraph.model_graph(model)) == {("z", "m", "control"), ("m", "y", "data")}
+
+
+def test_range_over_a_sampled_integer_gates_the_loop_sites():
+    def model():
+        n = numpyro.sample("n", dist.Categorical(jnp.ones(3) / 3))
+        total = 0.0
+        for i in range(int(n) + 1):
+            total = total + numpyro.sample(f"x_{i}", dist.Normal())
+        numpyro.sample("total", dist.Normal(total, 1))
+
+    g = plategraph.model_graph(model)
+    assert list(g.nodes) == ["n", "x_0", "x_1", "x_2", "total"]
+    assert g.nodes["x_0"]["gated_by"] == ()
+    assert g.nodes["x_1"]["gated_by"] == ("n",) and g.nodes["x_2"]["gated_by"] == ("n",)
+    assert ("n", "total", "control") in edges(g)
+    assert not any(a == "n" and b.startswith("x_") for a, b, _ in edges(g))
+
+
+def test_item_and_python_comparison_on_continuous_values_are_decided_by_draws():
+    def model():
+        u = numpyro.sample("u", dist.Normal())
+        scale = 1.0 if u.item() > 0 else 3.0
+        numpyro.sample("y", dist.Normal(0.0, scale))
+
+    assert edges(plategraph.model_graph(model)) == {("u", "y", "control")}
+
+
+def test_python_branch_on_data_is_not_a_control_edge():
+    def model(flag):
+        a = numpyro.sample("a", dist.Normal())
+        numpyro.sample("y", dist.Normal(a if flag else 0.0, 1))
+
+    assert edges(plategraph.model_graph(model, True)) == {("a", "y", "data")}
+
+
+# -- records -----------------------------------------------------------------------------------
+
+
+def test_node_attributes_follow_the_contract():
+    def model(x, y):
+        w = numpyro.param("w", jnp.ones(2))
+        b = numpyro.sample("b", dist.Normal(0, 1).expand([2]).to_event(1))
+        with numpyro.plate("N", 50, subsample_size=10) as idx:
+            numpyro.sample("y", dist.Poisson(jnp.exp(x[idx] @ (w + b))).mask(True), obs=y[idx])
+        numpyro.factor("penalty", -(b**2).sum())
+
+    g = plategraph.model_graph(model, jnp.ones((50, 2)), jnp.ones(50))
+    assert g.graph["name"] == "model"
+    assert g.graph["plates"] == {"N": {"size": 50, "subsample_size": 10, "dim": -1}}
+    w, b, y, pen = (g.nodes[n] for n in ("w", "b", "y", "penalty"))
+    assert (w["kind"], w["plates"], w["distribution"], w["shape"]) == ("param", (), None, (2,))
+    assert (b["distribution"], b["shape"], b["event_shape"]) == ("Normal", (2,), (2,))
+    assert (y["kind"], y["plates"], y["distribution"], y["discrete"]) == (
+        "observed", ("N",), "Poisson", True)
+    assert y["shape"] == (10,)
+    assert pen["kind"] == "factor" and pen["distribution"] is None
+    assert edges(g) == {("w", "y", "data"), ("b", "y", "data"), ("b", "penalty", "data")}
+    assert g.edges["b", "penalty"]["params"] == ("log_factor",)
+
+
+def test_bernoulli_logits_is_named_bernoulli_and_infer_is_kept():
+    def model():
+        numpyro.sample("z", dist.Bernoulli(logits=0.3), infer={"enumerate": "parallel"})
+
+    node = plategraph.model_graph(model).nodes["z"]
+    assert node["distribution"] == "Bernoulli"
+    assert node["infer"] == {"enumerate": "parallel"}
+    assert node["dist_args"] == (("logits", "0.3"),)
+
+
+def test_tracing_is_deterministic_and_leaves_numpyro_settings_alone():
+    before = dist.Distribution._validate_args
+    g1 = plategraph.model_graph(spike_and_slab, jnp.array(1.0))
+    g2 = plategraph.model_graph(spike_and_slab, jnp.array(1.0))
+    assert list(g1.nodes(data=True)) == list(g2.nodes(data=True))
+    assert list(g1.edges(data=True)) == list(g2.edges(data=True))
+    assert dist.Distribution._validate_args == before
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def test_model_that_raises_names_model_site_and_line():
+    def failing(x):
+        a = numpyro.sample("a", dist.Normal())
+        numpyro.sample("b", dist.Normal(a, 1))
+        raise ValueError(f"bad input {x}")
+
+    with pytest.raises(plategraph.ModelError) as info:
+        plategraph.model_graph(failing, 3)
+    err = info.value
+    assert err.model == "failing" and err.source.startswith("test_tracing.py:")
+    assert "model 'failing' raised ValueError" in str(err) and "bad input 3" in str(err)
+    assert isinstance(err.__cause__, ValueError)
+
+
+def test_error_inside_a_site_names_the_site():
+    def failing():
+        numpyro.sample("a", dist.Normal(0, 1), sample_shape=(2, 3), obs=jnp.zeros(4) + {})
+
+    with pytest.raises(plategraph.ModelError, match="model 'failing' raised TypeError"):
+        plategraph.model_graph(failing)
+
+
+def test_wrong_arguments_non_callable_and_no_sites():
+    def model(x, y=None):
+        numpyro.sample("x", dist.Normal(x, 1), obs=y)
+
+    with pytest.raises(plategraph.ModelError, match="model 'model' cannot be called"):
+        plategraph.model_graph(model, 1, 2, 3)
+    with pytest.raises(plategraph.NotCallableError, match="must be a callable"):
+        plategraph.model_graph("model")
+    with pytest.raises(plategraph.ModelError, match="model 'empty' has no sites"):
+        plategraph.model_graph(lambda: None) if False else plategraph.model_graph(empty)
+
+
+def empty():
+    return jnp.ones(3).sum()
+
+
+@pytest.mark.parametrize("version", [(0, 9, 0), (0, 11, 0), (1, 0)])
+def test_unsupported_jax_is_refused_with_the_supported_range(version):
+    with pytest.raises(plategraph.UnsupportedJaxError, match=r"JAX >=0\.10,<0\.11"):
+        _jax.check_jax_version(version)
+    _jax.check_jax_version((0, 10, 2))
