@@ -9,6 +9,8 @@
      │    └── DotNotFoundError  the graphviz `dot` binary is not installed
      └── GalleryError          a gallery module or model reference is broken
 
+    IncompleteTraceWarning     control flow had more values to try than the run budget allows
+
 Every message names the model, site or file it is about; the original exception is chained.
 """
 
@@ -18,6 +20,7 @@ __all__ = [
     "DotNotFoundError",
     "FormatError",
     "GalleryError",
+    "IncompleteTraceWarning",
     "ModelError",
     "NotCallableError",
     "PlategraphError",
@@ -33,7 +36,7 @@ class PlategraphError(Exception):
 class ModelError(PlategraphError):
     """The model could not be traced.
 
-    ``model`` is the model's name; ``site`` and ``source`` (``"file.py:LINE"``) say where, when known.
+    ``model`` is its name; ``site`` and ``source`` (``"file.py:LINE"``) say where, when known.
     """
 
     def __init__(self, message: str, *, model: str | None = None, site: str | None = None,
@@ -66,3 +69,8 @@ class DotNotFoundError(RenderError):
 
 class GalleryError(PlategraphError):
     """A gallery module, or a ``file.py:model`` reference, cannot be loaded."""
+
+
+class IncompleteTraceWarning(UserWarning):
+    """Python control flow on sampled values needed more re-runs than allowed; the graph may lack
+    control edges or gated sites of the deciders named in the message."""

@@ -319,3 +319,29 @@ def test_unsupported_jax_is_refused_with_the_supported_range(version):
     with pytest.raises(plategraph.UnsupportedJaxError, match=r"JAX >=0\.10,<0\.11"):
         _jax.check_jax_version(version)
     _jax.check_jax_version((0, 10, 2))
+
+
+def test_too_many_decisions_warn_instead_of_silently_dropping(monkeypatch):
+    from plategraph.tracing import trace as trace_module
+
+    monkeypatch.setattr(trace_module, "MAX_RUNS", 3)
+
+    def model():
+        for i in range(4):
+            z = numpyro.sample(f"z_{i}", dist.Bernoulli(0.5))
+            numpyro.sample(f"y_{i}", dist.Normal(1.0 if z else 0.0, 1))
+
+    with pytest.warns(plategraph.IncompleteTraceWarning, match=r"model 'model'.*z_2, z_3"):
+        g = plategraph.model_graph(model)
+    assert ("z_0", "y_0", "control") in edges(g)
+
+
+def test_numpy_ufuncs_on_traced_values_keep_provenance():
+    import numpy as np
+
+    def model():
+        s = numpyro.sample("s", dist.HalfNormal(1))
+        numpyro.sample("y", dist.Normal(np.log(s), np.exp(s)))
+
+    g = plategraph.model_graph(model)
+    assert edges(g) == {("s", "y", "data")} and g.edges["s", "y"]["params"] == ("loc", "scale")

@@ -280,6 +280,13 @@ class ProvenanceTracer(core.Tracer):
         out = np.asarray(self._decide())
         return out if dtype is None else out.astype(dtype)
 
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # ``np.exp(x)`` on a traced value: compute it with jax.numpy so provenance survives
+        fn = getattr(jax.numpy, ufunc.__name__, None)
+        if method != "__call__" or fn is None or kwargs:
+            return NotImplemented
+        return fn(*inputs)
+
     def __format__(self, spec: str) -> str:
         return format(np.asarray(self._decide()), spec) if spec else str(np.asarray(self._decide()))
 

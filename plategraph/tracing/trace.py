@@ -21,6 +21,7 @@ import functools
 import inspect
 import os
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 from numpyro import handlers
 from numpyro.distributions import Distribution
 
-from ..exceptions import ModelError, NotCallableError
+from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ..records import Edge, Plate, Site, TraceRecord
 from ._jax import concrete, run_with_provenance
 from .messengers import _LIBRARY_DIRS, RawSite, Seed, SiteRecorder
@@ -39,7 +40,7 @@ __all__ = ["trace_model"]
 
 MAX_ALTERNATIVES = 16  # values tried per decider with a finite support
 N_DRAWS = 3  # values drawn per decider without one
-MAX_RUNS = 64  # runs per model, the first included
+MAX_RUNS = 256  # runs per model, the first included
 
 
 @dataclass
@@ -258,8 +259,9 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
     gated: dict[str, list[str]] = {}
     control: list[tuple[str, str]] = []
     varied: set[str] = set()
+    unfinished: list[str] = []
     worklist = [(base, s) for s in base.deciders]
-    while worklist and len(runs) < MAX_RUNS:
+    while worklist:
         context, decider = worklist.pop(0)
         if decider in varied:
             continue
@@ -269,6 +271,7 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             continue
         for value in _alternatives(site, seed):
             if len(runs) >= MAX_RUNS:
+                unfinished.append(decider)
                 break
             held = dict(context.values)
             held[decider] = value
@@ -280,6 +283,14 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             _compare(context, variant, decider, gated, control)
             worklist.extend((variant, s) for s in variant.deciders if s not in varied)
 
+    unfinished += [s for _, s in worklist if s not in varied and s not in unfinished]
+    if unfinished:
+        warnings.warn(
+            f"model '{name}': Python control flow on {', '.join(unfinished)} needed more than "
+            f"{MAX_RUNS} runs; control edges and gated sites of these may be missing",
+            IncompleteTraceWarning,
+            stacklevel=3,
+        )
     return _records(name, runs, gated, control)
 
 
