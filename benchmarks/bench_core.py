@@ -7,6 +7,7 @@ one warm-up run (JAX compiles primitives once per shape; both tools pay that ali
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -69,6 +70,36 @@ HEADER = (f"{'model':34s} {'ours ms':>10s} {'numpyro ms':>10s} {'trace ms':>10s}
           f"{'speed-up':>10s} {'/trace':>10s} {'growth':>9s}")
 
 
+_COLD = """
+import sys, time
+sys.path.insert(0, {here!r})
+import jax.numpy as jnp
+from bench_core import unrolled_hierarchical as model
+jnp.ones(1) + 1  # start JAX: not what is compared
+args = ({n}, jnp.zeros({n}))
+start = time.perf_counter()
+if {tool!r} == "plategraph":
+    import plategraph
+    plategraph.model_graph(model, *args)
+elif {tool!r} == "numpyro":
+    from numpyro.infer.inspect import get_model_relations
+    get_model_relations(model, args)
+else:
+    from numpyro import handlers
+    handlers.trace(handlers.seed(model, 0)).get_trace(*args)
+print(time.perf_counter() - start)
+"""
+
+
+def cold_time(tool: str, n: int) -> float:
+    """Seconds of the first call in a fresh interpreter."""
+    here = str(Path(__file__).resolve().parent)
+    code = _COLD.format(here=here, n=n, tool=tool)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> None:
     print("## Tracing: model_graph vs numpyro get_model_relations vs one plain trace")
     print(HEADER)
@@ -83,6 +114,13 @@ def main(argv: list[str] | None = None) -> None:
             t = measure(model, args, kwargs, repeat=3 if n >= 10_000 else 5)
             print(row(f"{label} = {n:,}", t, previous), flush=True)
             previous = t
+    print()
+    print("## Cold start: the first call in a fresh process (JAX compiles each primitive once)")
+    print(f"{'model':34s} {'ours ms':>10s} {'numpyro ms':>10s} {'trace ms':>10s}")
+    for n in (100, 1_000):
+        cold = {tool: cold_time(tool, n) for tool in ("plategraph", "numpyro", "trace")}
+        print(f"{f'hierarchical, J obs sites = {n:,}':34s} {cold['plategraph'] * 1e3:10.1f} "
+              f"{cold['numpyro'] * 1e3:10.1f} {cold['trace'] * 1e3:10.1f}", flush=True)
     gallery = Path(__file__).resolve().parent.parent / "gallery"
     if gallery.is_dir():
         sys.path.insert(0, str(gallery.parent / "tests"))
