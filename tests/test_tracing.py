@@ -345,3 +345,18 @@ def test_numpy_ufuncs_on_traced_values_keep_provenance():
 
     g = plategraph.model_graph(model)
     assert edges(g) == {("s", "y", "data")} and g.edges["s", "y"]["params"] == ("loc", "scale")
+
+
+def test_attributes_derived_in_a_constructor_are_not_parameters():
+    from numpyro.distributions import transforms
+
+    def model(x, y):
+        b = numpyro.sample("b", dist.Normal(0, 1))
+        c = numpyro.sample("c", dist.TransformedDistribution(
+            dist.Normal(0, 1).expand([3]), transforms.OrderedTransform()))
+        with numpyro.plate("N", y.shape[0]):
+            numpyro.sample("y", dist.OrderedLogistic(b * x, c), obs=y)
+
+    g = plategraph.model_graph(model, jnp.ones(5), jnp.ones(5, dtype=jnp.int32))
+    assert g.edges["b", "y"]["params"] == ("predictor",)
+    assert g.edges["c", "y"]["params"] == ("cutpoints",)

@@ -119,6 +119,12 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
         for name in getattr(base, "arg_constraints", {})
         if name in attrs
     )
+    # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
+    # parameters of their own when the declared parameters already carry their provenance
+    declared = frozenset().union(*(by_name.get(name, frozenset()) for name, _ in args))
+    declared_names = {name for name, _ in args}
+    by_name = {name: prov for name, prov in by_name.items()
+               if name in declared_names or not prov <= declared}
     order = {name: i for i, (name, _) in enumerate(args)}
     by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
     return by_name, args
