@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+from .collapse import collapse_families
+from .diagram import Diagram, draw
+from .dot import to_dot
 from .exceptions import (
     DotNotFoundError,
     FormatError,
@@ -14,6 +17,7 @@ from .exceptions import (
     IncompleteTraceWarning,
     ModelError,
     NotCallableError,
+    OptionError,
     PlategraphError,
     RenderError,
     UnsupportedJaxError,
@@ -30,11 +34,16 @@ __all__ = [
     "IncompleteTraceWarning",
     "ModelError",
     "NotCallableError",
+    "OptionError",
     "PlategraphError",
     "RenderError",
     "UnsupportedJaxError",
+    "Diagram",
     "__version__",
     "build_graph",
+    "collapse_families",
+    "draw",
     "model_graph",
+    "to_dot",
     "trace_model",
 ]

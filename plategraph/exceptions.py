@@ -5,6 +5,7 @@
      │    └── NotCallableError  what was passed is not a model function
      ├── UnsupportedJaxError   the installed JAX is outside the range the tracer supports
      ├── FormatError           an output format or file suffix plategraph does not write
+     ├── OptionError           a drawing option with a value plategraph does not know
      ├── RenderError           `dot` failed or is missing
      │    └── DotNotFoundError  the graphviz `dot` binary is not installed
      └── GalleryError          a gallery module or model reference is broken
@@ -23,6 +24,7 @@ __all__ = [
     "IncompleteTraceWarning",
     "ModelError",
     "NotCallableError",
+    "OptionError",
     "PlategraphError",
     "RenderError",
     "UnsupportedJaxError",
@@ -57,6 +59,10 @@ class UnsupportedJaxError(PlategraphError, ImportError):
 
 class FormatError(PlategraphError, ValueError):
     """An output format or file suffix that plategraph cannot write."""
+
+
+class OptionError(PlategraphError, ValueError):
+    """A drawing option (theme, labels, rankdir, …) with an unknown value."""
 
 
 class RenderError(PlategraphError):

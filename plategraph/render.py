@@ -1,0 +1,70 @@
+"""The only code that runs graphviz's ``dot``: DOT text → SVG/PNG/PDF bytes; atomic file writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import graphviz
+
+from .exceptions import DotNotFoundError, FormatError, RenderError
+
+__all__ = ["FORMATS", "format_for_path", "pipe", "write_atomic"]
+
+FORMATS = ("svg", "png", "pdf", "dot")
+INSTALL_HINT = (
+    "graphviz's `dot` program is not installed (or not on PATH); install it with your package "
+    "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
+    "`conda install graphviz`. DOT text (`.source`, format 'dot') works without it."
+)
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` lower-cased, or a FormatError listing what plategraph writes."""
+    norm = fmt.lower().lstrip(".")
+    if norm not in FORMATS:
+        raise FormatError(f"unsupported format {fmt!r}; plategraph writes {', '.join(FORMATS)}")
+    return norm
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """The output format a file name asks for by its suffix."""
+    suffix = Path(path).suffix
+    if not suffix:
+        raise FormatError(f"cannot tell the format of {os.fspath(path)!r}: give it a suffix "
+                          f"({', '.join('.' + f for f in FORMATS)})")
+    try:
+        return check_format(suffix)
+    except FormatError as err:
+        raise FormatError(f"{os.fspath(path)}: {err}") from None
+
+
+def pipe(source: str, fmt: str) -> bytes:
+    """Lay out and render DOT text with ``dot``; ``fmt`` 'dot' returns the text itself."""
+    fmt = check_format(fmt)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    try:
+        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+    except graphviz.ExecutableNotFound as err:
+        raise DotNotFoundError(INSTALL_HINT) from err
+    except subprocess.CalledProcessError as err:
+        stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
+        raise RenderError(f"dot failed to render {fmt}: {stderr or err}") from err
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
