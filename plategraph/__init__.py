@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from .collapse import collapse_families
+from .compat import get_model_relations, render_model
 from .diagram import Diagram, draw
 from .dot import to_dot
 from .exceptions import (
@@ -43,7 +44,9 @@ __all__ = [
     "build_graph",
     "collapse_families",
     "draw",
+    "get_model_relations",
     "model_graph",
+    "render_model",
     "to_dot",
     "trace_model",
 ]

@@ -33,6 +33,7 @@ def build_graph(record: TraceRecord) -> nx.DiGraph:
             source=site.source,
             infer=dict(site.infer),
             dist_args=site.dist_args,
+            constraint=site.constraint,
         )
     for edge in record.edges:
         graph.add_edge(edge.parent, edge.child, kind=edge.kind, params=edge.params)

@@ -36,6 +36,7 @@ class Site:
     # The distribution's parameters in its own order, each with its value as short text when it
     # is a constant, or None when it comes from parent sites (drawing ``a ~ Normal(mu, 1.0)``).
     dist_args: tuple[tuple[str, str | None], ...] = ()
+    constraint: str | None = None  # a param site's constraint, as numpyro prints it
 
 
 @dataclass(frozen=True)

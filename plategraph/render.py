@@ -21,6 +21,15 @@ INSTALL_HINT = (
 )
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def check_format(fmt: str) -> str:
     """``fmt`` lower-cased, or a FormatError listing what plategraph writes."""
     norm = fmt.lower().lstrip(".")
@@ -63,6 +72,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

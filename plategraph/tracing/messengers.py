@@ -148,6 +148,7 @@ class RawSite:
     value: Any = None
     fn: Any = None
     computed: Any = None  # a deterministic's value as the model computed it, even when held
+    constraint: str | None = None
 
     @functools.cached_property
     def fingerprint(self) -> tuple:
@@ -332,6 +333,7 @@ class SiteRecorder(Messenger):
             value=value,
             fn=fn,
             computed=computed,
+            constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
         )
         msg["value"] = label(self.trace, msg["value"], name)
         self.current_site = None

@@ -368,6 +368,7 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
                 source=raw.source,
                 infer=raw.infer,
                 dist_args=raw.dist_args,
+                constraint=raw.constraint,
             )
         )
     return TraceRecord(name=name, sites=tuple(sites), plates=tuple(plates),
