@@ -360,3 +360,13 @@ def test_attributes_derived_in_a_constructor_are_not_parameters():
     g = plategraph.model_graph(model, jnp.ones(5), jnp.ones(5, dtype=jnp.int32))
     assert g.edges["b", "y"]["params"] == ("predictor",)
     assert g.edges["c", "y"]["params"] == ("cutpoints",)
+
+
+def test_a_site_name_used_twice_is_an_error_naming_the_site():
+    def model():
+        for _ in range(2):
+            numpyro.sample("x", dist.Normal())
+
+    with pytest.raises(plategraph.ModelError, match="site 'x' is created twice") as info:
+        plategraph.model_graph(model)
+    assert info.value.site == "x"

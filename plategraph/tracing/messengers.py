@@ -276,6 +276,9 @@ class SiteRecorder(Messenger):
         if kind not in ("sample", "deterministic", "param"):
             return
         name = msg["name"]
+        if name in self.sites:
+            raise ValueError(f"site '{name}' is created twice; site names must be unique "
+                             "(in a loop, put the index in the name: f\"{name}_{{i}}\")")
         value = concrete(msg["value"])
         self.values[name] = value
         plates: tuple[str, ...] = ()
