@@ -1,0 +1,75 @@
+"""Every gallery model traces to the structure written out by hand in tests/expected.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from _gallery import GALLERY, gallery_ids, load_example, load_module
+from expected import EXPECTED, parse_edges, parse_nodes
+
+import plategraph
+
+IDS = gallery_ids()
+
+
+def test_every_gallery_model_has_an_expectation_and_there_are_enough():
+    assert sorted(IDS) == sorted(EXPECTED)
+    assert len(IDS) >= 30
+
+
+@pytest.mark.parametrize("ident", IDS)
+def test_graph_matches_the_structure_written_by_hand(ident):
+    model, args, kwargs = load_example(ident)
+    expected = EXPECTED[ident]
+    g = plategraph.model_graph(model, *args, **kwargs)
+
+    nodes = parse_nodes(expected["nodes"])
+    assert list(g.nodes) == [n for n, _, _ in nodes]
+    for name, kind, plates in nodes:
+        assert g.nodes[name]["kind"] == kind, name
+        assert g.nodes[name]["plates"] == plates, name
+        assert g.nodes[name]["gated_by"] == tuple(expected.get("gated", {}).get(name, ())), name
+    assert {(a, b, d["kind"]) for a, b, d in g.edges(data=True)} == parse_edges(
+        expected["edges"])
+    sizes = {name: rec["size"] if rec["subsample_size"] is None
+             else (rec["size"], rec["subsample_size"])
+             for name, rec in g.graph["plates"].items()}
+    assert sizes == expected["plates"]
+    assert g.graph["name"] == ident.split(":")[1]
+    for name in g.nodes:
+        assert re.fullmatch(r".+\.py:\d+", g.nodes[name]["source"]), name
+
+
+@pytest.mark.parametrize("path", sorted(GALLERY.glob("*.py")), ids=lambda p: p.stem)
+def test_gallery_modules_follow_the_convention(path):
+    module = load_module(path)
+    lines = (module.__doc__ or "").strip().splitlines()
+    assert lines and lines[0].strip(), "a title on the docstring's first line"
+    assert any(line.startswith("Reference:") for line in lines), "a Reference: line"
+    examples = module.examples()
+    assert examples
+    for name, (args, kwargs) in examples.items():
+        assert callable(getattr(module, name)) and isinstance(args, tuple)
+        assert isinstance(kwargs, dict)
+
+
+@pytest.mark.parametrize("ident", IDS)
+def test_contract_invariants(ident):
+    model, args, kwargs = load_example(ident)
+    g = plategraph.model_graph(model, *args, **kwargs)
+    order = {n: i for i, n in enumerate(g.nodes)}
+    for a, b, data in g.edges(data=True):
+        if a == b:  # only state carried through a scan loops back
+            assert any(p.startswith("time") for p in g.nodes[a]["plates"]), (a, b)
+        else:
+            assert order[a] < order[b], (a, b)
+        assert data["kind"] in ("data", "control")
+        assert bool(data["params"]) == (data["kind"] == "data")
+    for name, data in g.nodes(data=True):
+        assert set(data["plates"]) <= set(g.graph["plates"]), name
+        if data["kind"] == "param":
+            assert data["plates"] == ()
+        assert data["kind"] in ("latent", "observed", "deterministic", "param", "factor")
+        assert (data["distribution"] is None) == (data["kind"] in (
+            "deterministic", "param", "factor"))
