@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 import networkx as nx
 
@@ -12,59 +11,112 @@ __all__ = ["collapse_families"]
 _INDEXED = re.compile(r"^(?P<stem>.*?[^\d_])_?(?P<index>\d+)$")
 _INDEX_NAMES = ("j", "k", "l", "m", "n", "t", "u", "v")
 MIN_FAMILY = 3
+# shown for a constant parameter whose value differs between the members of a family
+VARIES = "…"
 
 
-def _split(name: str) -> tuple[str, int] | None:
-    match = _INDEXED.match(name)
+def _split(name: object) -> tuple[str, int] | None:
+    match = _INDEXED.match(str(name)) if isinstance(name, str) else None
     return (match["stem"], int(match["index"])) if match else None
+
+
+def _families(graph: nx.DiGraph, min_size: int) -> dict[tuple, list[str]]:
+    """Family key → its members in index order; only families that collapse.
+
+    Candidates share stem, kind, distribution and plates. A member's *parent pattern* is the set
+    of its (parent, edge kind, params), with parents in a family replaced by that family and its
+    own family left out (``x_3 → x_4`` is the family feeding itself). A family keeps the members
+    of its most common pattern; shrinking one family can change the patterns of another, so
+    this repeats until nothing changes.
+    """
+    candidates: dict[tuple, list[tuple[int, str]]] = {}
+    for node, data in graph.nodes(data=True):
+        split = _split(node)
+        if split is None or data.get("kind") == "param":
+            continue
+        stem, index = split
+        key = (stem, data.get("kind"), data.get("distribution"), tuple(data.get("plates", ())))
+        candidates.setdefault(key, []).append((index, node))
+    families = {key: [n for _, n in sorted(members)]
+                for key, members in candidates.items() if len(members) >= min_size}
+    while True:
+        family_of = {n: key for key, members in families.items() for n in members}
+        changed = False
+        for key in list(families):
+            by_pattern: dict[frozenset, list[str]] = {}
+            for node in families[key]:
+                pattern = frozenset(
+                    (family_of.get(parent, ("site", parent)), edge.get("kind"),
+                     tuple(edge.get("params", ())))
+                    for parent, _, edge in graph.in_edges(node, data=True)
+                    if family_of.get(parent) != key)
+                by_pattern.setdefault(pattern, []).append(node)
+            keep = max(by_pattern.values(), key=len)  # max keeps the first of equal sizes
+            if len(keep) < min_size:
+                del families[key]
+                changed = True
+            elif len(keep) < len(families[key]):
+                families[key] = keep
+                changed = True
+        if not changed:
+            return families
+
+
+def _merged_dist_args(graph: nx.DiGraph, members: list[str]) -> tuple:
+    """The members' shared ``dist_args``, with constants that differ between them shown as …."""
+    first = tuple(graph.nodes[members[0]].get("dist_args", ()))
+    merged = list(first)
+    for node in members[1:]:
+        other = tuple(graph.nodes[node].get("dist_args", ()))
+        if len(other) != len(first):
+            return first
+        for i, ((param, value), (_, theirs)) in enumerate(zip(merged, other)):
+            if value is not None and value != theirs:
+                merged[i] = (param, VARIES)
+    return tuple(merged)
 
 
 def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.DiGraph:
     """A new graph in which each family ``obs_0 … obs_999`` is one node ``obs_j`` in a plate ``j``.
 
     A family is at least ``min_size`` sites whose names are one stem plus an integer index and
-    which share kind, distribution and plates. Families with the same set of indices share one
-    index plate (``z_t`` and ``y_t`` of a Python-loop HMM both go in ``j``); a member feeding a
-    later member (``z_3 → z_4``) becomes a self-edge, as for a scan. A collapsed node keeps the
-    first member's attributes, with the index plate added innermost and ``family`` set to the
-    number of members; edges merge (a data edge wins over a control edge of the same pair).
-    The input is not changed.
+    which share kind, distribution, plates and parent pattern (the same parents feeding the same
+    parameters, a member of another family counting as that family). Families with the same
+    indices share one index plate (``z_t`` and ``y_t`` of a Python-loop HMM both go in ``j``);
+    a member feeding a later member (``z_3 → z_4``) becomes a self-edge, as for a scan. A
+    collapsed node keeps the first member's attributes, with the index plate added innermost,
+    ``family`` set to the number of members and ``members`` to their names; edges merge (a data
+    edge wins over a control edge of the same pair). The input is not changed.
 
     >>> collapse_families(g).nodes["obs_j"]["plates"]
     ('j',)
     """
-    groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
-    for node, data in graph.nodes(data=True):
-        split = _split(str(node))
-        if split is None or data.get("kind") == "param":
-            continue
-        stem, index = split
-        key = (stem, data.get("kind"), data.get("distribution"), tuple(data.get("plates", ())))
-        groups[key].append((index, node))
-
-    families = {key: sorted(members) for key, members in groups.items()
-                if len(members) >= min_size and f"{key[0]}_j" not in graph}
+    families = _families(graph, min_size)
     if not families:
         return graph.copy()
 
+    order = {n: i for i, n in enumerate(graph.nodes)}
     plates = dict(graph.graph.get("plates", {}))
     index_plate: dict[tuple[int, ...], str] = {}
     rename: dict[str, str] = {}
+    target_members: dict[str, list[str]] = {}
     member_plate: dict[str, str] = {}
-    family_size: dict[str, int] = {}
-    order = {n: i for i, n in enumerate(graph.nodes)}
-    for key, members in sorted(families.items(), key=lambda kv: min(order[n] for _, n in kv[1])):
-        indices = tuple(i for i, _ in members)
+    for key, members in sorted(families.items(), key=lambda kv: order[kv[1][0]]):
+        indices = tuple(_split(n)[1] for n in members)  # type: ignore[index]
+        plate = index_plate.get(indices)
+        if plate is None:
+            free = [n for n in _INDEX_NAMES if n not in plates]
+            plate = free[0] if free else f"i{len(index_plate)}"
+        target = f"{key[0]}_{plate}"
+        if target in graph or target in target_members:
+            continue  # a site already has that name: keep the members as they are
         if indices not in index_plate:
-            free = [n for n in _INDEX_NAMES if n not in plates and n not in index_plate.values()]
-            name = free[0] if free else f"i{len(index_plate)}"
-            index_plate[indices] = name
-            plates[name] = {"size": len(indices), "subsample_size": None, "dim": None}
-        plate = index_plate[indices]
-        for _, node in members:
-            rename[node] = f"{key[0]}_{plate}"
+            index_plate[indices] = plate
+            plates[plate] = {"size": len(indices), "subsample_size": None, "dim": None}
+        target_members[target] = members
+        for node in members:
+            rename[node] = target
             member_plate[node] = plate
-        family_size[f"{key[0]}_{plate}"] = len(members)
 
     out = nx.DiGraph()
     out.graph.update(graph.graph)
@@ -77,11 +129,14 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
                 (*merged["gated_by"], *(rename.get(g, g) for g in data.get("gated_by", ())))))
             continue
         attrs = dict(data)
-        if node in rename:
-            attrs["plates"] = (*data.get("plates", ()), member_plate[node])
-            attrs["family"] = family_size[target]
         attrs["gated_by"] = tuple(dict.fromkeys(rename.get(g, g)
                                                 for g in data.get("gated_by", ())))
+        if node in rename:
+            members = target_members[target]
+            attrs["plates"] = (*data.get("plates", ()), member_plate[node])
+            attrs["family"] = len(members)
+            attrs["members"] = tuple(members)
+            attrs["dist_args"] = _merged_dist_args(graph, members)
         out.add_node(target, **attrs)
     for parent, child, data in graph.edges(data=True):
         a, b = rename.get(parent, parent), rename.get(child, child)

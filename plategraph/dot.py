@@ -98,9 +98,12 @@ class Cluster:
 def plate_tree(graph: nx.DiGraph) -> Cluster:
     """Nest plate boxes as the sites nest, never cloning one and never nesting a crossed one.
 
-    Plate ``q`` is inside plate ``p`` when every site in ``q`` is also in ``p``. A site's plates
-    are drawn as levels, outermost first: each level is the plates of what is left that are
-    inside no other; plates of one level are crossed and share one box (``users × items``).
+    Plate ``q`` is nested in plate ``p`` when every site in ``q`` is also in ``p`` (plates with
+    the same sites nest in order of appearance). A site's plates are drawn as levels, outermost
+    first: a level starts with the plates left that are nested in no other, and takes in every
+    plate left that is not nested in all of them; the plates of one level share one box
+    (``users × items``). So a box is inside another only when each of its plates is nested in
+    each plate of the outer box, and each combination of plates has exactly one box.
     """
     order = list(graph.graph.get("plates", {}))
     members: dict[str, set[str]] = {}
@@ -118,11 +121,18 @@ def plate_tree(graph: nx.DiGraph) -> Cluster:
 
     root = Cluster(())
     for node, plates in graph.nodes(data="plates"):
-        rest = sorted(plates or (), key=rank.__getitem__)
+        rest = sorted(dict.fromkeys(plates or ()), key=rank.__getitem__)
         cluster = root
         while rest:
-            level = tuple(p for p in rest if not any(inside(p, q) for q in rest))
-            cluster = cluster.children.setdefault(level, Cluster(level))
+            level = [p for p in rest if not any(inside(p, q) for q in rest)]
+            grown = True
+            while grown:
+                extra = [p for p in rest
+                         if p not in level and not all(inside(p, q) for q in level)]
+                level.extend(extra)
+                grown = bool(extra)
+            key = tuple(p for p in rest if p in level)
+            cluster = cluster.children.setdefault(key, Cluster(key))
             rest = [p for p in rest if p not in level]
         cluster.nodes.append(node)
     return root
@@ -153,9 +163,16 @@ def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGr
                 seen.add(c)
                 if c in hidden:
                     stack.append(c)
-                elif not out.has_edge(a, c):
-                    kind = "data" if d["kind"] == dc["kind"] == "data" else "control"
-                    out.add_edge(a, c, kind=kind, params=dc.get("params", ()))
+                    continue
+                kind = "data" if d.get("kind") == dc.get("kind") == "data" else "control"
+                if out.has_edge(a, c):
+                    edge = out.edges[a, c]
+                    edge["params"] = tuple(dict.fromkeys((*edge.get("params", ()),
+                                                          *dc.get("params", ()))))
+                    if kind == "data":
+                        edge["kind"] = "data"
+                else:
+                    out.add_edge(a, c, kind=kind, params=tuple(dc.get("params", ())))
     return out
 
 
@@ -175,6 +192,8 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
     tooltip = f"{node}: {kind}"
     if data.get("distribution"):
         tooltip += f" {data['distribution']}"
+    if data.get("members"):
+        tooltip += f", {data['members'][0]} … {data['members'][-1]}"
     if data.get("source"):
         tooltip += f" ({data['source']})"
     attrs["tooltip"] = tooltip
@@ -225,15 +244,21 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
 
     emit(plate_tree(shown), "")
     for parent, child, data in shown.edges(data=True):
-        attrs = dict(styles.get("control", {})) if data.get("kind") == "control" else {}
-        if data.get("params"):
-            attrs["tooltip"] = f"{parent} → {child}: {', '.join(data['params'])}"
+        control = data.get("kind") == "control"
+        attrs = dict(styles.get("control", {})) if control else {}
+        what = ", ".join(data.get("params", ())) or ("control" if control else "")
+        if what:
+            attrs["tooltip"] = f"{parent} → {child}: {what}"
         lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
     return lines
 
 
-def to_dot(graph: nx.DiGraph, **options: Any) -> str:
-    """The DOT text of the diagram: ``digraph name { … }`` (options as in ``dot_lines``)."""
+def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
+           rankdir: str = "TB", params: bool = False, deterministic: bool = True,
+           distributions: bool = False, labels: str = "plain") -> str:
+    """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``)."""
     name = graph.graph.get("name") or "model"
-    body = "".join(f"  {line}\n" for line in dot_lines(graph, **options))
+    lines = dot_lines(graph, theme=theme, rankdir=rankdir, params=params,
+                      deterministic=deterministic, distributions=distributions, labels=labels)
+    body = "".join(f"  {line}\n" for line in lines)
     return f"digraph {quote(name)} {{\n{body}}}\n"

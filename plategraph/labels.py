@@ -26,16 +26,31 @@ def _math_word(word: str) -> str:
     return html_text(GREEK.get(word, word))
 
 
+def _is_symbol(word: str) -> bool:
+    """A word that reads as a math symbol: a Greek letter name or a single letter."""
+    return word in GREEK or (len(word) == 1 and word.isalpha())
+
+
 def name_label(name: str, *, math: bool) -> str:
     """A site name as label markup: plain (escaped) or math (``sigma_a`` → σ with subscript a).
 
-    In math mode the first ``_`` splits the name into a symbol and a subscript; Greek letter
-    names become letters in both parts (``theta_mu`` → θ with subscript μ).
+    In math mode a Greek letter name becomes the letter, and ``head_tail`` becomes ``head`` with
+    subscript ``tail`` when it reads as a symbol with an index: ``head`` is a Greek name or a
+    single letter (``sigma_obs``, ``x_0``, ``theta_mu_k``), or ``tail`` is one short part
+    (``obs_j``, ``y_12``). Other names are words and stay as they are (``sum_to_zero``,
+    ``log_sigma``). Greek names in a subscript become letters too (``theta_mu`` → θ with
+    subscript μ); several subscript parts are joined by commas.
     """
-    if not math or "_" not in name.strip("_"):
-        return _math_word(name) if math else html_text(name)
+    if not math:
+        return html_text(name)
     head, _, tail = name.partition("_")
-    sub = ",".join(_math_word(part) for part in tail.split("_") if part)
+    parts = [part for part in tail.split("_") if part]
+    if not head or not parts:
+        return _math_word(name)
+    short_index = len(parts) == 1 and len(parts[0]) <= 2
+    if not (_is_symbol(head) or short_index):
+        return html_text(name)
+    sub = ",".join(_math_word(part) for part in parts)
     return f"{_math_word(head)}<SUB>{sub}</SUB>"
 
 
@@ -53,8 +68,9 @@ def combined_plate_label(names: list[str], records: list[dict]) -> str:
 
 
 def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | None:
-    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as its parent sites or its
-    constant value (markup), or None for nodes without a distribution."""
+    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as its parent site (a
+    function ``f(u, v)`` of several), or its constant value (markup); just ``a ~ Normal`` when the
+    parameters are not known, None for nodes without a distribution."""
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
@@ -74,5 +90,5 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | Non
             args.append("f(" + ", ".join(names) + ")")
         else:
             args.append("…")
-    return (f"{name_label(node, math=math)} ~ {html_text(data['distribution'])}"
-            f"({', '.join(args)})")
+    text = f"{name_label(node, math=math)} ~ {html_text(data['distribution'])}"
+    return f"{text}({', '.join(args)})" if args else text

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import stat
 import subprocess
-import tempfile
 from pathlib import Path
 
 import graphviz
 
 from .exceptions import DotNotFoundError, FormatError, RenderError
 
-__all__ = ["FORMATS", "format_for_path", "pipe", "write_atomic"]
+__all__ = ["FORMATS", "check_format", "format_for_path", "pipe", "write_atomic"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
@@ -19,15 +20,6 @@ INSTALL_HINT = (
     "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
     "`conda install graphviz`. DOT text (`.source`, format 'dot') works without it."
 )
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
 
 
 def check_format(fmt: str) -> str:
@@ -47,7 +39,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     try:
         return check_format(suffix)
     except FormatError as err:
-        raise FormatError(f"{os.fspath(path)}: {err}") from None
+        raise FormatError(f"{os.fspath(path)}: {err}") from err
 
 
 def pipe(source: str, fmt: str) -> bytes:
@@ -65,16 +57,31 @@ def pipe(source: str, fmt: str) -> bytes:
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
+    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file.
+
+    A new file gets the usual mode (0666 less the umask); a replaced file keeps its mode.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    for attempt in itertools.count():
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{attempt}.tmp")
+        try:
+            # opened like any new file, so the umask applies (mkstemp would make it 0600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        break
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual mode
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target

@@ -1,8 +1,17 @@
-"""Shared pytest options: ``--update-golden`` rewrites the golden DOT files."""
+"""Shared pytest options and fixtures: `--update-golden`, golden files, hand-made graphs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import networkx as nx
 import pytest
+
+from plategraph.graph import build_graph
+from plategraph.records import Edge, Plate, Site, TraceRecord
+
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -13,3 +22,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def assert_golden(update_golden: bool) -> Callable[[str, str], None]:
+    """``assert_golden("drawing/kinds.dot", text)``: text equals the golden file (rewritten with
+    ``--update-golden``); on a mismatch the new text is written beside it as ``.actual``."""
+
+    def check(relative: str, text: str) -> None:
+        golden = GOLDEN / relative
+        actual = golden.with_suffix(".actual")
+        if update_golden:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(text)
+        assert golden.exists(), f"no golden file {relative}: run pytest --update-golden"
+        if text != golden.read_text():
+            actual.write_text(text)
+            pytest.fail(f"output differs from {relative}; new text in {actual.name}")
+        actual.unlink(missing_ok=True)
+
+    return check
+
+
+def graph_of(sites: Iterable[Site], edges: Iterable[Edge] = (), plates: Iterable[Plate] = (),
+             name: str = "model") -> nx.DiGraph:
+    """A contract graph built by hand from records, as the tracer would hand it over."""
+    return build_graph(TraceRecord(name, tuple(sites), tuple(plates), tuple(edges)))
+
+
+@pytest.fixture(scope="session")
+def make_graph() -> Callable[..., nx.DiGraph]:
+    """``make_graph(sites, edges=(), plates=(), name="model")`` → a contract graph."""
+    return graph_of

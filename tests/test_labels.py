@@ -1,0 +1,88 @@
+"""Display text: site names plain and mathematical, plate labels, distributions with parents."""
+
+from __future__ import annotations
+
+import pytest
+
+from plategraph.labels import combined_plate_label, distribution_label, name_label, plate_label
+from plategraph.records import Edge, Site
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("sigma_a", "σ<SUB>a</SUB>"),
+    ("mu", "μ"),
+    ("Sigma", "Σ"),
+    ("lambda", "λ"),
+    ("theta_mu", "θ<SUB>μ</SUB>"),
+    ("mu_a_b", "μ<SUB>a,b</SUB>"),
+    ("beta_income", "β<SUB>income</SUB>"),
+    ("x_0", "x<SUB>0</SUB>"),
+    ("obs_j", "obs<SUB>j</SUB>"),
+    ("y_12", "y<SUB>12</SUB>"),
+    # words stay words
+    ("sum_to_zero", "sum_to_zero"),
+    ("log_sigma", "log_sigma"),
+    ("early_rate", "early_rate"),
+    ("alphabet", "alphabet"),
+    ("_private", "_private"),
+    ("a_", "a_"),
+    # markup in names is text
+    ("x<1>", "x&lt;1&gt;"),
+    ("mu_<b>", "μ<SUB>&lt;b&gt;</SUB>"),
+])
+def test_math_names(name, expected):
+    assert name_label(name, math=True) == expected
+
+
+@pytest.mark.parametrize("name", ["sigma_a", "mu", "x_0", "a<b>&c"])
+def test_plain_names_are_the_names(name):
+    assert name_label(name, math=False) == name.replace("&", "&amp;").replace("<", "&lt;") \
+        .replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(("name", "record", "expected"), [
+    ("N", {"size": 1000, "subsample_size": None, "dim": -1}, "N = 1000"),
+    ("N", {"size": 1000, "subsample_size": 100, "dim": -1}, "N = 1000 (batch 100)"),
+    ("N", {"size": 50, "subsample_size": 50, "dim": -1}, "N = 50"),
+    ("time", {"size": 12, "subsample_size": None, "dim": None}, "time = 12"),
+    ("a<b", {"size": 2}, "a&lt;b = 2"),
+])
+def test_plate_labels(name, record, expected):
+    assert plate_label(name, record) == expected
+
+
+def test_crossed_plates_are_labelled_with_both():
+    assert combined_plate_label(["users", "items"], [{"size": 50}, {"size": 20}]) == (
+        "users = 50 × items = 20")
+
+
+def hierarchical(make_graph):
+    return make_graph(
+        [Site("mu_a", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "10"))),
+         Site("sigma_a", "latent", distribution="HalfCauchy", dist_args=(("scale", "5"),)),
+         Site("a", "latent", distribution="Normal", dist_args=(("loc", None), ("scale", None))),
+         Site("u", "latent", distribution="Normal"),
+         Site("y", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1.5"))),
+         Site("m", "deterministic"),
+         Site("orphan", "latent", distribution="Gamma",
+              dist_args=(("concentration", None), ("rate", "<2>")))],
+        [Edge("mu_a", "a", "data", ("loc",)), Edge("sigma_a", "a", "data", ("scale",)),
+         Edge("a", "y", "data", ("loc",)), Edge("u", "y", "data", ("loc",)),
+         Edge("mu_a", "m", "data", ("value",))],
+    )
+
+
+def test_distributions_show_parents_and_constants(make_graph):
+    g = hierarchical(make_graph)
+    assert distribution_label(g, "a", math=True) == "a ~ Normal(μ<SUB>a</SUB>, σ<SUB>a</SUB>)"
+    assert distribution_label(g, "a", math=False) == "a ~ Normal(mu_a, sigma_a)"
+    assert distribution_label(g, "mu_a", math=True) == "μ<SUB>a</SUB> ~ Normal(0, 10)"
+    # two parents into one parameter: a function of both; constants as written
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
+    # a parameter from parents nobody recorded, and a constant that needs escaping
+    assert distribution_label(g, "orphan", math=False) == "orphan ~ Gamma(…, &lt;2&gt;)"
+    # no distribution, nothing to say
+    assert distribution_label(g, "m", math=False) is None
+    # parameters unknown: the distribution alone
+    assert distribution_label(g, "u", math=False) == "u ~ Normal"
