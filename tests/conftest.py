@@ -54,3 +54,100 @@ def graph_of(sites: Iterable[Site], edges: Iterable[Edge] = (), plates: Iterable
 def make_graph() -> Callable[..., nx.DiGraph]:
     """``make_graph(sites, edges=(), plates=(), name="model")`` → a contract graph."""
     return graph_of
+
+
+# -- a small gallery folder: two real models, and every way a module can fail ---------------------
+
+GALLERY_DIR = Path(__file__).resolve().parent.parent / "gallery"
+TINY_MODULES = {
+    "aa_regression.py": '''"""Regression <b>&amp; friends</b>
+
+A linear regression whose docstring holds <script>alert("x")</script> markup, shown as text.
+
+Reference: none.
+"""
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+
+
+def model(x, y=None):
+    w = numpyro.sample("w", dist.Normal(0.0, 1.0))
+    with numpyro.plate("N", x.shape[0]):
+        numpyro.sample("obs", dist.Normal(w * x, 1.0), obs=y)
+
+
+def prior_only(x):
+    numpyro.sample("w", dist.Normal(0.0, 1.0))
+
+
+def examples():
+    return {"model": ((jnp.arange(4.0),), {"y": jnp.zeros(4)}), "prior_only": ((1.0,), {})}
+''',
+    "bad_import.py": '''"""Broken at import."""
+raise RuntimeError("this module cannot be imported")
+''',
+    "raises.py": '''"""A model that raises."""
+import numpyro
+import numpyro.distributions as dist
+
+
+class Boom(Exception):
+    pass
+
+
+def model():
+    numpyro.sample("a", dist.Normal(0.0, 1.0))
+    raise Boom("the model failed on purpose")
+
+
+def examples():
+    return {"model": ((), {})}
+''',
+    "sleeps.py": '''"""A model that hangs."""
+import time
+
+import numpyro
+import numpyro.distributions as dist
+
+
+def model():
+    numpyro.sample("a", dist.Normal(0.0, 1.0))
+    time.sleep(600)
+
+
+def examples():
+    return {"model": ((), {})}
+''',
+    "spins.py": '''"""A model that never ends in pure Python."""
+import numpyro
+import numpyro.distributions as dist
+
+
+def model():
+    numpyro.sample("a", dist.Normal(0.0, 1.0))
+    while True:
+        pass
+
+
+def examples():
+    return {"model": ((), {})}
+''',
+    "no_examples.py": '''"""No examples()."""
+
+
+def model():
+    pass
+''',
+}
+
+
+def make_gallery(folder: Path, names: Iterable[str]) -> Path:
+    """A gallery folder with the named modules: from TINY_MODULES, or copied from gallery/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if name in TINY_MODULES:
+            (folder / name).write_text(TINY_MODULES[name])
+        else:
+            (folder / name).write_bytes((GALLERY_DIR / name).read_bytes())
+    return folder

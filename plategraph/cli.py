@@ -1,0 +1,334 @@
+"""The ``plategraph`` command line: ``render``, ``inspect`` and ``gallery``, thin over the library.
+
+Exit status: 0 done; 1 an error (a model that raises, a broken file or reference, a gallery with
+failed models); 2 a usage error. Errors are one line on stderr; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .exceptions import OptionError, PlategraphError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+# -- options shared by render and gallery -------------------------------------------------------
+
+
+def _drawing_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("drawing options")
+    group.add_argument("--math", action="store_true",
+                       help="math labels: sigma_a → σₐ, Greek names as letters")
+    group.add_argument("--distributions", action="store_true",
+                       help="show each site's distribution: a ~ Normal(mu, 1)")
+    group.add_argument("--params", action="store_true", help="show numpyro.param sites")
+    group.add_argument("--hide-deterministic", action="store_true",
+                       help="leave out deterministic sites (their parents point to their children)")
+    group.add_argument("--theme", default="notebook", metavar="NAME|FILE.json",
+                       help="notebook (default), paper, or a JSON file of graphviz attributes "
+                            "per node kind, e.g. {\"latent\": {\"fillcolor\": \"lightyellow\"}}")
+    group.add_argument("--rankdir", default="TB", choices=("TB", "LR", "BT", "RL"),
+                       help="direction of the arrows (default TB)")
+    group.add_argument("--no-collapse", action="store_true",
+                       help="draw sites made in a Python loop one by one, "
+                            "not as one node in a plate")
+
+
+def _theme(value: str) -> str | dict[str, Any]:
+    if not value.endswith(".json"):
+        return value
+    path = Path(value)
+    try:
+        theme = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise OptionError(f"{value}: cannot read the theme file ({err.strerror})") from err
+    except ValueError as err:
+        raise OptionError(f"{value}: the theme file is not valid JSON ({err})") from err
+    if not isinstance(theme, dict):
+        raise OptionError(f"{value}: a theme file holds a JSON object of "
+                          "{kind: {attribute: value}}")
+    return theme
+
+
+def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """``plategraph.draw`` keyword arguments from the command line (checked by to_dot)."""
+    from .dot import resolve_theme
+
+    theme = _theme(args.theme)
+    resolve_theme(theme)  # an unknown theme or key fails here, before any model runs
+    return {"theme": theme, "rankdir": args.rankdir, "params": args.params,
+            "deterministic": not args.hide_deterministic,
+            "distributions": args.distributions, "labels": "math" if args.math else "plain",
+            "collapse": not args.no_collapse}
+
+
+# -- render ---------------------------------------------------------------------------------
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .diagram import draw
+    from .loading import load_model, split_reference
+    from .render import check_format, format_for_path
+    from .tracing import model_graph
+
+    options = _draw_kwargs(args)
+    _, function = split_reference(args.model)
+    output = args.output or f"{function}.{args.format or 'svg'}"
+    to_stdout = output == "-"
+    fmt = check_format(args.format) if args.format else (
+        "svg" if to_stdout else format_for_path(output))
+    model, model_args, model_kwargs, _ = load_model(args.model)
+    graph = model_graph(model, *model_args, **model_kwargs)
+    diagram = draw(graph, **options)
+    if to_stdout:
+        sys.stdout.buffer.write(diagram.pipe(fmt))
+        sys.stdout.flush()
+        return EXIT_OK
+    path = diagram.save(output, format=fmt)
+    print(f"wrote {path} ({graph.number_of_nodes()} sites, {graph.number_of_edges()} edges)")
+    return EXIT_OK
+
+
+# -- inspect --------------------------------------------------------------------------------
+
+
+def site_rows(graph: Any) -> list[dict[str, Any]]:
+    """One row per site: what ``plategraph inspect`` shows."""
+    order = {n: i for i, n in enumerate(graph.nodes)}
+    rows = []
+    for node, data in graph.nodes(data=True):
+        parents = []
+        for parent in sorted(graph.predecessors(node), key=order.__getitem__):
+            kind = graph.edges[parent, node].get("kind")
+            parents.append(f"{parent} (control)" if kind == "control" else str(parent))
+        parents.extend(f"{g} (gate)" for g in data.get("gated_by", ()))
+        rows.append({"name": str(node), "kind": data.get("kind"),
+                     "distribution": data.get("distribution"),
+                     "plates": list(data.get("plates", ())), "parents": parents,
+                     "source": data.get("source")})
+    return rows
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from .json_graph import to_json
+    from .loading import load_model
+    from .tracing import model_graph
+
+    model, model_args, model_kwargs, _ = load_model(args.model)
+    graph = model_graph(model, *model_args, **model_kwargs)
+    if args.json:
+        sys.stdout.write(to_json(graph))
+        return EXIT_OK
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, title=args.model,
+                  title_justify="left")
+    for column in ("site", "kind", "distribution", "plates", "parents", "source"):
+        table.add_column(column, overflow="fold")
+    for row in site_rows(graph):
+        table.add_row(row["name"], row["kind"], row["distribution"] or "",
+                      " × ".join(row["plates"]), ", ".join(row["parents"]), row["source"] or "",
+                      style="dim" if row["kind"] == "param" else None)
+    console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    console.print(table)
+    plates = graph.graph.get("plates", {})
+    for name, plate in plates.items():
+        batch = plate.get("subsample_size")
+        size = f"{plate['size']}" + (f" (batch {batch})" if batch not in (None, plate["size"])
+                                     else "")
+        console.print(f"plate {name} = {size}", markup=False)
+    return EXIT_OK
+
+
+# -- gallery --------------------------------------------------------------------------------
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .render import check_format
+
+    formats = tuple(dict.fromkeys(check_format(f.strip()) for f in value.split(",") if f.strip()))
+    if not {"svg", "png"} & set(formats):
+        raise OptionError(f"--formats {value!r}: the page needs svg or png among them")
+    return formats
+
+
+def _gallery(args: argparse.Namespace) -> int:
+    from .gallery import build_gallery, open_executor
+
+    options = _draw_kwargs(args)
+    formats = _formats(args.formats)
+    if args.jobs is not None and args.jobs < 1:
+        raise OptionError(f"--jobs must be at least 1; got {args.jobs}")
+    timeout = args.timeout if args.timeout and args.timeout > 0 else None
+    with open_executor(args.executor, jobs=args.jobs, timeout=timeout) as executor, \
+            _progress(enabled=sys.stderr.isatty() and not args.quiet) as on_progress:
+        report = build_gallery(args.folder, args.output, formats=formats, executor=executor,
+                               timeout=timeout, force=args.force, options=options,
+                               on_progress=on_progress)
+    _summary(report, quiet=args.quiet)
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+class _progress:
+    """A rich progress bar on stderr while the gallery renders (only on a terminal)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=Console(file=sys.stderr), transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("rendering", total=None)
+
+        def update(row: Any, done: int, total: int) -> None:
+            self.bar.update(task, completed=done, total=total,
+                            description=f"{row.ident} {row.status}")
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _summary(report: Any, *, quiet: bool) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+    if not quiet:
+        table = Table(box=box.SIMPLE_HEAD)
+        for column, justify in (("model", "left"), ("status", "left"), ("seconds", "right"),
+                                ("error", "left")):
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for row in report.results:
+            error = (row.error or "").splitlines()[0] if row.error else ""
+            seconds = f"{sum(row.timings.values()):.2f}" if row.timings else ""
+            table.add_row(row.ident, row.status, seconds, error,
+                          style="red" if row.status in ("error", "timeout") else None)
+        console.print(table)
+    counts: dict[str, int] = {}
+    for row in report.results:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    what = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    console.print(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
+                  f"{report.out_dir / 'index.html'}", markup=False)
+
+
+# -- the parser -----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="plategraph",
+        description="Plate diagrams of NumPyro models, inferred by tracing them.",
+        epilog="A model is named as path/to/file.py:function or package.module:function; its "
+               "arguments come from the module's examples() (see gallery/README.md).")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, show the whole traceback")
+    parser.add_argument("--version", action="version", version=f"plategraph {__version__}")
+    # --debug after the command too; SUPPRESS keeps a subcommand from resetting it to False
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="on an error, show the whole traceback")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    render = commands.add_parser(
+        "render", parents=[common], help="draw one model to SVG, PNG, PDF or DOT",
+        description="Trace one model with its example arguments and draw its plate diagram.")
+    render.add_argument("model", metavar="FILE.py:MODEL", help="the model to draw")
+    render.add_argument("-o", "--output", metavar="PATH",
+                        help="the file to write, format from its suffix (default MODEL.svg); "
+                             "- writes to standard output")
+    render.add_argument("-f", "--format", choices=("svg", "png", "pdf", "dot"),
+                        help="the format, when the suffix does not say it")
+    _drawing_options(render)
+    render.set_defaults(run=_render)
+
+    inspect = commands.add_parser(
+        "inspect", parents=[common], help="list a model's sites, plates and parents",
+        description="Trace one model and list its sites: kind, distribution, plates, parents "
+                    "(control parents and gates marked) and the line that made each.")
+    inspect.add_argument("model", metavar="FILE.py:MODEL", help="the model to inspect")
+    inspect.add_argument("--json", action="store_true",
+                         help="print the whole graph as JSON (node-link data) instead")
+    inspect.set_defaults(run=_inspect)
+
+    gallery = commands.add_parser(
+        "gallery", parents=[common], help="render every model of a gallery folder to a web page",
+        description="Render every model of a folder of gallery modules (gallery/README.md) in "
+                    "parallel, into index.html and manifest.json; unchanged models are not "
+                    "rendered again.")
+    gallery.add_argument("folder", help="the folder of gallery modules")
+    gallery.add_argument("-o", "--output", default="build/gallery", metavar="DIR",
+                         help="where the page and the diagrams go (default build/gallery)")
+    gallery.add_argument("-j", "--jobs", type=int, metavar="N",
+                         help=f"models rendered at once (default: the cores, {os.cpu_count()})")
+    gallery.add_argument("--executor", choices=("process", "dask"), default="process",
+                         help="process pool (default) or a local dask.distributed cluster")
+    gallery.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                         help="stop a model after this long (default 120; 0: no limit)")
+    gallery.add_argument("--formats", default="svg,png", metavar="LIST",
+                         help="comma-separated formats among svg,png,pdf,dot (default svg,png)")
+    gallery.add_argument("--force", action="store_true",
+                         help="render every model, even those unchanged since the last run")
+    gallery.add_argument("-q", "--quiet", action="store_true",
+                         help="no progress bar and no table; only the closing line")
+    _drawing_options(gallery)
+    gallery.set_defaults(run=_gallery)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except PlategraphError as err:
+        return _fail(args, err, f"plategraph: error: {_one_line(err)}")
+    except KeyboardInterrupt:
+        print("plategraph: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001  one line, not a bare traceback
+        return _fail(args, err, f"plategraph: internal error: {type(err).__name__}: "
+                                f"{_one_line(err)} (run with --debug for the traceback)")
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split("\n")).strip()
+
+
+def _fail(args: argparse.Namespace, err: BaseException, line: str) -> int:
+    if args.debug:
+        traceback.print_exception(err)
+    print(line, file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

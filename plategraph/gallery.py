@@ -1,0 +1,393 @@
+"""Batch rendering of a model gallery: parallel, isolated, incremental; index.html + manifest.json.
+
+>>> report = build_gallery("gallery", "build/gallery", jobs=2)
+>>> report.failed
+[]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import html
+import json
+import os
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from .exceptions import GalleryError
+from .loading import load_module, module_info
+from .pool import IsolatedPool, RemoteError, TaskTimeout
+from .render import check_format, write_atomic
+
+__all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery", "open_executor"]
+
+DEFAULT_FORMATS = ("svg", "png")
+EXECUTORS = ("process", "dask")
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+_KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
+
+
+@dataclass
+class ModelResult:
+    """One model's row of the manifest."""
+
+    ident: str
+    module: str
+    function: str
+    status: str  # "ok", "cached", "error" or "timeout"
+    title: str = ""
+    doc: str = ""
+    source: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    key: str = ""
+
+
+@dataclass
+class GalleryReport:
+    """What ``build_gallery`` did."""
+
+    out_dir: Path
+    results: list[ModelResult]
+    seconds: float
+
+    @property
+    def failed(self) -> list[ModelResult]:
+        return [r for r in self.results if r.status in ("error", "timeout")]
+
+
+# -- jobs (run in worker processes) ------------------------------------------------------------
+
+
+class _ThreadTimeout(Exception):
+    """Raised asynchronously in a worker thread at the time limit (see ``_time_limit``)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TaskTimeout in the model's own code after ``seconds``.
+
+    In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
+    ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
+    thread, which takes effect at its next Python instruction. Code stuck in native calls is
+    only stopped by the process pool, which kills the worker.
+    """
+    if not seconds:
+        yield
+        return
+    message = f"did not finish within {seconds:g} s (stopped)"
+    fired = threading.Event()  # the model code may wrap the exception (model_graph does)
+    if threading.current_thread() is threading.main_thread():
+        def on_alarm(signum: int, frame: Any) -> None:
+            fired.set()
+            raise TaskTimeout(message)
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        except Exception as err:
+            if fired.is_set():
+                raise TaskTimeout(message) from err
+            raise
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    inside = True
+
+    def interrupt() -> None:
+        with lock:
+            if inside:
+                fired.set()
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
+                                                           ctypes.py_object(_ThreadTimeout))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except Exception as err:
+        if fired.is_set():
+            raise TaskTimeout(message) from err
+        raise
+    finally:
+        with lock:
+            inside = False
+        timer.cancel()
+        # an exception sent just as the block ended must not hit the caller's code
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+
+
+def _inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
+    with _time_limit(timeout):
+        module = load_module(path)
+        return [asdict(info) for info in module_info(module, Path(path).stem, path)]
+
+
+def _render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
+                options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    from .diagram import draw
+    from .loading import examples_of
+    from .tracing import model_graph
+
+    timings: dict[str, float] = {}
+    with _time_limit(timeout):
+        module = load_module(path)
+        args, kwargs = examples_of(module, path)[function]
+        start = time.perf_counter()
+        graph = model_graph(getattr(module, function), *args, **kwargs)
+        timings["trace"] = time.perf_counter() - start
+        start = time.perf_counter()
+        diagram = draw(graph, **options)
+        rendered = {fmt: diagram.pipe(fmt) for fmt in formats}  # all or nothing
+        timings["draw"] = time.perf_counter() - start
+    outputs = {}
+    for fmt, data in rendered.items():
+        name = f"{Path(path).stem}__{function}.{fmt}"
+        write_atomic(Path(out_dir) / name, data)
+        outputs[fmt] = name
+    return {"outputs": outputs, "timings": timings}
+
+
+# -- the build ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def open_executor(kind: str = "process", *, jobs: int | None = None,
+                  timeout: float | None = None) -> Iterator[Executor]:
+    """An executor for ``build_gallery``, closed (and its workers stopped) on leaving.
+
+    ``process``: plategraph's pool of ``jobs`` processes, which kills a worker stuck past
+    ``timeout``; ``dask``: a ``dask.distributed`` LocalCluster of ``jobs`` worker processes (the
+    optional extra: ``pip install 'plategraph[dask]'``). To use an existing cluster, pass
+    ``Client(address).get_executor()`` to ``build_gallery`` yourself.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if kind == "process":
+        pool = IsolatedPool(jobs, timeout=None if timeout is None else timeout + _KILL_GRACE)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    if kind != "dask":
+        raise GalleryError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:
+        raise GalleryError("--executor dask needs dask.distributed: "
+                           "pip install 'plategraph[dask]'") from err
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client.get_executor(pure=False)
+
+
+def _versions() -> str:
+    import jax
+    import numpyro
+
+    from . import __version__
+
+    return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
+
+
+def _module_key(path: Path, formats: tuple[str, ...], options: dict[str, Any]) -> str:
+    digest = hashlib.sha256()
+    digest.update(path.read_bytes())  # its code and the example data it makes
+    digest.update(json.dumps({"formats": formats, "options": options, "versions": _versions()},
+                             sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:20]
+
+
+def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text())
+        rows = [ModelResult(**row) for row in data["models"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    by_module: dict[str, list[ModelResult]] = {}
+    for row in rows:
+        by_module.setdefault(row.module, []).append(row)
+    return by_module
+
+
+def _reusable(rows: list[ModelResult] | None, key: str, out_dir: Path) -> bool:
+    return bool(rows) and all(
+        r.key == key and r.status in ("ok", "cached")
+        and all((out_dir / name).is_file() for name in r.outputs.values())
+        for r in rows or ()
+    )
+
+
+def _describe(err: BaseException) -> tuple[str, str]:
+    if isinstance(err, TaskTimeout):
+        return "timeout", str(err)
+    name = err.type_name if isinstance(err, RemoteError) else type(err).__name__
+    return "error", f"{name}: {err}"
+
+
+def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
+                  formats: tuple[str, ...] = DEFAULT_FORMATS, jobs: int | None = None,
+                  executor: Executor | None = None, timeout: float | None = 120.0,
+                  force: bool = False, options: dict[str, Any] | None = None,
+                  on_progress: Callable[[ModelResult, int, int], None] | None = None,
+                  ) -> GalleryReport:
+    """Render every model of ``gallery_dir`` into ``out_dir`` with ``index.html``/``manifest.json``.
+
+    Each model runs in a worker (``executor``; by default a killable pool of ``jobs`` processes);
+    one that raises, cannot be imported or runs past ``timeout`` seconds is reported and the rest
+    still render. Modules whose source, options and versions match the last manifest and whose
+    files exist are not rendered again (``force`` renders everything).
+    """
+    started = time.perf_counter()
+    source_dir, target = Path(gallery_dir), Path(out_dir)
+    if not source_dir.is_dir():
+        raise GalleryError(f"{source_dir}: no such gallery folder")
+    formats = tuple(dict.fromkeys(check_format(f) for f in formats))
+    options = dict(options or {})
+    paths = sorted(p for p in source_dir.glob("*.py") if not p.name.startswith("_"))
+    if not paths:
+        raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
+    target.mkdir(parents=True, exist_ok=True)
+    previous = {} if force else _previous(target)
+
+    results: dict[str, list[ModelResult]] = {}
+    with contextlib.ExitStack() as stack:
+        pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
+                                                             timeout=timeout))
+        keys = {p.stem: _module_key(p, formats, options) for p in paths}
+        inspections: dict[Future, Path] = {}
+        for path in paths:
+            if _reusable(previous.get(path.stem), keys[path.stem], target):
+                results[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
+                                      for r in previous[path.stem]]
+            else:
+                inspections[pool.submit(_inspect_job, str(path), timeout)] = path
+        total = sum(len(rows) for rows in results.values()) + len(inspections)
+        done = 0
+
+        def report(row: ModelResult) -> None:
+            nonlocal done
+            done += 1
+            if on_progress is not None:
+                on_progress(row, done, total)
+
+        for rows in results.values():
+            for row in rows:
+                report(row)
+        renders: dict[Future, ModelResult] = {}
+        for future in as_completed(inspections):
+            path = inspections[future]
+            try:
+                infos = future.result()
+            except Exception as err:  # noqa: BLE001  a broken module is a row, not a crash
+                status, message = _describe(err)
+                row = ModelResult(f"{path.stem}:*", path.stem, "*", status,
+                                  title=path.stem, error=message, key=keys[path.stem])
+                results[path.stem] = [row]
+                report(row)
+                continue
+            total += len(infos) - 1
+            results[path.stem] = []
+            for info in infos:
+                row = ModelResult(**info, status="pending", key=keys[path.stem])
+                results[path.stem].append(row)
+                renders[pool.submit(_render_job, str(path), info["function"], str(target),
+                                    formats, options, timeout)] = row
+        for future in as_completed(renders):
+            row = renders[future]
+            try:
+                out = future.result()
+            except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
+                row.status, row.error = _describe(err)
+            else:
+                row.status, row.outputs, row.timings = "ok", out["outputs"], out["timings"]
+            report(row)
+
+    ordered = [row for path in paths for row in results.get(path.stem, [])]
+    report_ = GalleryReport(target, ordered, time.perf_counter() - started)
+    write_atomic(target / MANIFEST, manifest_json(report_, formats, options).encode())
+    write_atomic(target / INDEX, index_html(report_, formats).encode())
+    return report_
+
+
+def manifest_json(report: GalleryReport, formats: tuple[str, ...], options: dict) -> str:
+    """The manifest: per model its status, timings, output paths and error."""
+    counts: dict[str, int] = {}
+    for row in report.results:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    data = {
+        "versions": _versions(),
+        "formats": list(formats),
+        "options": options,
+        "seconds": round(report.seconds, 3),
+        "summary": counts,
+        "models": [asdict(row) for row in report.results],
+    }
+    return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
+
+
+_LITERAL = re.compile(r"``(.+?)``|`([^`]+)`", re.DOTALL)
+
+
+def _prose(text: str) -> str:
+    """A docstring paragraph as HTML: escaped, with ``literals`` shown as code."""
+    escaped = html.escape(text)
+    return _LITERAL.sub(lambda m: f"<code>{m[1] or m[2]}</code>", escaped)
+
+
+def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
+    e = html.escape
+    ok = row.status in ("ok", "cached")
+    image = row.outputs.get("svg") or row.outputs.get("png")
+    thumb = (f'<a href="{e(image)}"><img src="{e(image)}" alt="plate diagram of {e(row.ident)}"'
+             f' loading="lazy"></a>' if ok and image else
+             f'<div class="failed">{e(row.status)}</div>')
+    links = " ".join(f'<a href="{e(row.outputs[f])}">{e(f.upper())}</a>'
+                     for f in formats if f in row.outputs)
+    paragraphs = "".join(f"<p>{_prose(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
+    error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""
+    code = (f"<details><summary>Source</summary><pre><code>{e(row.source)}</code></pre>"
+            "</details>" if row.source else "")
+    timing = (f'<span class="time">{sum(row.timings.values()):.2f} s</span>'
+              if row.timings else "")
+    search = e(" ".join([row.ident, row.title, row.doc]).lower(), quote=True)
+    return (f'<article class="card {e(row.status)}" data-search="{search}">'
+            f'<div class="thumb">{thumb}</div>'
+            f'<h2>{e(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
+            f'<span class="status">{e(row.status)}</span> {timing}</p>'
+            f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
+
+
+def index_html(report: GalleryReport, formats: tuple[str, ...]) -> str:
+    """The gallery page; every text it shows is escaped."""
+    template = Template(resources.files("plategraph").joinpath("templates/index.html")
+                        .read_text(encoding="utf-8"))
+    failed = len(report.failed)
+    return template.substitute(
+        count=len(report.results),
+        failed=f"{failed} failed" if failed else "all rendered",
+        cards="\n".join(_card(row, formats) for row in report.results),
+        versions=html.escape(_versions()),
+    )
+
+
+

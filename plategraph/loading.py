@@ -1,0 +1,151 @@
+"""Load models by reference: ``path/to/file.py:model`` or ``package.module:model``, with examples.
+
+A gallery module follows the convention in ``gallery/README.md``: a docstring (title line, text,
+``Reference:`` line), model functions, and ``examples()`` returning ``{name: (args, kwargs)}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .exceptions import GalleryError
+
+__all__ = ["ModelInfo", "load_model", "load_module", "module_info", "split_reference"]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the gallery page shows of one model."""
+
+    ident: str  # "module:function"
+    module: str
+    function: str
+    title: str
+    doc: str
+    source: str
+
+
+def split_reference(ref: str) -> tuple[str, str]:
+    """``"gallery/eight_schools.py:centered"`` → ``("gallery/eight_schools.py", "centered")``."""
+    target, sep, name = ref.rpartition(":")
+    if not sep or not target or not name.isidentifier():
+        raise GalleryError(f"{ref!r} is not a model reference: write path/to/file.py:function "
+                           "or package.module:function")
+    return target, name
+
+
+def load_module(target: str | Path) -> ModuleType:
+    """Import a module from a ``.py`` path or a dotted name; errors name the file."""
+    text = str(target)
+    if text.endswith(".py") or "/" in text or "\\" in text:
+        path = Path(text).resolve()
+        if not path.is_file():
+            raise GalleryError(f"{text}: no such file")
+        name = "plategraph_user_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise GalleryError(f"{text}: cannot be imported as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as err:
+            sys.modules.pop(name, None)
+            raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+        return module
+    try:
+        return importlib.import_module(text)
+    except Exception as err:
+        raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+
+
+def _examples(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
+    examples = getattr(module, "examples", None)
+    if not callable(examples):
+        raise GalleryError(f"{where}: defines no examples(); add examples() returning "
+                           "{model_name: (args, kwargs)} (see gallery/README.md)")
+    try:
+        found = examples()
+    except Exception as err:
+        raise GalleryError(f"{where}: examples() raised {type(err).__name__}: {err}") from err
+    if not isinstance(found, dict):
+        raise GalleryError(f"{where}: examples() must return a dict, not {type(found).__name__}")
+    for name, value in found.items():
+        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)
+                and isinstance(value[1], dict)):
+            raise GalleryError(f"{where}: examples()[{name!r}] must be (args_tuple, kwargs_dict)")
+    return found
+
+
+def _needs_arguments(fn: Callable) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
+                                                   p.KEYWORD_ONLY) for p in params)
+
+
+def load_model(ref: str) -> tuple[Callable, tuple, dict, ModuleType]:
+    """The model function a reference names, with the arguments from its module's examples()."""
+    target, name = split_reference(ref)
+    module = load_module(target)
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise GalleryError(f"{target}: has no model function {name!r}")
+    if callable(getattr(module, "examples", None)):
+        found = _examples(module, target)
+        if name in found:
+            args, kwargs = found[name]
+            return fn, args, kwargs, module
+    if _needs_arguments(fn):
+        raise GalleryError(f"{target}: examples() has no arguments for {name!r}; add "
+                           f"{name!r}: (args, kwargs) to examples() (see gallery/README.md)")
+    return fn, (), {}, module
+
+
+def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
+    """The gallery entries of one module, in the order of its examples()."""
+    doc = inspect.getdoc(module) or ""
+    lines = doc.splitlines()
+    title = lines[0].strip() if lines else stem
+    body = "\n".join(lines[1:]).strip()
+    infos = []
+    for name in _examples(module, where):
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            raise GalleryError(f"{where}: examples() names {name!r}, which is not a function")
+        try:
+            source = inspect.getsource(fn)
+        except (OSError, TypeError):
+            source = ""
+        infos.append(ModelInfo(f"{stem}:{name}", stem, name, title, body, source))
+    return infos
+
+
+def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
+    """``examples()`` of a module, checked."""
+    return _examples(module, where)
+
+
+def call_args(module: ModuleType, name: str, where: str) -> tuple[Callable, tuple, dict]:
+    found = _examples(module, where)
+    if name not in found:
+        raise GalleryError(f"{where}: examples() has no entry {name!r}")
+    args, kwargs = found[name]
+    return getattr(module, name), args, kwargs
+
+
+def describe(value: Any) -> str:
+    """A short description of an example argument (for messages)."""
+    shape = getattr(value, "shape", None)
+    return f"{type(value).__name__}{list(shape)}" if shape is not None else repr(value)[:40]
