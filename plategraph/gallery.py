@@ -37,6 +37,7 @@ EXECUTORS = ("process", "dask")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 _KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
+_REFIRE = 0.5  # seconds between repeats of a time limit's exception
 
 
 @dataclass
@@ -72,13 +73,15 @@ class GalleryReport:
 # -- jobs (run in worker processes) ------------------------------------------------------------
 
 
-class _ThreadTimeout(Exception):
+class _ThreadTimeout(TimeoutError):
     """Raised asynchronously in a worker thread at the time limit (see ``_time_limit``)."""
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise TaskTimeout in the model's own code after ``seconds``.
+    """Raise TaskTimeout in the model's own code after ``seconds``, and again every
+    ``_REFIRE`` seconds until the block ends (code that catches exceptions, as the tracer does
+    when a variant value fails, cannot swallow the limit).
 
     In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
     ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
@@ -96,7 +99,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
             raise TaskTimeout(message)
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
         try:
             yield
         except Exception as err:
@@ -110,17 +113,22 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
     ident = threading.get_ident()
     lock = threading.Lock()
-    inside = True
+    done = threading.Event()
 
     def interrupt() -> None:
-        with lock:
-            if inside:
+        if done.wait(seconds):
+            return
+        while True:
+            with lock:
+                if done.is_set():
+                    return
                 fired.set()
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
                                                            ctypes.py_object(_ThreadTimeout))
+            if done.wait(_REFIRE):
+                return
 
-    timer = threading.Timer(seconds, interrupt)
-    timer.daemon = True
+    timer = threading.Thread(target=interrupt, name="plategraph-time-limit", daemon=True)
     timer.start()
     try:
         yield
@@ -130,8 +138,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         raise
     finally:
         with lock:
-            inside = False
-        timer.cancel()
+            done.set()
         # an exception sent just as the block ended must not hit the caller's code
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
 

@@ -73,3 +73,33 @@ def test_contract_invariants(ident):
         assert data["kind"] in ("latent", "observed", "deterministic", "param", "factor")
         assert (data["distribution"] is None) == (data["kind"] in (
             "deterministic", "param", "factor"))
+
+
+# Models whose first run must be concrete: Python decisions on sampled values, or a scan body's
+# constant parameters (stacked by the scan, unreadable in an abstract run).
+CONCRETE_FIRST = {"changepoint:with_if", "random_count:model", "seed_conditional:model",
+                  "hmm:with_scan", "stochastic_volatility:model"}
+
+
+@pytest.mark.parametrize("ident", IDS)
+def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeypatch):
+    from plategraph.tracing import trace
+
+    model, args, kwargs = load_example(ident)
+    first_runs = []
+    fast_first = trace._first_run
+
+    def spy(*a, **k):
+        first_runs.append(fast_first(*a, **k))
+        return first_runs[-1]
+
+    monkeypatch.setattr(trace, "_first_run", spy)
+    fast = plategraph.model_graph(model, *args, **kwargs)
+    assert first_runs[0].abstract is (ident not in CONCRETE_FIRST)
+
+    monkeypatch.setattr(trace, "_first_run", lambda m, a, k, *, seed: trace._run(
+        m, a, k, seed=seed, held={}))
+    slow = plategraph.model_graph(model, *args, **kwargs)
+    assert list(fast.nodes(data=True)) == list(slow.nodes(data=True))
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
+    assert fast.graph == slow.graph

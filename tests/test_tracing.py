@@ -370,3 +370,101 @@ def test_a_site_name_used_twice_is_an_error_naming_the_site():
     with pytest.raises(plategraph.ModelError, match="site 'x' is created twice") as info:
         plategraph.model_graph(model)
     assert info.value.site == "x"
+
+
+# -- more of the list: custom_vjp, numpyro's cond, obs=None, helpers ---------------------
+
+
+@jax.custom_vjp
+def _clip_gradient(x, y):
+    return x * 2.0 + 0.0 * y  # y is an input but its value never matters: 0 * y
+
+
+def _clip_fwd(x, y):
+    return _clip_gradient(x, y), None
+
+
+def _clip_bwd(_, g):
+    return (g, g)
+
+
+_clip_gradient.defvjp(_clip_fwd, _clip_bwd)
+
+
+def test_custom_vjp_functions_carry_provenance():
+    def model():
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        c = numpyro.sample("c", dist.Normal())
+        numpyro.sample("y", dist.Normal(_clip_gradient(a, b), jax.nn.softplus(c)))
+
+    g = plategraph.model_graph(model)
+    # provenance is structural: b is an input of the function, so it counts (0 * b is still b)
+    assert edges(g) == {("a", "y", "data"), ("b", "y", "data"), ("c", "y", "data")}
+    assert g.edges["a", "y"]["params"] == ("loc",) and g.edges["c", "y"]["params"] == ("scale",)
+
+
+def test_numpyro_cond_with_sites_in_its_branches():
+    from numpyro.contrib.control_flow import cond
+
+    def model():
+        cluster = numpyro.sample("cluster", dist.Normal())
+        loc = numpyro.sample("loc", dist.Normal())
+
+        def near(_):
+            return numpyro.sample("x", dist.Normal(loc, 1.0))
+
+        def far(_):
+            return numpyro.sample("x", dist.Normal(20.0, 1.0))
+
+        x = cond(cluster > 0, near, far, None)
+        numpyro.sample("y", dist.Normal(x, 1.0), obs=1.0)
+
+    g = plategraph.model_graph(model)
+    assert list(g.nodes) == ["cluster", "loc", "x", "y"]
+    assert g.nodes["x"]["kind"] == "latent" and g.nodes["x"]["distribution"] == "Normal"
+    # the branch is chosen on cluster, and one branch reads loc; y reads x only
+    assert edges(g) == {("cluster", "x", "data"), ("loc", "x", "data"), ("x", "y", "data")}
+
+
+def test_numpyro_cond_as_a_plain_switch_between_values():
+    from numpyro.contrib.control_flow import cond
+
+    def model():
+        z = numpyro.sample("z", dist.Bernoulli(0.5))
+        a = numpyro.sample("a", dist.Normal())
+        b = numpyro.sample("b", dist.Normal())
+        m = cond(z > 0, lambda ops: ops[0] * 2, lambda ops: jnp.exp(ops[1]), (a, b))
+        numpyro.sample("y", dist.Normal(m, 1.0))
+
+    assert edges(plategraph.model_graph(model)) == {
+        ("z", "y", "data"), ("a", "y", "data"), ("b", "y", "data")}
+
+
+def test_obs_none_is_a_latent_site_and_observed_data_is_not():
+    def model(y=None):
+        mu = numpyro.sample("mu", dist.Normal())
+        with numpyro.plate("N", 3):
+            numpyro.sample("obs", dist.Normal(mu, 1.0), obs=y)
+
+    prior = plategraph.model_graph(model)
+    posterior = plategraph.model_graph(model, jnp.zeros(3))
+    assert prior.nodes["obs"]["kind"] == "latent"
+    assert posterior.nodes["obs"]["kind"] == "observed"
+    assert edges(prior) == edges(posterior) == {("mu", "obs", "data")}
+
+
+def _normal_prior(name, scale):
+    return numpyro.sample(name, dist.Normal(0.0, scale))
+
+
+def test_sites_made_in_helper_functions_point_to_the_helper_and_keep_their_edges():
+    def model():
+        tau = numpyro.sample("tau", dist.HalfNormal(1.0))
+        beta = _normal_prior("beta", tau)
+        numpyro.sample("y", dist.Normal(beta, 1.0), obs=0.5)
+
+    g = plategraph.model_graph(model)
+    assert edges(g) == {("tau", "beta", "data"), ("beta", "y", "data")}
+    line = _normal_prior.__code__.co_firstlineno + 1
+    assert g.nodes["beta"]["source"] == f"test_tracing.py:{line}"

@@ -47,6 +47,7 @@ __all__ = [
     "ProvenanceTracer",
     "concrete",
     "is_foreign_tracer",
+    "NeedsConcreteValues",
     "label",
     "plain_evaluation",
     "provenance",
@@ -258,6 +259,8 @@ class ProvenanceTracer(core.Tracer):
         return core.to_concrete_value(self.val)
 
     def _decide(self) -> Any:
+        if isinstance(self.val, core.Tracer):  # an abstract run: the value is not known
+            raise NeedsConcreteValues(f"a Python decision on a value of {sorted(self.prov)}")
         self._trace.decide(self.prov)
         return self.val
 
@@ -303,16 +306,29 @@ class ProvenanceTracer(core.Tracer):
         return f"ProvenanceTracer({self.val!r}, from={sorted(self.prov)})"
 
 
+class NeedsConcreteValues(Exception):
+    """An abstract run met a Python decision on a sampled value: run concretely instead."""
+
+
 class ProvenanceTrace(core.Trace):
-    """Evaluates each primitive concretely on the parent trace and unions the inputs' provenance.
+    """Evaluates each primitive on the parent trace and unions the inputs' provenance.
 
     ``decisions`` collects, in order, the provenance of every value that a Python control
     decision was made on.
+
+    Concrete (the default): the parent is JAX's eager evaluation. Abstract: the parent is a
+    staging trace (``jax.make_jaxpr``), so sampled values and everything computed from them
+    are abstract (shape and dtype only) and nothing is compiled, while work on concrete inputs
+    alone (the model's data) still runs eagerly. A Python decision on an abstract value raises
+    ``NeedsConcreteValues``.
     """
 
-    def __init__(self, parent: core.Trace) -> None:
+    def __init__(self, parent: core.Trace, *, eager: core.Trace | None = None) -> None:
         super().__init__()
         self.parent = parent
+        self.eager = eager or parent  # where primitives on concrete inputs alone run
+        self.abstract = eager is not None
+        self.plain = 0  # > 0 inside ``plain_evaluation`` of an abstract run
         self.requires_low = False
         self.decisions: list[frozenset] = []
 
@@ -337,17 +353,23 @@ class ProvenanceTrace(core.Trace):
                 provs.append(EMPTY)
         return vals, provs
 
+    def _parent_for(self, vals: list) -> core.Trace:
+        if self.abstract and not self.plain and not any(isinstance(v, core.Tracer) for v in vals):
+            return self.eager
+        return self.parent
+
     def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
         vals, provs = self._unwrap(tracers)
+        parent = self._parent_for(vals)
         if primitive.name in _STRUCTURAL:
-            with core.set_current_trace(self.parent):
+            with core.set_current_trace(parent):
                 out = _eval_structural(primitive, vals, params)
         elif primitive is site_label_p:
             out = vals[0]
         else:
             avals = tuple(core.typeof(v) for v in vals)
-            out = primitive.bind_with_trace(self.parent, vals, avals, params)
-        if not any(provs) and primitive is not site_label_p:
+            out = primitive.bind_with_trace(parent, vals, avals, params)
+        if self.plain or (not any(provs) and primitive is not site_label_p):
             return out
         n_out = len(out) if primitive.multiple_results else 1
         out_provs = eqn_deps(primitive, provs, params, n_out)
@@ -377,22 +399,48 @@ class ProvenanceTrace(core.Trace):
 # What the NumPyro layer needs
 
 
-def run_with_provenance(fn: Callable[[ProvenanceTrace], Any]) -> tuple[Any, ProvenanceTrace]:
-    """Call ``fn(trace)`` with a fresh ``ProvenanceTrace`` as JAX's current trace."""
-    with core.take_current_trace() as parent:
-        trace = ProvenanceTrace(parent)
-    with core.set_current_trace(trace):
-        result = fn(trace)
-    return result, trace
+def run_with_provenance(fn: Callable[[ProvenanceTrace], Any], *, abstract: bool = False
+                        ) -> tuple[Any, ProvenanceTrace]:
+    """Call ``fn(trace)`` with a fresh ``ProvenanceTrace`` as JAX's current trace.
+
+    ``abstract=True`` runs it under ``jax.make_jaxpr`` (see ``ProvenanceTrace``): values that
+    come from samples are abstract and must not be used after the call returns.
+    """
+    with core.take_current_trace() as eager:
+        pass
+    if not abstract:
+        trace = ProvenanceTrace(eager)
+        with core.set_current_trace(trace):
+            return fn(trace), trace
+
+    box: list = []
+
+    def staged() -> tuple:
+        with core.take_current_trace() as parent:
+            trace = ProvenanceTrace(parent, eager=eager)
+        with core.set_current_trace(trace):
+            box.append((fn(trace), trace))
+        return ()
+
+    jax.make_jaxpr(staged)()
+    return box[0]
 
 
 @contextlib.contextmanager
 def plain_evaluation(trace: ProvenanceTrace) -> Iterator[None]:
-    """Evaluate without provenance (JAX's own fast eager path) inside the block.
+    """Evaluate without provenance inside the block (JAX's own fast eager path, or staged in an
+    abstract run).
 
     For work whose result is a site's value, which is labelled with the site afterwards anyway:
     drawing samples and splitting random keys.
     """
+    if trace.abstract:
+        trace.plain += 1
+        try:
+            yield
+        finally:
+            trace.plain -= 1
+        return
     with core.set_current_trace(trace.parent):
         yield
 
@@ -422,14 +470,17 @@ def concrete(x: Any) -> Any:
     )
 
 
-def is_foreign_tracer(x: Any) -> bool:
-    """A tracer of another JAX trace (a scan body being staged, a vmap), not a concrete value."""
-    return isinstance(x, core.Tracer) and not isinstance(x, ProvenanceTracer)
+def is_foreign_tracer(x: Any, trace: ProvenanceTrace | None = None) -> bool:
+    """A tracer of another JAX trace (a scan body being staged, a vmap), not a value of the run
+    (concrete, or abstract in an abstract run of ``trace``)."""
+    if not isinstance(x, core.Tracer) or isinstance(x, ProvenanceTracer):
+        return False
+    return trace is None or not trace.abstract or x._trace is not trace.parent
 
 
 def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
     """``value`` as the value of ``site``: its provenance is exactly ``{site}`` (flow stops)."""
-    if is_foreign_tracer(value):
+    if is_foreign_tracer(value, trace):
         return site_label_p.bind(value, site=site)
     if trace is None:
         return value

@@ -178,6 +178,18 @@ class Seed(Messenger):
             self.rng_key, msg["kwargs"]["rng_key"] = jax.random.split(self.rng_key)
 
 
+def _scan_length(args: tuple, length: Any) -> int:
+    """The number of steps of a scan: its ``length`` argument, else the leading dimension of
+    ``xs`` (static either way; the ``length`` it returns is abstract in an abstract run)."""
+    _f, _init, xs, given = args[:4]
+    if given is not None:
+        return int(given)
+    leaves = jax.tree_util.tree_leaves(xs)
+    if leaves:
+        return int(np.shape(leaves[0])[0])
+    return int(np.asarray(concrete(length)))
+
+
 class BodyLabeler(Messenger):
     """Inside a staged ``scan``/``cond`` body: mark each site's value with the site's label."""
 
@@ -238,7 +250,7 @@ class SiteRecorder(Messenger):
         (length, _key, _carry), (pytree_trace, _ys) = msg["value"]
         name = "time" if self.n_scans == 0 else f"time_{self.n_scans}"
         self.n_scans += 1
-        steps = int(np.asarray(concrete(length)))
+        steps = _scan_length(msg["args"], length)
         for site in pytree_trace.trace:
             self.time_plates[site] = (name, steps)
 

@@ -17,6 +17,7 @@ The algorithm (DESIGN §3):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import inspect
 import os
@@ -41,6 +42,7 @@ __all__ = ["trace_model"]
 MAX_ALTERNATIVES = 16  # values tried per decider with a finite support
 N_DRAWS = 3  # values drawn per decider without one
 MAX_RUNS = 256  # runs per model, the first included
+VARIED_KINDS = ("latent", "deterministic")  # deciders whose values are varied in re-runs
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Run:
     plate_sizes: dict[str, tuple[int, int | None]]
     plate_dims: dict[str, int | None]
     values: dict[str, Any]
+    abstract: bool = False  # an abstract run (sampled values unknown; see _first_run)
 
 
 def model_name(model: Any) -> str:
@@ -112,13 +115,43 @@ def _no_validation() -> Iterator[None]:
         Distribution.set_default_validate_args(previous)
 
 
-def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any]) -> Run:
+def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
+         abstract: bool = False) -> Run:
     with _no_validation():
-        return _run_validated(model, args, kwargs, seed=seed, held=held)
+        return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
+
+
+def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
+    """The first run: abstract when the model allows it, else concrete.
+
+    An abstract run samples nothing and compiles nothing (a fresh process otherwise spends most
+    of its first trace compiling JAX's samplers). It gives the same records as a concrete run
+    unless Python control flow looks at sampled values; then it stops at the first such
+    decision (or fails in JAX's own checks), and the model runs concretely. A model that
+    raises in the abstract run is run concretely too, so its error is the real one.
+    """
+    try:
+        run = _run(model, args, kwargs, seed=seed, held={}, abstract=True)
+    except (TimeoutError, MemoryError):  # a time limit or the machine, not the values
+        raise
+    except Exception:  # noqa: BLE001  any other failure here just means: run concretely
+        return _run(model, args, kwargs, seed=seed, held={})
+    if any(run.sites[name].kind in VARIED_KINDS for name in run.deciders) or any(
+        text is None and param not in raw.inputs
+        for raw in run.sites.values() for param, text in raw.dist_args
+    ):  # decisions to vary, or a constant parameter it could not read (as in a scan body)
+        return _run(model, args, kwargs, seed=seed, held={})
+    # the abstract values must not outlive the run; only re-runs (none here) would read them
+    run.values = {}
+    run.sites = {name: dataclasses.replace(raw, value=None, fn=None, computed=None)
+                 for name, raw in run.sites.items()}
+    run.abstract = True
+    return run
 
 
 def _run_validated(
-    model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any]
+    model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
+    abstract: bool = False,
 ) -> Run:
     def go(trace: Any) -> SiteRecorder:
         fn: Any = model
@@ -132,7 +165,7 @@ def _run_validated(
             raise
         return recorder
 
-    recorder, trace = run_with_provenance(go)
+    recorder, trace = run_with_provenance(go, abstract=abstract)
     deciders: list[str] = []
     for prov in trace.decisions:
         for name in sorted(prov, key=list(recorder.sites).index):
@@ -237,7 +270,7 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             ) from err
 
     try:
-        base = _run(model, args, kwargs, seed=seed, held={})
+        base = _first_run(model, args, kwargs, seed=seed)
     except Exception as err:
         site = getattr(err, "__plategraph_site__", None)
         source = _user_frame(err)
@@ -267,7 +300,7 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             continue
         varied.add(decider)
         site = context.sites[decider]
-        if site.kind not in ("latent", "deterministic"):
+        if site.kind not in VARIED_KINDS:
             continue
         for value in _alternatives(site, seed):
             if len(runs) >= MAX_RUNS:
