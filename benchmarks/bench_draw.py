@@ -11,6 +11,7 @@ subprocess with a time limit per case, because its diagram of the long chain doe
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,15 +81,20 @@ def fresh_seconds(case: str, call: str, timeout: float) -> str:
         f"{call}\n"
         "print(time.perf_counter() - start)\n"
     )
+    # its own session, so that a timeout stops the `dot` it started too (an orphaned `dot` on
+    # the 300-chain would go on for hours, taking a core from every later measurement)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "JAX_PLATFORMS": "cpu"})
     try:
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              timeout=timeout, check=True,
-                              env={**os.environ, "JAX_PLATFORMS": "cpu"})
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return f"timeout >{timeout:.0f}s"
-    except subprocess.CalledProcessError as err:
-        return f"failed: {err.stderr.strip().splitlines()[-1] if err.stderr else err}"
-    return f"{float(done.stdout.strip().splitlines()[-1]):.2f}"
+    if proc.returncode != 0:
+        return f"failed: {err.strip().splitlines()[-1] if err.strip() else proc.returncode}"
+    return f"{float(out.strip().splitlines()[-1]):.2f}"
 
 
 def dot_seconds(source: str) -> float:

@@ -73,15 +73,16 @@ class GalleryReport:
 # -- jobs (run in worker processes) ------------------------------------------------------------
 
 
-class _ThreadTimeout(TimeoutError):
-    """Raised asynchronously in a worker thread at the time limit (see ``_time_limit``)."""
+class _LimitReached(TimeoutError):
+    """Raised in the model's code at the time limit (see ``_time_limit``)."""
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise TaskTimeout in the model's own code after ``seconds``, and again every
-    ``_REFIRE`` seconds until the block ends (code that catches exceptions, as the tracer does
-    when a variant value fails, cannot swallow the limit).
+    ``_REFIRE`` seconds until the block ends, so code that catches exceptions (as the tracer
+    does when a variant value fails) cannot swallow the limit. The model code may wrap the
+    exception (model_graph does); whatever comes out after the limit is a TaskTimeout.
 
     In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
     ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
@@ -92,50 +93,52 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
     message = f"did not finish within {seconds:g} s (stopped)"
-    fired = threading.Event()  # the model code may wrap the exception (model_graph does)
-    if threading.current_thread() is threading.main_thread():
-        def on_alarm(signum: int, frame: Any) -> None:
-            fired.set()
-            raise TaskTimeout(message)
-
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
-        try:
+    fired = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    try:
+        with (_alarm_signal if main else _alarm_thread)(seconds, fired):
             yield
-        except Exception as err:
-            if fired.is_set():
-                raise TaskTimeout(message) from err
-            raise
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        return
+    except Exception as err:
+        if fired.is_set():
+            raise TaskTimeout(message) from err
+        raise
 
+
+@contextlib.contextmanager
+def _alarm_signal(seconds: float, fired: threading.Event) -> Iterator[None]:
+    def on_alarm(signum: int, frame: Any) -> None:
+        fired.set()
+        raise _LimitReached
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _alarm_thread(seconds: float, fired: threading.Event) -> Iterator[None]:
     ident = threading.get_ident()
     lock = threading.Lock()
     done = threading.Event()
 
     def interrupt() -> None:
-        if done.wait(seconds):
-            return
-        while True:
+        delay = seconds
+        while not done.wait(delay):
             with lock:
                 if done.is_set():
                     return
                 fired.set()
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
-                                                           ctypes.py_object(_ThreadTimeout))
-            if done.wait(_REFIRE):
-                return
+                                                           ctypes.py_object(_LimitReached))
+            delay = _REFIRE
 
-    timer = threading.Thread(target=interrupt, name="plategraph-time-limit", daemon=True)
-    timer.start()
+    threading.Thread(target=interrupt, name="plategraph-time-limit", daemon=True).start()
     try:
         yield
-    except Exception as err:
-        if fired.is_set():
-            raise TaskTimeout(message) from err
-        raise
     finally:
         with lock:
             done.set()

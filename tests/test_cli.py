@@ -192,3 +192,34 @@ def test_console_script_and_python_m(tmp_path):
     done = subprocess.run([str(script), "inspect", "x.py:model"], capture_output=True,
                           text=True, check=False, cwd=tmp_path)
     assert (done.returncode, done.stderr) == (1, "plategraph: error: x.py: no such file\n")
+
+
+@pytest.mark.dot
+def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+
+    folder = make_gallery(tmp_path / "gallery", ["coin_flips.py"])
+    controller, terminal = pty.openpty()
+    script = Path(sys.executable).with_name("plategraph")
+    try:
+        done = subprocess.run([str(script), "gallery", str(folder), "-o", str(tmp_path / "o"),
+                               "--jobs", "1"], stderr=terminal, stdout=subprocess.PIPE,
+                              text=True, check=False, timeout=120,
+                              env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal side is closed and drained
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(controller)
+    assert done.returncode == 0
+    text = seen.decode("utf-8", "replace")
+    assert "coin_flips:model" in text and "1/1" in text  # the bar's model and count
+    assert done.stdout.splitlines()[-1].startswith("1 models (1 ok) in ")

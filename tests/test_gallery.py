@@ -185,7 +185,6 @@ def test_a_broken_previous_manifest_is_ignored(tmp_path, pool):
 
 
 def test_the_dask_executor_renders_reports_and_stops_a_spinning_model(tmp_path):
-    pytest.importorskip("dask.distributed", reason="the optional dask extra is not installed")
     folder = make_gallery(tmp_path / "gallery", ["aa_regression.py", "raises.py", "spins.py"])
     with open_executor("dask", jobs=1) as executor:
         report = build_gallery(folder, tmp_path / "out", executor=executor, timeout=3)
