@@ -468,3 +468,21 @@ def test_sites_made_in_helper_functions_point_to_the_helper_and_keep_their_edges
     assert edges(g) == {("tau", "beta", "data"), ("beta", "y", "data")}
     line = _normal_prior.__code__.co_firstlineno + 1
     assert g.nodes["beta"]["source"] == f"test_tracing.py:{line}"
+
+
+def test_a_model_that_needs_concrete_values_skips_the_abstract_run_next_time(monkeypatch):
+    from plategraph.tracing import trace
+
+    def model():
+        z = numpyro.sample("z", dist.Bernoulli(0.5))
+        numpyro.sample("y", dist.Normal(1.0 if z else 0.0, 1.0))
+
+    calls = []
+    run = trace._run
+    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("abstract", False))
+                        or run(*a, **k))
+    first = plategraph.model_graph(model)
+    assert calls[:2] == [True, False]  # tried abstractly, then run concretely
+    calls.clear()
+    assert edges(plategraph.model_graph(model)) == edges(first) == {("z", "y", "control")}
+    assert calls[0] is False and True not in calls

@@ -23,6 +23,7 @@ import inspect
 import os
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,17 @@ def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[st
         return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
 
 
+# Model code whose abstract run did not do (drawn again, it goes straight to the concrete run;
+# a closure of the same code that could have run abstractly only loses speed, never accuracy).
+_NEEDS_CONCRETE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _code_of(model: Any) -> Any:
+    while isinstance(model, functools.partial):
+        model = model.func
+    return getattr(model, "__code__", None)
+
+
 def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     """The first run: abstract when the model allows it, else concrete.
 
@@ -130,16 +142,21 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     decision (or fails in JAX's own checks), and the model runs concretely. A model that
     raises in the abstract run is run concretely too, so its error is the real one.
     """
+    code = _code_of(model)
+    if code is not None and code in _NEEDS_CONCRETE:
+        return _run(model, args, kwargs, seed=seed, held={})
     try:
         run = _run(model, args, kwargs, seed=seed, held={}, abstract=True)
     except (TimeoutError, MemoryError):  # a time limit or the machine, not the values
         raise
     except Exception:  # noqa: BLE001  any other failure here just means: run concretely
-        return _run(model, args, kwargs, seed=seed, held={})
-    if any(run.sites[name].kind in VARIED_KINDS for name in run.deciders) or any(
+        run = None
+    if run is None or any(run.sites[name].kind in VARIED_KINDS for name in run.deciders) or any(
         text is None and param not in raw.inputs
         for raw in run.sites.values() for param, text in raw.dist_args
-    ):  # decisions to vary, or a constant parameter it could not read (as in a scan body)
+    ):  # it failed, met decisions to vary, or could not read a constant (as in a scan body)
+        if code is not None:
+            _NEEDS_CONCRETE[code] = True
         return _run(model, args, kwargs, seed=seed, held={})
     # the abstract values must not outlive the run; only re-runs (none here) would read them
     run.values = {}
