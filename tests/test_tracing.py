@@ -486,3 +486,21 @@ def test_a_model_that_needs_concrete_values_skips_the_abstract_run_next_time(mon
     calls.clear()
     assert edges(plategraph.model_graph(model)) == edges(first) == {("z", "y", "control")}
     assert calls[0] is False and True not in calls
+
+
+def test_a_big_model_runs_concretely_from_its_second_trace_on(monkeypatch):
+    from plategraph.tracing import trace
+
+    def model():
+        for i in range(4):
+            numpyro.sample(f"x_{i}", dist.Normal())
+
+    monkeypatch.setattr(trace, "BIG_MODEL_SITES", 4)
+    calls = []
+    run = trace._run
+    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("abstract", False))
+                        or run(*a, **k))
+    first = plategraph.model_graph(model)
+    second = plategraph.model_graph(model)
+    assert calls == [True, False]
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))

@@ -122,9 +122,12 @@ def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[st
         return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
 
 
-# Model code whose abstract run did not do (drawn again, it goes straight to the concrete run;
-# a closure of the same code that could have run abstractly only loses speed, never accuracy).
-_NEEDS_CONCRETE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Model code to run concretely from its next trace on: its abstract run did not do, or it is
+# big (staging costs more per operation the bigger the staged program, so once the first
+# concrete run has compiled what the model needs, concrete runs are faster). A closure of the
+# same code that could have run abstractly only loses speed, never accuracy.
+_CONCRETE_NEXT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+BIG_MODEL_SITES = 2000
 
 
 def _code_of(model: Any) -> Any:
@@ -143,7 +146,7 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     raises in the abstract run is run concretely too, so its error is the real one.
     """
     code = _code_of(model)
-    if code is not None and code in _NEEDS_CONCRETE:
+    if code is not None and code in _CONCRETE_NEXT:
         return _run(model, args, kwargs, seed=seed, held={})
     try:
         run = _run(model, args, kwargs, seed=seed, held={}, abstract=True)
@@ -156,8 +159,10 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
         for raw in run.sites.values() for param, text in raw.dist_args
     ):  # it failed, met decisions to vary, or could not read a constant (as in a scan body)
         if code is not None:
-            _NEEDS_CONCRETE[code] = True
+            _CONCRETE_NEXT[code] = True
         return _run(model, args, kwargs, seed=seed, held={})
+    if code is not None and len(run.sites) >= BIG_MODEL_SITES:
+        _CONCRETE_NEXT[code] = True
     # the abstract values must not outlive the run; only re-runs (none here) would read them
     run.values = {}
     run.sites = {name: dataclasses.replace(raw, value=None, fn=None, computed=None)
