@@ -219,9 +219,11 @@ def _versions() -> str:
     return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
 
 
-def _module_key(path: Path, formats: tuple[str, ...], options: dict[str, Any]) -> str:
+def _module_key(path: Path, helpers: bytes, formats: tuple[str, ...],
+                options: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     digest.update(path.read_bytes())  # its code and the example data it makes
+    digest.update(helpers)  # the folder's _*.py modules it may import
     digest.update(json.dumps({"formats": formats, "options": options, "versions": _versions()},
                              sort_keys=True, default=str).encode())
     return digest.hexdigest()[:20]
@@ -283,7 +285,9 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
     with contextlib.ExitStack() as stack:
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
-        keys = {p.stem: _module_key(p, formats, options) for p in paths}
+        helpers = b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                           for p in sorted(source_dir.glob("_*.py")))
+        keys = {p.stem: _module_key(p, helpers, formats, options) for p in paths}
         inspections: dict[Future, Path] = {}
         for path in paths:
             if _reusable(previous.get(path.stem), keys[path.stem], target):

@@ -56,11 +56,15 @@ def load_module(target: str | Path) -> ModuleType:
             raise GalleryError(f"{text}: cannot be imported as a Python module")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        # as when Python runs a script: its own folder is importable (a gallery's _helpers.py)
+        sys.path.insert(0, str(path.parent))
         try:
             spec.loader.exec_module(module)
         except Exception as err:
             sys.modules.pop(name, None)
             raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+        finally:
+            sys.path.remove(str(path.parent))
         return module
     try:
         return importlib.import_module(text)

@@ -193,3 +193,30 @@ def test_the_dask_executor_renders_reports_and_stops_a_spinning_model(tmp_path):
                       "raises:model": "error", "spins:model": "timeout"}
     assert (tmp_path / "out" / "aa_regression__model.svg").read_bytes().startswith(b"<?xml")
     assert "the model failed on purpose" in by_ident(report)["raises:model"].error
+
+
+def test_helpers_in_underscore_modules_are_importable_and_part_of_the_key(tmp_path, pool):
+    folder = tmp_path / "gallery"
+    folder.mkdir()
+    (folder / "_common.py").write_text("SCALE = 2.0\n")
+    (folder / "uses_helper.py").write_text('''"""Uses a helper.
+
+Reference: none.
+"""
+import numpyro
+import numpyro.distributions as dist
+from _common import SCALE
+
+
+def model():
+    numpyro.sample("x", dist.Normal(0.0, SCALE))
+
+
+def examples():
+    return {"model": ((), {})}
+''')
+    first = build_gallery(folder, tmp_path / "out", executor=pool)
+    assert [(r.ident, r.status) for r in first.results] == [("uses_helper:model", "ok")]
+    assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "cached"
+    (folder / "_common.py").write_text("SCALE = 3.0\n")
+    assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "ok"
