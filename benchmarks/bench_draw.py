@@ -21,6 +21,9 @@ from pathlib import Path
 import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
+
+# the model is the tracing benchmark's (benchmarks/ is on sys.path wherever this runs)
+from bench_core import unrolled_hierarchical  # noqa: E402
 from numpyro import handlers
 
 import plategraph
@@ -42,15 +45,6 @@ def chain_into_plate(N: int, y: jnp.ndarray) -> None:
         total = total + x
     with numpyro.plate("data", y.shape[0]):
         numpyro.sample("obs", dist.Normal(total, 1.0), obs=y)
-
-
-def unrolled_hierarchical(J: int, y: jnp.ndarray) -> None:
-    """Group effects with a shared prior, one observed site per group made in a Python loop."""
-    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
-    sigma_a = numpyro.sample("sigma_a", dist.HalfCauchy(5.0))
-    a = numpyro.sample("a", dist.Normal(mu_a, sigma_a), sample_shape=(J,))
-    for j in range(J):
-        numpyro.sample(f"obs_{j}", dist.Normal(a[j], 1.0), obs=y[j])
 
 
 CASES: dict[str, tuple[Callable, tuple]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,6 +13,17 @@ from plategraph.graph import build_graph
 from plategraph.records import Edge, Plate, Site, TraceRecord
 
 GOLDEN = Path(__file__).parent / "golden"
+
+
+def node_statements(source: str) -> dict[str, str]:
+    """Site name → its DOT node statement (found through the tooltip, which starts with the
+    name)."""
+    found = {}
+    for line in source.splitlines():
+        match = re.match(r'\s*n\d+ \[.*tooltip="?([^:"]+):', line)
+        if match:
+            found[match.group(1)] = line
+    return found
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import networkx as nx
-import numpyro
-import numpyro.distributions as dist
+from _gallery import load_example
 
 import plategraph
 from plategraph.collapse import VARIES, collapse_families
@@ -153,12 +152,7 @@ def test_index_plates_avoid_model_plate_names(make_graph):
     assert list(c.nodes) == ["a", "y_k"] and c.graph["plates"]["k"]["size"] == 3
 
 
-def seed_hierarchical(J, y):
-    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
-    sigma_a = numpyro.sample("sigma_a", dist.HalfCauchy(5.0))
-    a = numpyro.sample("a", dist.Normal(mu_a, sigma_a), sample_shape=(J,))
-    for j in range(J):
-        numpyro.sample(f"obs_{j}", dist.Normal(a[j], 1.0), obs=y[j])
+seed_hierarchical = load_example("seed_hierarchical:model")[0]  # the seed article's
 
 
 def test_a_traced_python_loop_collapses():

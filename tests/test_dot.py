@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import node_statements
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,23 +130,13 @@ def kinds(make_graph):
     )
 
 
-def statements(source: str) -> dict[str, str]:
-    """Site name → its node statement (found through the tooltip, which starts with the name)."""
-    found = {}
-    for line in source.splitlines():
-        match = re.match(r'\s*n\d+ \[.*tooltip="?([^:"]+):', line)
-        if match:
-            found[match.group(1)] = line
-    return found
-
-
 def ids(source: str) -> dict[str, str]:
     return {name: re.match(r"\s*(n\d+)", line).group(1)
-            for name, line in statements(source).items()}
+            for name, line in node_statements(source).items()}
 
 
 def test_every_kind_has_its_conventional_look(make_graph):
-    nodes = statements(to_dot(kinds(make_graph), params=True))
+    nodes = node_statements(to_dot(kinds(make_graph), params=True))
     assert "shape=ellipse" in nodes["z"] and "fillcolor=white" in nodes["z"]
     assert "peripheries" not in nodes["z"] and "dashed" not in nodes["z"]
     assert 'fillcolor="#c8c8c8"' in nodes["obs"]
@@ -158,7 +149,7 @@ def test_every_kind_has_its_conventional_look(make_graph):
 
 @pytest.mark.parametrize("theme", ["notebook", "paper"])
 def test_a_factor_never_looks_like_observed_data(make_graph, theme):
-    nodes = statements(to_dot(kinds(make_graph), theme=theme))
+    nodes = node_statements(to_dot(kinds(make_graph), theme=theme))
     look = re.compile(r"(shape|fillcolor|style)=(\S+)")
     assert dict(look.findall(nodes["pen"])) != dict(look.findall(nodes["obs"]))
     assert THEMES[theme]["factor"]["fillcolor"] != THEMES[theme]["observed"]["fillcolor"]
@@ -186,9 +177,9 @@ def test_hidden_deterministic_sites_pass_their_parents_on(make_graph):
 def test_node_ids_are_synthetic_and_in_trace_order(make_graph):
     names = ["n1", "->", "x y", "graph", "n0"]
     source = to_dot(make_graph([Site(n, "latent") for n in names]))
-    assert [re.match(r"\s*(n\d+)", line).group(1) for line in statements(source).values()] == [
+    assert [re.match(r"\s*(n\d+)", line).group(1) for line in node_statements(source).values()] == [
         "n0", "n1", "n2", "n3", "n4"]
-    assert list(statements(source)) == names
+    assert list(node_statements(source)) == names
 
 
 def test_options_are_validated_with_the_allowed_values(make_graph):
@@ -213,10 +204,11 @@ def test_themes(make_graph):
     assert colours <= {"black", "white", "gray80"}, colours  # monochrome
     custom = to_dot(g, theme={"latent": {"fillcolor": "lightyellow"},
                               "plate": {"style": "dashed"}})
-    assert "fillcolor=lightyellow" in statements(custom)["z"]
-    assert "style=dashed" in custom and "fillcolor=lightyellow" not in statements(custom)["obs"]
+    assert "fillcolor=lightyellow" in node_statements(custom)["z"]
+    assert "style=dashed" in custom
+    assert "fillcolor=lightyellow" not in node_statements(custom)["obs"]
     on_paper = to_dot(g, theme={"base": "paper", "observed": {"fillcolor": "gray60"}})
-    assert "Times-Roman" in on_paper and "fillcolor=gray60" in statements(on_paper)["obs"]
+    assert "Times-Roman" in on_paper and "fillcolor=gray60" in node_statements(on_paper)["obs"]
     assert THEMES["notebook"]["latent"]["fillcolor"] == "white"  # overrides copy, not mutate
 
 

@@ -13,6 +13,8 @@ import networkx as nx
 import numpyro
 import numpyro.distributions as dist
 import pytest
+from _gallery import load_example
+from conftest import node_statements
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,15 +35,6 @@ def svg_texts(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
-
-def node_lines(source: str) -> dict[str, str]:
-    """Site name → its DOT statement (found through the tooltip that starts with the name)."""
-    out = {}
-    for line in source.splitlines():
-        m = re.match(r'\s*n\d+ \[.*tooltip="?([^:"]+):', line)
-        if m:
-            out[m.group(1)] = line
-    return out
 
 
 # -- labels and escaping -----------------------------------------------------------------------
@@ -179,7 +172,7 @@ def kinds_graph():
 
 
 def test_every_kind_has_its_conventional_look():
-    lines = node_lines(to_dot(kinds_graph(), params=True))
+    lines = node_statements(to_dot(kinds_graph(), params=True))
     assert "fillcolor=white" in lines["z"] and "peripheries" not in lines["z"]
     assert 'fillcolor="#c8c8c8"' in lines["obs"]
     assert "peripheries=2" in lines["m"]
@@ -195,7 +188,7 @@ def test_control_edges_dashed_params_hidden_by_default_deterministic_bypassed():
     assert "w: param" not in source
     assert re.search(r"n0 -> n3 \[style=dashed", source)  # z -> obs (w hidden: z is n0)
     hidden = to_dot(g, deterministic=False)
-    names = node_lines(hidden)
+    names = node_statements(hidden)
     assert "m" not in names
     # mu reached obs through m: drawn mu -> obs
     ids = {n: re.match(r"\s*(n\d+)", line).group(1) for n, line in names.items()}
@@ -219,18 +212,13 @@ def test_themes():
     paper = plategraph.draw(g, theme="paper").source
     assert "Times-Roman" in paper and "#c8c8c8" not in paper
     custom = plategraph.draw(g, theme={"latent": {"fillcolor": "lightyellow"}}).source
-    assert "fillcolor=lightyellow" in node_lines(custom)["z"]
+    assert "fillcolor=lightyellow" in node_statements(custom)["z"]
 
 
 # -- collapse ----------------------------------------------------------------------------------
 
 
-def seed_hierarchical(J, y):
-    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
-    sigma_a = numpyro.sample("sigma_a", dist.HalfCauchy(5.0))
-    a = numpyro.sample("a", dist.Normal(mu_a, sigma_a), sample_shape=(J,))
-    for j in range(J):
-        numpyro.sample(f"obs_{j}", dist.Normal(a[j], 1.0), obs=y[j])
+seed_hierarchical = load_example("seed_hierarchical:model")[0]  # the seed article's
 
 
 def test_loop_families_collapse_into_one_plated_node():
