@@ -386,7 +386,7 @@ def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     search = e(" ".join([row.ident, row.title, row.doc]).lower(), quote=True)
     return (f'<article class="card {e(row.status)}" data-search="{search}">'
             f'<div class="thumb">{thumb}</div>'
-            f'<h2>{e(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
+            f'<h2>{_prose(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
             f'<span class="status">{e(row.status)}</span> {timing}</p>'
             f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
 

@@ -220,3 +220,10 @@ def examples():
     assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "cached"
     (folder / "_common.py").write_text("SCALE = 3.0\n")
     assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "ok"
+
+
+def test_docstring_literals_show_as_code_and_everything_else_as_text():
+    from plategraph.gallery import _prose
+
+    assert _prose("flow ``mu -> y`` and `x<0` & <b>") == (
+        "flow <code>mu -&gt; y</code> and <code>x&lt;0</code> &amp; &lt;b&gt;")
