@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from .exceptions import GalleryError
 
-__all__ = ["ModelInfo", "load_model", "load_module", "module_info", "split_reference"]
+__all__ = ["ModelInfo", "examples_of", "load_model", "load_module", "module_info",
+           "split_reference"]
 
 
 @dataclass(frozen=True)
@@ -139,17 +139,3 @@ def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
 def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
     """``examples()`` of a module, checked."""
     return _examples(module, where)
-
-
-def call_args(module: ModuleType, name: str, where: str) -> tuple[Callable, tuple, dict]:
-    found = _examples(module, where)
-    if name not in found:
-        raise GalleryError(f"{where}: examples() has no entry {name!r}")
-    args, kwargs = found[name]
-    return getattr(module, name), args, kwargs
-
-
-def describe(value: Any) -> str:
-    """A short description of an example argument (for messages)."""
-    shape = getattr(value, "shape", None)
-    return f"{type(value).__name__}{list(shape)}" if shape is not None else repr(value)[:40]
