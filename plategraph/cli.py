@@ -7,11 +7,12 @@ failed models); 2 a usage error. Errors are one line on stderr; ``--debug`` adds
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -182,34 +183,22 @@ def _gallery(args: argparse.Namespace) -> int:
     return EXIT_ERROR if report.failed else EXIT_OK
 
 
-class _progress:
-    """A rich progress bar on stderr while the gallery renders (only on a terminal)."""
+@contextlib.contextmanager
+def _progress(*, enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr while the gallery renders (only on a terminal); yields
+    the ``on_progress`` callback, or None."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=Console(file=sys.stderr), transient=True)
-        self.bar.__enter__()
-        task = self.bar.add_task("rendering", total=None)
-
-        def update(row: Any, done: int, total: int) -> None:
-            self.bar.update(task, completed=done, total=total,
-                            description=f"{row.ident} {row.status}")
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("rendering", total=None)
+        yield lambda row, done, total: bar.update(task, completed=done, total=total,
+                                                  description=f"{row.ident} {row.status}")
 
 
 def _summary(report: Any, *, quiet: bool) -> None:

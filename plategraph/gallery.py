@@ -64,6 +64,9 @@ class GalleryReport:
     out_dir: Path
     results: list[ModelResult]
     seconds: float
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    options: dict[str, Any] = field(default_factory=dict)
+    versions: str = ""  # plategraph, numpyro and jax versions the models were drawn with
 
     @property
     def failed(self) -> list[ModelResult]:
@@ -219,14 +222,10 @@ def _versions() -> str:
     return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
 
 
-def _module_key(path: Path, helpers: bytes, formats: tuple[str, ...],
-                options: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
-    digest.update(path.read_bytes())  # its code and the example data it makes
-    digest.update(helpers)  # the folder's _*.py modules it may import
-    digest.update(json.dumps({"formats": formats, "options": options, "versions": _versions()},
-                             sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:20]
+def _module_key(path: Path, shared: bytes) -> str:
+    """The content hash of one module's renders: its file (its code and the example data it
+    makes) and ``shared``, what every module's renders depend on alike."""
+    return hashlib.sha256(path.read_bytes() + shared).hexdigest()[:20]
 
 
 def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
@@ -280,14 +279,18 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
     target.mkdir(parents=True, exist_ok=True)
     previous = {} if force else _previous(target)
+    versions = _versions()
 
     results: dict[str, list[ModelResult]] = {}
     with contextlib.ExitStack() as stack:
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
-        helpers = b"".join(p.name.encode() + b"\0" + p.read_bytes()
-                           for p in sorted(source_dir.glob("_*.py")))
-        keys = {p.stem: _module_key(p, helpers, formats, options) for p in paths}
+        # the folder's _*.py helpers (modules may import them), formats, options, versions
+        shared = b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                          for p in sorted(source_dir.glob("_*.py")))
+        shared += json.dumps({"formats": formats, "options": options, "versions": versions},
+                             sort_keys=True, default=str).encode()
+        keys = {p.stem: _module_key(p, shared) for p in paths}
         inspections: dict[Future, Path] = {}
         for path in paths:
             if _reusable(previous.get(path.stem), keys[path.stem], target):
@@ -337,21 +340,22 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
             report(row)
 
     ordered = [row for path in paths for row in results.get(path.stem, [])]
-    report_ = GalleryReport(target, ordered, time.perf_counter() - started)
-    write_atomic(target / MANIFEST, manifest_json(report_, formats, options).encode())
-    write_atomic(target / INDEX, index_html(report_, formats).encode())
+    report_ = GalleryReport(target, ordered, time.perf_counter() - started, formats, options,
+                            versions)
+    write_atomic(target / MANIFEST, manifest_json(report_).encode())
+    write_atomic(target / INDEX, index_html(report_).encode())
     return report_
 
 
-def manifest_json(report: GalleryReport, formats: tuple[str, ...], options: dict) -> str:
+def manifest_json(report: GalleryReport) -> str:
     """The manifest: per model its status, timings, output paths and error."""
     counts: dict[str, int] = {}
     for row in report.results:
         counts[row.status] = counts.get(row.status, 0) + 1
     data = {
-        "versions": _versions(),
-        "formats": list(formats),
-        "options": options,
+        "versions": report.versions,
+        "formats": list(report.formats),
+        "options": report.options,
         "seconds": round(report.seconds, 3),
         "summary": counts,
         "models": [asdict(row) for row in report.results],
@@ -391,7 +395,7 @@ def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
             f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
 
 
-def index_html(report: GalleryReport, formats: tuple[str, ...]) -> str:
+def index_html(report: GalleryReport) -> str:
     """The gallery page; every text it shows is escaped."""
     template = Template(resources.files("plategraph").joinpath("templates/index.html")
                         .read_text(encoding="utf-8"))
@@ -399,8 +403,8 @@ def index_html(report: GalleryReport, formats: tuple[str, ...]) -> str:
     return template.substitute(
         count=len(report.results),
         failed=f"{failed} failed" if failed else "all rendered",
-        cards="\n".join(_card(row, formats) for row in report.results),
-        versions=html.escape(_versions()),
+        cards="\n".join(_card(row, report.formats) for row in report.results),
+        versions=html.escape(report.versions),
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -13,6 +16,24 @@ from plategraph.graph import build_graph
 from plategraph.records import Edge, Plate, Site, TraceRecord
 
 GOLDEN = Path(__file__).parent / "golden"
+
+
+def plate_boxes(cluster, depth: int = 0) -> list[tuple]:
+    """(depth, plates of the box, sites in it) for every box of a ``plate_tree``, outermost
+    first."""
+    out = []
+    for child in cluster.children.values():
+        out.append((depth, child.plates, tuple(child.nodes)))
+        out.extend(plate_boxes(child, depth + 1))
+    return out
+
+
+def outputs_in_fresh_processes(script: str, seeds: Iterable[int] = (1, 2)) -> list[bytes]:
+    """What ``python -c script`` writes to stdout, once per PYTHONHASHSEED in ``seeds`` (for
+    tests that output does not depend on set or dict order)."""
+    return [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in seeds]
 
 
 def node_statements(source: str) -> dict[str, str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import outputs_in_fresh_processes
 
 import plategraph
 from plategraph.records import Edge, Plate, Site
@@ -134,7 +133,5 @@ def test_display_does_not_import_ipython_and_svg_is_identical_across_processes()
         "assert 'IPython' not in sys.modules\n"
         "sys.stdout.write(d.source + '\\0' + svg)\n"
     )
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
-    assert runs[0] == runs[1] and "<svg" in runs[0]
+    runs = outputs_in_fresh_processes(script)
+    assert runs[0] == runs[1] and b"<svg" in runs[0]

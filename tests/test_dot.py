@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import node_statements
+from conftest import node_statements, outputs_in_fresh_processes, plate_boxes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,15 +16,6 @@ from plategraph.dot import BIG, LAYOUT, LAYOUT_BIG, THEMES, plate_tree, to_dot
 from plategraph.records import Edge, Plate, Site
 
 # -- plate boxes -------------------------------------------------------------------------------
-
-
-def boxes(cluster, depth=0):
-    """(depth, plates of the box, sites in it) for every box, outermost first."""
-    out = []
-    for child in cluster.children.values():
-        out.append((depth, child.plates, tuple(child.nodes)))
-        out.extend(boxes(child, depth + 1))
-    return out
 
 
 def plated(make_graph, sites, plates):
@@ -63,7 +52,7 @@ def plated(make_graph, sites, plates):
                  id="scan time plate"),
 ])
 def test_plate_boxes(make_graph, sites, plates, expected):
-    assert boxes(plate_tree(plated(make_graph, sites, plates))) == expected
+    assert plate_boxes(plate_tree(plated(make_graph, sites, plates))) == expected
 
 
 PLATE_SETS = st.lists(st.sets(st.sampled_from("ABCDE"), max_size=4), min_size=1, max_size=8)
@@ -243,10 +232,8 @@ def test_dot_text_is_identical_across_processes():
         "for build, options in CASES.values():\n"
         "    sys.stdout.write(plategraph.draw(build(make), **options).source)\n"
     )
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2, 3)]
-    assert runs[0] == runs[1] == runs[2] and runs[0].count("digraph") == len(CASES)
+    runs = outputs_in_fresh_processes(script, seeds=(1, 2, 3))
+    assert runs[0] == runs[1] == runs[2] and runs[0].count(b"digraph") == len(CASES)
 
 
 # -- golden files ------------------------------------------------------------------------------

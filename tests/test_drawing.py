@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import jax.numpy as jnp
@@ -14,7 +12,7 @@ import numpyro
 import numpyro.distributions as dist
 import pytest
 from _gallery import load_example
-from conftest import node_statements
+from conftest import node_statements, outputs_in_fresh_processes, plate_boxes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,14 +101,6 @@ def test_any_site_name_renders_intact_through_real_dot(names):
 # -- plates ------------------------------------------------------------------------------------
 
 
-def _tree_summary(cluster, depth=0):
-    out = []
-    for child in cluster.children.values():
-        out.append((depth, child.plates, tuple(child.nodes)))
-        out.extend(_tree_summary(child, depth + 1))
-    return out
-
-
 def test_nested_plates_nest_and_crossed_plates_share_one_box():
     g = graph_of(
         [Site("phi", "latent", plates=("topics",)),
@@ -122,7 +112,7 @@ def test_nested_plates_nest_and_crossed_plates_share_one_box():
         plates=[Plate("topics", 3), Plate("docs", 4), Plate("words", 6, dim=-2),
                 Plate("users", 5), Plate("items", 7)],
     )
-    assert _tree_summary(plate_tree(g)) == [
+    assert plate_boxes(plate_tree(g)) == [
         (0, ("topics",), ("phi",)),
         (0, ("docs",), ("theta",)),
         (1, ("words",), ("z",)),
@@ -141,7 +131,7 @@ def test_partly_crossed_plates_inside_a_common_plate():
          Site("c", "latent", plates=("g", "y")), Site("d", "latent", plates=("g", "x", "y"))],
         plates=[Plate("g", 2), Plate("x", 3), Plate("y", 4)],
     )
-    assert _tree_summary(plate_tree(g)) == [
+    assert plate_boxes(plate_tree(g)) == [
         (0, ("g",), ("a",)),
         (1, ("x",), ("b",)),
         (1, ("y",), ("c",)),
@@ -311,9 +301,7 @@ def test_output_is_byte_identical_across_processes(tmp_path):
         "d = plategraph.draw(g, labels='math', distributions=True)\n"
         "sys.stdout.buffer.write(d.source.encode() + b'\\0' + d.pipe('svg'))\n"
     )
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
+    runs = outputs_in_fresh_processes(script)
     assert runs[0] == runs[1] and b"digraph" in runs[0]
 
 

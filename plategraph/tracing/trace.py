@@ -58,10 +58,15 @@ class Run:
     abstract: bool = False  # an abstract run (sampled values unknown; see _first_run)
 
 
-def model_name(model: Any) -> str:
-    """A readable name for a model function, partial or callable object."""
+def _unpartial(model: Any) -> Any:
     while isinstance(model, functools.partial):
         model = model.func
+    return model
+
+
+def model_name(model: Any) -> str:
+    """A readable name for a model function, partial or callable object."""
+    model = _unpartial(model)
     return getattr(model, "__name__", None) or type(model).__name__
 
 
@@ -131,9 +136,7 @@ BIG_MODEL_SITES = 2000
 
 
 def _code_of(model: Any) -> Any:
-    while isinstance(model, functools.partial):
-        model = model.func
-    return getattr(model, "__code__", None)
+    return getattr(_unpartial(model), "__code__", None)
 
 
 def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
