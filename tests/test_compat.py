@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
 import pytest
+from _gallery import load_example
 from numpyro.distributions import constraints
 from numpyro.infer.inspect import get_model_relations as numpyro_relations
 
@@ -25,12 +26,7 @@ def docstring_model(data):
         numpyro.sample("obs", dist.Normal(m, sd), obs=data)
 
 
-def eight_schools(J, sigma, y=None):
-    mu = numpyro.sample("mu", dist.Normal(0, 5))
-    tau = numpyro.sample("tau", dist.HalfCauchy(5))
-    with numpyro.plate("J", J):
-        theta = numpyro.sample("theta", dist.Normal(mu, tau))
-        numpyro.sample("obs", dist.Normal(theta, sigma), obs=y)
+eight_schools = load_example("eight_schools:centered")[0]
 
 
 def params_deterministic_factor(x, y=None):
