@@ -195,7 +195,15 @@ def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGr
         return graph
     out = nx.DiGraph()
     out.graph.update(graph.graph)
-    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n not in hidden)
+    for n, d in graph.nodes(data=True):
+        if n in hidden:
+            continue
+        sources = d.get("param_sources")
+        if sources and any(source in hidden for source in sources.values()):
+            # a parameter that is a hidden site's value is a function of that site's parents
+            d = {**d, "param_sources": {param: source for param, source in sources.items()
+                                        if source not in hidden}}
+        out.add_node(n, **d)
     for a, b, d in graph.edges(data=True):
         if a not in hidden and b not in hidden:
             out.add_edge(a, b, **d)

@@ -250,3 +250,12 @@ def test_data_nodes_render_with_dot():
     svg = plategraph.draw(plategraph.model_graph(model, *args, **kwargs), data=True,
                           labels="math").pipe("svg").decode()
     assert "<title>n0</title>" in svg and "σ" in svg
+
+
+def test_a_hidden_deterministic_is_not_named_in_its_childrens_labels():
+    model, args, kwargs = load_example("eight_schools:non_centered")
+    g = plategraph.model_graph(model, *args, **kwargs)
+    shown = plategraph.draw(g, distributions=True).source
+    hidden = plategraph.draw(g, distributions=True, deterministic=False).source
+    assert "obs ~ Normal(theta, sigma)" in shown
+    assert "obs ~ Normal(f(mu, tau, theta_raw), sigma)" in hidden

@@ -208,7 +208,7 @@ def _is_data(value: Any) -> bool:
     shows its value) that is not a tracer of an enclosing JAX transformation."""
     if not isinstance(value, (np.ndarray, jax.Array)) or is_foreign_tracer(value):
         return False
-    return np.ndim(value) >= 1 and np.asarray(value).dtype.kind in "biuf"
+    return np.ndim(value) >= 1 and np.dtype(value.dtype).kind in "biuf"
 
 
 def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
