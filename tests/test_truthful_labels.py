@@ -259,3 +259,14 @@ def test_a_hidden_deterministic_is_not_named_in_its_childrens_labels():
     hidden = plategraph.draw(g, distributions=True, deterministic=False).source
     assert "obs ~ Normal(theta, sigma)" in shown
     assert "obs ~ Normal(f(mu, tau, theta_raw), sigma)" in hidden
+
+
+def test_a_model_that_writes_into_a_numpy_argument_still_traces():
+    def model(x, y):
+        y = y.copy()
+        y[np.isnan(y)] = 0.0  # NumPy in place: an array carrying its name cannot do this
+        w = numpyro.sample("w", dist.Normal())
+        numpyro.sample("obs", dist.Normal(w * x, 1.0), obs=y)
+
+    g = plategraph.model_graph(model, np.ones(3), np.array([1.0, np.nan, 2.0]))
+    assert list(g.edges) == [("w", "obs")] and g.nodes["obs"]["data_args"] == {}

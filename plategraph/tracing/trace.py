@@ -124,7 +124,22 @@ def _no_validation() -> Iterator[None]:
 def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
          abstract: bool = False) -> Run:
     with _no_validation():
-        return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
+        try:
+            return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
+        except (TimeoutError, MemoryError):
+            raise
+        except Exception:  # noqa: BLE001
+            if abstract or not _has_data(model, args, kwargs):
+                raise
+        # a model may use a NumPy argument as NumPy (``y[mask] = 0``), which an array carrying
+        # its name cannot do: run it on its own arguments (the labels then miss that data)
+        return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract,
+                              data_labels=False)
+
+
+def _has_data(model: Callable, args: tuple, kwargs: dict) -> bool:
+    leaves = jax.tree_util.tree_leaves((args, kwargs))
+    return any(_is_data(leaf) for leaf in leaves)
 
 
 # Model code to run concretely from its next trace on: its abstract run did not do, or it is
@@ -176,7 +191,7 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
 
 def _run_validated(
     model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
-    abstract: bool = False,
+    abstract: bool = False, data_labels: bool = True,
 ) -> Run:
     def go(trace: Any) -> SiteRecorder:
         fn: Any = model
@@ -184,7 +199,8 @@ def _run_validated(
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
         recorder = SiteRecorder(Seed(fn, trace, seed), trace)
         try:
-            call_args, call_kwargs = _labelled_arguments(model, args, kwargs, trace)
+            call_args, call_kwargs = (_labelled_arguments(model, args, kwargs, trace)
+                                      if data_labels else (args, kwargs))
             recorder(*call_args, **call_kwargs)
         except Exception as err:
             err.__plategraph_site__ = recorder.current_site  # type: ignore[attr-defined]
@@ -211,6 +227,12 @@ def _is_data(value: Any) -> bool:
     return np.ndim(value) >= 1 and np.dtype(value.dtype).kind in "biuf"
 
 
+def _data_label(trace: Any, value: Any, arg: DataArg) -> Any:
+    # as the JAX array the model's first jnp operation would make of it (a NumPy array cannot
+    # enter a staged program as it is)
+    return label(trace, jax.numpy.asarray(value), arg)
+
+
 def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
                         ) -> tuple[tuple, dict]:
     """The model's arguments with each data array carrying its argument's name as provenance
@@ -226,14 +248,14 @@ def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
         nonlocal position
         position += 1
         if _is_data(value):
-            return label(trace, value, DataArg(name, position))
+            return _data_label(trace, value, DataArg(name, position))
         if not isinstance(value, (tuple, list, dict)):
             return value
         leaves, treedef = jax.tree_util.tree_flatten_with_path(value)
         if not any(_is_data(leaf) for _, leaf in leaves):
             return value
         return jax.tree_util.tree_unflatten(treedef, [
-            label(trace, leaf, DataArg(name + jax.tree_util.keystr(path), position))
+            _data_label(trace, leaf, DataArg(name + jax.tree_util.keystr(path), position))
             if _is_data(leaf) else leaf
             for path, leaf in leaves])
 
