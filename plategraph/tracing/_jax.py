@@ -236,6 +236,18 @@ def _eval_structural(prim: core.Primitive, vals: list, params: dict) -> Any:
 # The trace
 
 
+BIG_CONSTANT = 1 << 24  # elements; an abstract run stages (does not compute) bigger constants
+
+
+def _size(shape: tuple) -> int:
+    size = 1
+    for d in shape:
+        if not isinstance(d, (int, np.integer)):
+            return 0
+        size *= int(d)
+    return size
+
+
 class ProvenanceTracer(core.Tracer):
     """A concrete value plus the sites it was computed from."""
 
@@ -341,7 +353,12 @@ class ProvenanceTrace(core.Trace):
         return ProvenanceTracer(self, val, prov) if prov else val
 
     def stage_value(self, val: Any) -> Any:
-        return val
+        # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a
+        # ``jax.Array`` (with ``.at``, ``.shape``), not the host value JAX would stage from
+        if isinstance(val, core.Tracer):
+            return val
+        with core.set_current_trace(self.eager):
+            return self.eager.stage_value(val)
 
     def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset]]:
         vals, provs = [], []
@@ -354,14 +371,17 @@ class ProvenanceTrace(core.Trace):
                 provs.append(EMPTY)
         return vals, provs
 
-    def _parent_for(self, vals: list) -> core.Trace:
+    def _parent_for(self, vals: list, params: dict) -> core.Trace:
         if self.abstract and not self.plain and not any(isinstance(v, core.Tracer) for v in vals):
-            return self.eager
+            # data runs eagerly, except what would be big (a plate's indices, ``arange(10**9)``)
+            shape = params.get("shape")
+            if not (isinstance(shape, tuple) and _size(shape) >= BIG_CONSTANT):
+                return self.eager
         return self.parent
 
     def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
         vals, provs = self._unwrap(tracers)
-        parent = self._parent_for(vals)
+        parent = self._parent_for(vals, params)
         if primitive.name in _STRUCTURAL:
             with core.set_current_trace(parent):
                 out = _eval_structural(primitive, vals, params)
@@ -497,4 +517,6 @@ def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
     if isinstance(val, (np.ndarray, jax.Array, np.generic, int, float, bool)):
         return ProvenanceTracer(trace, val if not isinstance(val, (int, float, bool))
                                 else np.asarray(val), frozenset((site,)))
+    if val is not None:  # a pytree (a neural network's parameters): label every leaf
+        return jax.tree_util.tree_map(lambda leaf: label(trace, leaf, site), val)
     return val

@@ -16,6 +16,7 @@ from numpyro.contrib.control_flow.scan import scan_wrapper
 from numpyro.distributions import Distribution, ExpandedDistribution, Independent
 from numpyro.distributions.distribution import MaskedDistribution, Unit
 from numpyro.distributions.transforms import Transform
+from numpyro.infer.initialization import init_to_uniform
 from numpyro.primitives import Messenger
 
 from ._jax import (
@@ -27,7 +28,7 @@ from ._jax import (
     provenance,
 )
 
-__all__ = ["BodyLabeler", "RawSite", "Seed", "SiteRecorder", "unwrap_distribution"]
+__all__ = ["BodyLabeler", "RawSite", "Seed", "SiteRecorder", "draw", "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
 _LIBRARY_DIRS = tuple(
@@ -70,7 +71,7 @@ def _constant_text(value: Any) -> str | None:
         arr = np.asarray(value)
     except (TypeError, ValueError):
         return None
-    if arr.dtype == object or arr.size == 0:
+    if arr.dtype.kind not in "biufc" or arr.size == 0:  # not a number (a str is numpyro's error)
         return None
     flat = arr.reshape(-1)
     if arr.size == 1 or bool(np.all(flat == flat[0])):
@@ -79,12 +80,26 @@ def _constant_text(value: Any) -> str | None:
     return f"array{list(arr.shape)}"
 
 
+@functools.cache
+def _pytree_fields(cls: type) -> tuple[frozenset, frozenset]:
+    """A distribution class's pytree data fields and aux fields (numpyro's own declaration)."""
+    data = getattr(cls, "gather_pytree_data_fields", None)
+    aux = getattr(cls, "gather_pytree_aux_fields", None)
+    return frozenset(data() if data else ()), frozenset(aux() if aux else ())
+
+
 def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
     """Provenance per parameter name of a (possibly wrapped) distribution, and its display args.
 
-    Parameters are read from the objects' attributes, before sampling computes lazy ones (so a
-    Bernoulli given ``logits`` does not also report ``probs``). Attributes of nested distributions
-    and transforms are named by their own attribute name; wrappers' masks are named ``mask``.
+    Every distribution is walked generically: its pytree data fields (numpyro's declaration of
+    what in it is data; private ones too, as a mixture's components) and its other public
+    attributes, nested distributions and transforms included. A parameter is named by its path
+    of field names without leading underscores: ``loc``, ``mask``,
+    ``mixing_distribution.probs``, ``component_distributions[1].loc``; a wrapper's ``base_dist``
+    adds nothing to the path (``Independent(Normal(mu, 1))`` has ``loc``), and a transform's
+    parameters are named by the field holding the transform (``transforms``). Parameters are read
+    before sampling computes lazy ones (so a Bernoulli given ``logits`` does not also report
+    ``probs``).
     """
     by_name: dict[str, frozenset] = {}
     seen: set[int] = set()
@@ -93,15 +108,23 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
         if id(obj) in seen:
             return
         seen.add(id(obj))
-        if isinstance(obj, (Distribution, Transform)):
+        if isinstance(obj, Distribution):
+            data, aux = _pytree_fields(type(obj))
             for attr, value in vars(obj).items():
-                if attr.startswith("_") and attr != "_inverse":
-                    continue
-                visit(value, attr if isinstance(obj, Distribution) or name is None else name)
+                if attr in data or not (attr.startswith("_") or attr in aux):
+                    field = attr.lstrip("_")
+                    visit(value, name if attr == "base_dist"
+                          else f"{name}.{field}" if name else field)
+            return
+        if isinstance(obj, Transform):
+            for attr, value in vars(obj).items():
+                if not attr.startswith("_") or attr == "_inverse":
+                    visit(value, name or attr)
             return
         if isinstance(obj, (list, tuple)):
-            for item in obj:
-                visit(item, name)
+            indexed = any(isinstance(item, Distribution) for item in obj)
+            for i, item in enumerate(obj):
+                visit(item, f"{name}[{i}]" if indexed and name else name)
             return
         if isinstance(obj, dict):
             for item in obj.values():
@@ -128,6 +151,22 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
     order = {name: i for i, (name, _) in enumerate(args)}
     by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
     return by_name, args
+
+
+def _sample_inputs(msg: dict) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
+    """A sample site's ``distribution_inputs``; ``handlers.scale`` multiplies its log-density,
+    so what the scale is computed from is an input too (``scale``, as for a factor)."""
+    inputs, dist_args = distribution_inputs(msg["fn"])
+    scale = provenance(msg.get("scale"))
+    if scale:
+        inputs = {**inputs, "scale": inputs.get("scale", frozenset()) | scale}
+    return inputs, dist_args
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """An array's shape; ``()`` for a pytree of arrays (a neural network's parameters)."""
+    leaves = jax.tree_util.tree_leaves(value)
+    return tuple(np.shape(value)) if len(leaves) == 1 and leaves[0] is value else ()
 
 
 @dataclass
@@ -158,6 +197,30 @@ class RawSite:
             return ("value", np.asarray(self.computed)) if self.kind == "deterministic" else ()
         leaves, treedef = jax.tree_util.tree_flatten(concrete(self.fn))
         return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
+
+
+def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
+    """A value of ``fn``; for an improper prior (``ImproperUniform``, ``CircularReparam``'s
+    ``_unwrapped`` site), which has no sampler, a value drawn within its support as numpyro's
+    ``init_to_uniform`` does."""
+    try:
+        return fn.sample(rng_key, sample_shape)
+    except NotImplementedError:
+        site = {"type": "sample", "name": None, "fn": fn, "value": None, "is_observed": False,
+                "kwargs": {"rng_key": rng_key, "sample_shape": tuple(sample_shape)}}
+        value = init_to_uniform(site)
+        if value is None:  # a discrete support: init_to_uniform has no value either
+            raise
+        return value
+
+
+def _draw(msg: dict) -> tuple[Any, list]:
+    """A sample site's value and intermediates (see ``draw``)."""
+    try:
+        return msg["fn"](*msg["args"], sample_intermediates=True, **msg["kwargs"])
+    except NotImplementedError:
+        kwargs = msg["kwargs"]
+        return draw(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
 
 
 class Seed(Messenger):
@@ -225,6 +288,7 @@ class SiteRecorder(Messenger):
         self.body_sources: dict[str, str | None] = {}
         self.current_site: str | None = None
         self.values: dict[str, Any] = {}  # every site's and plate's concrete value, to hold them
+        self.created_after_read: list[str] = []  # param sites read (as None), then created
         super().__init__(fn)
 
     # -- control flow ------------------------------------------------------------------------
@@ -262,14 +326,12 @@ class SiteRecorder(Messenger):
         elif kind in ("sample", "deterministic", "param"):
             self.current_site = msg["name"]
             if kind == "sample":
-                msg["_plategraph_inputs"] = distribution_inputs(msg["fn"])
+                msg["_plategraph_inputs"] = _sample_inputs(msg)
                 if msg["value"] is None:
                     # numpyro would sample next; the sample is labelled with the site after,
                     # so draw it without provenance, at JAX's own speed
                     with plain_evaluation(self.trace):
-                        msg["value"], msg["intermediates"] = msg["fn"](
-                            *msg["args"], sample_intermediates=True, **msg["kwargs"]
-                        )
+                        msg["value"], msg["intermediates"] = _draw(msg)
             msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
 
     def postprocess_message(self, msg: dict) -> None:
@@ -288,9 +350,16 @@ class SiteRecorder(Messenger):
         if kind not in ("sample", "deterministic", "param"):
             return
         name = msg["name"]
-        if name in self.sites:
+        if name in self.sites and (kind != "param" or self.sites[name].kind != "param"):
+            # numpyro allows a param site again (``numpyro.module`` reads its params, then
+            # creates them); the last one is the site, in the place of the first
             raise ValueError(f"site '{name}' is created twice; site names must be unique "
                              "(in a loop, put the index in the name: f\"{name}_{{i}}\")")
+        if name in self.sites and msg["value"] is None:  # a param read again: nothing new
+            self.current_site = None
+            return
+        if name in self.sites and self.sites[name].value is None:
+            self.created_after_read.append(name)
         value = concrete(msg["value"])
         self.values[name] = value
         plates: tuple[str, ...] = ()
@@ -309,7 +378,7 @@ class SiteRecorder(Messenger):
         if kind == "sample":
             fn = msg["fn"]
             base = unwrap_distribution(fn)
-            inputs, dist_args = msg.get("_plategraph_inputs") or distribution_inputs(fn)
+            inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
             if isinstance(base, Unit):
                 site_kind = "factor"
             elif msg.get("is_observed"):
@@ -338,7 +407,7 @@ class SiteRecorder(Messenger):
             kind=site_kind,
             plates=plates,
             distribution=distribution,
-            shape=tuple(np.shape(value)),
+            shape=_shape(value),
             event_shape=event_shape,
             discrete=discrete,
             source=msg.get("_plategraph_source"),
