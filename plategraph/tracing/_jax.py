@@ -354,11 +354,12 @@ class ProvenanceTrace(core.Trace):
 
     def stage_value(self, val: Any) -> Any:
         # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a
-        # ``jax.Array`` (with ``.at``, ``.shape``), not the host value JAX would stage from
+        # ``jax.Array`` (with ``.at``, ``.shape``), not the host value JAX would stage from.
+        # device_put gives the same type as eager staging without compiling an identity per shape
         if isinstance(val, core.Tracer):
             return val
         with core.set_current_trace(self.eager):
-            return self.eager.stage_value(val)
+            return jax.device_put(val)
 
     def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset]]:
         vals, provs = [], []
