@@ -78,7 +78,7 @@ def test_contract_invariants(ident):
 # Models whose first run must be concrete: Python decisions on sampled values, or a scan body's
 # constant parameters (stacked by the scan, unreadable in an abstract run).
 CONCRETE_FIRST = {"changepoint:with_if", "random_count:model", "seed_conditional:model",
-                  "hmm:with_scan", "stochastic_volatility:model"}
+                  "hmm:with_scan", "stochastic_volatility:model", "bayesian_cart:model"}
 
 
 @pytest.mark.parametrize("ident", IDS)
