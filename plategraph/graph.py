@@ -34,6 +34,7 @@ def build_graph(record: TraceRecord) -> nx.DiGraph:
             infer=dict(site.infer),
             dist_args=site.dist_args,
             constraint=site.constraint,
+            distribution_class=site.distribution_class,
         )
     for edge in record.edges:
         graph.add_edge(edge.parent, edge.child, kind=edge.kind, params=edge.params)

@@ -56,6 +56,14 @@ def unwrap_distribution(fn: Any) -> Any:
     return fn
 
 
+def numpyro_unwrapped(fn: Any) -> Any:
+    """The distribution whose class NumPyro names a site by: only these three wrappers removed,
+    whatever plategraph's own labels unwrap (``numpyro.infer.inspect._get_dist_name``)."""
+    while isinstance(fn, (Independent, ExpandedDistribution, MaskedDistribution)):
+        fn = fn.base_dist
+    return fn
+
+
 def distribution_name(fn: Any) -> str:
     """The user-facing class name: ``Bernoulli`` for ``BernoulliProbs`` and ``BernoulliLogits``."""
     name = type(fn).__name__
@@ -188,6 +196,7 @@ class RawSite:
     fn: Any = None
     computed: Any = None  # a deterministic's value as the model computed it, even when held
     constraint: str | None = None
+    distribution_class: str | None = None
 
     @functools.cached_property
     def fingerprint(self) -> tuple:
@@ -386,12 +395,13 @@ class SiteRecorder(Messenger):
             else:
                 site_kind = "latent"
             distribution = None if site_kind == "factor" else distribution_name(base)
+            distribution_class = type(numpyro_unwrapped(fn)).__name__
             event_shape = tuple(fn.event_shape)
             discrete = bool(getattr(fn.support, "is_discrete", False))
         else:
             fn = None
             site_kind = kind
-            distribution = None
+            distribution = distribution_class = None
             computed = msg.get("_plategraph_computed", msg["value"])
             prov = provenance(computed) if kind == "deterministic" else frozenset()
             inputs = {"value": prov} if prov else {}
@@ -418,6 +428,7 @@ class SiteRecorder(Messenger):
             fn=fn,
             computed=computed,
             constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
+            distribution_class=distribution_class,
         )
         msg["value"] = label(self.trace, msg["value"], name)
         self.current_site = None

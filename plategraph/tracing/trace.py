@@ -487,16 +487,13 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
             sizes.setdefault(plate, size)
         for plate, dim in run.plate_dims.items():
             dims.setdefault(plate, dim)
-    plates: list[Plate] = []
-    seen: set[str] = set()
+    # every plate the model made, in the order it made them (NumPyro's order too, which
+    # decides which of two crossed plates its drop-in clones), with or without sites
+    plates = [Plate(plate, size, subsample, dims.get(plate))
+              for plate, (size, subsample) in sizes.items()]
     sites = []
     for site_name in order:
         raw = first[site_name]
-        for plate in raw.plates:
-            if plate not in seen:
-                seen.add(plate)
-                size, subsample = sizes.get(plate, (0, None))
-                plates.append(Plate(plate, size, subsample, dims.get(plate)))
         sites.append(
             Site(
                 name=site_name,
@@ -511,6 +508,7 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
                 infer=raw.infer,
                 dist_args=raw.dist_args,
                 constraint=raw.constraint,
+                distribution_class=raw.distribution_class,
             )
         )
     return TraceRecord(name=name, sites=tuple(sites), plates=tuple(plates),
