@@ -33,6 +33,8 @@ def _drawing_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--distributions", action="store_true",
                        help="show each site's distribution: a ~ Normal(mu, 1)")
     group.add_argument("--params", action="store_true", help="show numpyro.param sites")
+    group.add_argument("--data", action="store_true",
+                       help="draw the model's arguments that feed sites as data nodes")
     group.add_argument("--hide-deterministic", action="store_true",
                        help="leave out deterministic sites (their parents point to their children)")
     group.add_argument("--theme", default="notebook", metavar="NAME|FILE.json",
@@ -70,7 +72,7 @@ def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {"theme": theme, "rankdir": args.rankdir, "params": args.params,
             "deterministic": not args.hide_deterministic,
             "distributions": args.distributions, "labels": "math" if args.math else "plain",
-            "collapse": not args.no_collapse}
+            "collapse": not args.no_collapse, "data": args.data}
 
 
 # -- render ---------------------------------------------------------------------------------

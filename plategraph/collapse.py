@@ -76,6 +76,25 @@ def _merged_dist_args(graph: nx.DiGraph, members: list[str]) -> tuple:
     return tuple(merged)
 
 
+def _merged_sources(graph: nx.DiGraph, members: list[str], rename: dict[str, str]) -> dict:
+    """The parameters that are the same site's value in every member, named as drawn (a member
+    that is its predecessor's value, ``x_4 = x_3``, becomes the family's own previous step)."""
+    per_member = [{param: rename.get(source, source)
+                   for param, source in (graph.nodes[m].get("param_sources") or {}).items()}
+                  for m in members]
+    first = per_member[0]
+    return {param: source for param, source in first.items()
+            if all(other.get(param) == source for other in per_member[1:])}
+
+
+def _merged_data_args(graph: nx.DiGraph, members: list[str]) -> dict:
+    merged: dict[str, tuple[str, ...]] = {}
+    for m in members:
+        for param, names in (graph.nodes[m].get("data_args") or {}).items():
+            merged[param] = tuple(dict.fromkeys((*merged.get(param, ()), *names)))
+    return merged
+
+
 def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.DiGraph:
     """A new graph in which each family ``obs_0 … obs_999`` is one node ``obs_j`` in a plate ``j``.
 
@@ -137,6 +156,10 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
             attrs["family"] = len(members)
             attrs["members"] = tuple(members)
             attrs["dist_args"] = _merged_dist_args(graph, members)
+            if data.get("param_sources") is not None:
+                attrs["param_sources"] = _merged_sources(graph, members, rename)
+            if "data_args" in data:
+                attrs["data_args"] = _merged_data_args(graph, members)
         out.add_node(target, **attrs)
     for parent, child, data in graph.edges(data=True):
         a, b = rename.get(parent, parent), rename.get(child, child)

@@ -50,21 +50,25 @@ class Diagram:
 
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
          params: bool = False, deterministic: bool = True, distributions: bool = False,
-         labels: str = "plain", collapse: bool = True) -> Diagram:
+         labels: str = "plain", collapse: bool = True, data: bool = False) -> Diagram:
     """Draw a plategraph graph (from ``model_graph``) as a plate diagram.
 
     - ``theme``: ``"notebook"``, ``"paper"`` (monochrome, serif), or a dict of graphviz attributes
-      per key (``latent``, ``observed``, ``deterministic``, ``param``, ``factor``, ``gated``,
-      ``control``, ``plate``, ``graph``, ``node``, ``edge``; ``base`` names the theme to update).
+      per key (``latent``, ``observed``, ``deterministic``, ``param``, ``factor``, ``data``,
+      ``gated``, ``control``, ``plate``, ``graph``, ``node``, ``edge``; ``base`` names the theme
+      to update).
     - ``params``: show ``numpyro.param`` sites; ``deterministic``: show deterministic sites (when
       hidden, their parents point to their children).
     - ``distributions``: label nodes ``a ~ Normal(mu, 1)``; ``labels="math"``: ``sigma_a`` → σₐ.
     - ``collapse``: draw site families from Python loops (``obs_0 … obs_99``) as one node in a
       plate (see ``collapse_families``).
+    - ``data``: draw the model's arguments that feed sites as ``"data"`` nodes (rectangles) with
+      data edges into those sites (from the nodes' ``data_args``; ``.graph`` stays sites only).
 
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
     """
     shown = collapse_families(graph) if collapse else graph
     source = to_dot(shown, theme=theme, rankdir=rankdir, params=params,
-                    deterministic=deterministic, distributions=distributions, labels=labels)
+                    deterministic=deterministic, distributions=distributions, labels=labels,
+                    data=data)
     return Diagram(shown, source)

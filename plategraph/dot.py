@@ -12,9 +12,9 @@ from .exceptions import OptionError
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
 from .quoting import attr_list, quote
 
-__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot"]
+__all__ = ["THEMES", "DataNode", "dot_lines", "plate_tree", "to_dot", "with_data_nodes"]
 
-NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
+NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
 LABEL_MODES = ("plain", "math")
 RANKDIRS = ("TB", "LR", "BT", "RL")
@@ -42,6 +42,9 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
     "param": {"shape": "plaintext", "fontcolor": "#444444", "height": "0.2"},
     "factor": {"shape": "square", "style": "filled", "fillcolor": "black", "color": "black",
                "width": "0.15", "height": "0.15", "fixedsize": "true", "label": ""},
+    # model arguments (``draw(..., data=True)``): rectangles, as PyMC draws its data
+    "data": {"shape": "box", "style": "rounded,filled", "fillcolor": "#eeeeee",
+             "color": "#555555", "height": "0.3"},
     "gated": {"style": "dashed,filled"},
     "control": {"style": "dashed", "color": "#777777"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
@@ -59,6 +62,8 @@ _PAPER: dict[str, dict[str, str]] = {
     "deterministic": {"shape": "circle", "style": "filled", "fillcolor": "white",
                       "peripheries": "2", "color": "black"},
     "param": {"shape": "plaintext", "fontcolor": "black", "height": "0.2"},
+    "data": {"shape": "box", "style": "filled", "fillcolor": "white", "color": "black",
+             "height": "0.3"},
     "control": {"style": "dashed", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
               "fontsize": "10", "fontname": _PAPER_FONT, "margin": "10"},
@@ -138,6 +143,50 @@ def plate_tree(graph: nx.DiGraph) -> Cluster:
     return root
 
 
+@dataclass(frozen=True)
+class DataNode:
+    """A model argument drawn as a node of its own (never equal to a site name)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def with_data_nodes(graph: nx.DiGraph) -> nx.DiGraph:
+    """The graph with a ``"data"`` node for each model argument that feeds a site's parameters
+    (the sites' ``data_args``; an observed value, ``"obs"``, is the site itself and adds none),
+    first, in order of first use, with a data edge into each site it reaches. A data node sits
+    in the plates all the sites it feeds share (``x`` of a regression in ``N``)."""
+    uses: dict[str, list[tuple[str, str]]] = {}
+    for node, data_args in graph.nodes(data="data_args"):
+        for param, names in (data_args or {}).items():
+            if param == "obs":
+                continue
+            for name in names:
+                uses.setdefault(name, []).append((node, param))
+    if not uses:
+        return graph
+    out = nx.DiGraph()
+    out.graph.update(graph.graph)
+    for name, fed in uses.items():
+        shared = [set(graph.nodes[node].get("plates") or ()) for node, _ in fed]
+        first = graph.nodes[fed[0][0]].get("plates") or ()
+        plates = tuple(p for p in first if all(p in s for s in shared))
+        out.add_node(DataNode(name), kind="data", plates=plates, distribution=None,
+                     gated_by=())
+    out.add_nodes_from(graph.nodes(data=True))
+    out.add_edges_from(graph.edges(data=True))
+    for name, fed in uses.items():
+        for node, param in fed:
+            if out.has_edge(DataNode(name), node):
+                edge = out.edges[DataNode(name), node]
+                edge["params"] = (*edge["params"], param)
+            else:
+                out.add_edge(DataNode(name), node, kind="data", params=(param,))
+    return out
+
+
 def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
     """The graph without hidden kinds; a hidden deterministic's parents feed its children."""
     hidden = {n for n, k in graph.nodes(data="kind")
@@ -146,7 +195,15 @@ def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGr
         return graph
     out = nx.DiGraph()
     out.graph.update(graph.graph)
-    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n not in hidden)
+    for n, d in graph.nodes(data=True):
+        if n in hidden:
+            continue
+        sources = d.get("param_sources")
+        if sources and any(source in hidden for source in sources.values()):
+            # a parameter that is a hidden site's value is a function of that site's parents
+            d = {**d, "param_sources": {param: source for param, source in sources.items()
+                                        if source not in hidden}}
+        out.add_node(n, **d)
     for a, b, d in graph.edges(data=True):
         if a not in hidden and b not in hidden:
             out.add_edge(a, b, **d)
@@ -202,7 +259,8 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
 
 def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
               rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-              distributions: bool = False, labels: str = "plain") -> list[str]:
+              distributions: bool = False, labels: str = "plain",
+              data: bool = False) -> list[str]:
     """The statements of the DOT graph, one per line, without the enclosing ``digraph {}``."""
     if labels not in LABEL_MODES:
         raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; got {labels!r}")
@@ -210,7 +268,8 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
         raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
     styles = resolve_theme(theme)
     math = labels == "math"
-    shown = _visible(graph, params=params, deterministic=deterministic)
+    shown = _visible(with_data_nodes(graph) if data else graph, params=params,
+                     deterministic=deterministic)
     ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
     records = shown.graph.get("plates", {})
     big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
@@ -255,10 +314,11 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
 
 def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-           distributions: bool = False, labels: str = "plain") -> str:
+           distributions: bool = False, labels: str = "plain", data: bool = False) -> str:
     """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``)."""
     name = graph.graph.get("name") or "model"
     lines = dot_lines(graph, theme=theme, rankdir=rankdir, params=params,
-                      deterministic=deterministic, distributions=distributions, labels=labels)
+                      deterministic=deterministic, distributions=distributions, labels=labels,
+                      data=data)
     body = "".join(f"  {line}\n" for line in lines)
     return f"digraph {quote(name)} {{\n{body}}}\n"

@@ -35,6 +35,10 @@ def build_graph(record: TraceRecord) -> nx.DiGraph:
             dist_args=site.dist_args,
             constraint=site.constraint,
             distribution_class=site.distribution_class,
+            param_sources=None if site.param_sources is None else dict(site.param_sources),
+            data_args=dict(site.data_args),
+            base_distribution=site.base_distribution,
+            transforms=site.transforms,
         )
     for edge in record.edges:
         graph.add_edge(edge.parent, edge.child, kind=edge.kind, params=edge.params)

@@ -49,6 +49,10 @@ def from_json(text: str) -> nx.DiGraph:
                 data[key] = tuple(data[key])
         if isinstance(data.get("dist_args"), list):
             data["dist_args"] = tuple(tuple(pair) for pair in data["dist_args"])
+        if isinstance(data.get("data_args"), dict):
+            data["data_args"] = {k: tuple(v) for k, v in data["data_args"].items()}
+        if isinstance(data.get("transforms"), list):
+            data["transforms"] = tuple(data["transforms"])
     for _, _, data in graph.edges(data=True):
         for key in _EDGE_TUPLES:
             if isinstance(data.get(key), list):

@@ -6,7 +6,8 @@ import networkx as nx
 
 from .quoting import html_text
 
-__all__ = ["GREEK", "combined_plate_label", "distribution_label", "name_label", "plate_label"]
+__all__ = ["GREEK", "combined_plate_label", "distribution_label", "name_label", "plate_label",
+           "previous_label"]
 
 GREEK = {
     name: chr(code) for name, code in (
@@ -67,28 +68,75 @@ def combined_plate_label(names: list[str], records: list[dict]) -> str:
     return " × ".join(plate_label(n, r) for n, r in zip(names, records))
 
 
+def previous_label(name: str, index: str, *, math: bool) -> str:
+    """A site's value one step earlier (markup): ``h[t-1]``, or h with subscript t−1 in math."""
+    if name.endswith(f"_{index}") and len(name) > len(index) + 1:
+        name = name[: -len(index) - 1]  # a loop family ``z_j``: its previous member is z[j-1]
+    if not math:
+        return html_text(f"{name}[{index}-1]")
+    text = name_label(name, math=True)
+    step = f"{_math_word(index)}−1"
+    if text.endswith("</SUB>"):
+        return f"{text[:-len('</SUB>')]},{step}</SUB>"
+    return f"{text}<SUB>{step}</SUB>"
+
+
+def _step_index(data: dict) -> str:
+    """The index a site's steps run over: a loop family's plate (``j``), else scan time ``t``."""
+    plates = data.get("plates") or ()
+    return str(plates[-1]) if data.get("members") and plates else "t"
+
+
+def _distribution_text(data: dict, args: list[str]) -> str:
+    """``Normal(μ, σ)``; a TransformedDistribution as its transforms applied to the distribution
+    it transforms, ``Ordered(Normal(0, 3))``."""
+    base = data.get("base_distribution")
+    text = html_text(base or data["distribution"])
+    if args:
+        text += f"({', '.join(args)})"
+    if base:
+        for transform in data.get("transforms", ()):
+            text = f"{html_text(transform)}({text})"
+    return text
+
+
 def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | None:
-    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as its parent site (a
-    function ``f(u, v)`` of several), or its constant value (markup); just ``a ~ Normal`` when the
-    parameters are not known, None for nodes without a distribution."""
+    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as the parent site or
+    model argument whose value it is, ``f(u, v)`` when it is computed from parents (``f(h)`` for
+    ``exp(h / 2)``), or its constant value (markup); a site's own name means its previous step
+    (``h[t-1]``). Just ``a ~ Normal`` when the parameters are not known, None for nodes without a
+    distribution. Graphs without ``param_sources`` (built by hand) show a lone parent by name."""
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
     feeding: dict[str, list[str]] = {}
     for parent, _, edge in graph.in_edges(node, data=True):
+        if graph.nodes[parent].get("kind") == "data":
+            continue  # drawn data nodes: the node's own ``data_args`` name them
         for param in edge.get("params", ()):
             feeding.setdefault(param, []).append(parent)
+    sources = data.get("param_sources")
+    data_args = data.get("data_args") or {}
+
+    def show(name: str) -> str:
+        if name == node:
+            return previous_label(str(node), _step_index(data), math=math)
+        return name_label(str(name), math=math)
+
     args = []
     for param, constant in data.get("dist_args", ()):
         if constant is not None:
             args.append(html_text(constant))
             continue
-        names = [name_label(p, math=math) for p in feeding.get(param, [])]
-        if len(names) == 1:
+        if sources is not None and param in sources:
+            args.append(show(sources[param]))
+            continue
+        names = [show(p) for p in dict.fromkeys([*feeding.get(param, []),
+                                                 *data_args.get(param, ())])]
+        if len(names) == 1 and sources is None:
             args.append(names[0])
         elif names:
             args.append("f(" + ", ".join(names) + ")")
         else:
             args.append("…")
-    text = f"{name_label(node, math=math)} ~ {html_text(data['distribution'])}"
-    return f"{text}({', '.join(args)})" if args else text
+    return f"{name_label(node, math=math)} ~ {_distribution_text(data, args)}"

@@ -40,6 +40,16 @@ class Site:
     # the distribution object's own class, wrappers unwrapped, as NumPyro names it
     # ("BernoulliProbs" where ``distribution`` is "Bernoulli"; "Unit" for a factor)
     distribution_class: str | None = None
+    # Parameters that *are* one parent site's or model argument's value (per element: reshaped,
+    # broadcast, indexed by data), by that name; parameters computed from values are left out.
+    # A site's own name means its value one step earlier (carried state of a scan). None: not
+    # known (records made by hand), and a lone parent is shown by its name.
+    param_sources: tuple[tuple[str, str], ...] | None = None
+    # Per parameter (``"obs"`` for an observed value): the model arguments that flow into it.
+    data_args: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A TransformedDistribution: the distribution it transforms and its transforms, innermost first.
+    base_distribution: str | None = None
+    transforms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

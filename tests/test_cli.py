@@ -57,6 +57,14 @@ def test_render_default_output_name(capsys, tmp_path, monkeypatch):
     assert (tmp_path / "model.dot").read_text().startswith("digraph model {")
 
 
+def test_render_data_draws_the_arguments_as_data_nodes(capsys):
+    code, out, _ = run(capsys, "render", f"{EIGHT}:centered", "-o", "-", "-f", "dot", "--data",
+                       "--distributions")
+    assert code == 0 and 'tooltip="sigma: data"' in out and "obs ~ Normal(theta, sigma)" in out
+    code, out, _ = run(capsys, "render", f"{EIGHT}:centered", "-o", "-", "-f", "dot")
+    assert code == 0 and ": data\"" not in out
+
+
 def test_a_theme_file(capsys, tmp_path):
     theme = tmp_path / "theme.json"
     theme.write_text(json.dumps({"latent": {"fillcolor": "lightyellow"}}))

@@ -293,6 +293,20 @@ def unrolled(make_graph):
     )
 
 
+def with_data(make_graph):
+    """Regression with data: ``x`` feeds ``obs`` in ``N``, ``sigma`` feeds ``obs`` too."""
+    return make_graph(
+        [Site("w", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "1")),
+              param_sources=()),
+         Site("obs", "observed", plates=("N",), distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)), param_sources=(("scale", "sigma"),),
+              data_args=(("loc", ("x",)), ("scale", ("sigma",)), ("obs", ("y",))))],
+        [Edge("w", "obs", "data", ("loc",))],
+        plates=[Plate("N", 100)],
+        name="with_data",
+    )
+
+
 def awkward_names(make_graph):
     names = ['say "hi"', "a\\N", "<b>x</b>", "x:y {z}", "two\nlines", "σ_ünï", "]"]
     return make_graph([Site(n, "latent", distribution="Normal") for n in names],
@@ -311,6 +325,8 @@ CASES = {
     "scan": (scan, {"labels": "math", "distributions": True}),
     "unrolled": (unrolled, {"labels": "math", "distributions": True}),
     "awkward_names": (awkward_names, {"distributions": True}),
+    "data_nodes": (with_data, {"data": True, "distributions": True, "labels": "math"}),
+    "data_nodes_paper": (with_data, {"data": True, "theme": "paper"}),
 }
 
 

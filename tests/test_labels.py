@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from plategraph.labels import combined_plate_label, distribution_label, name_label, plate_label
+from plategraph.labels import (
+    combined_plate_label,
+    distribution_label,
+    name_label,
+    plate_label,
+    previous_label,
+)
 from plategraph.records import Edge, Site
 
 
@@ -86,3 +92,61 @@ def test_distributions_show_parents_and_constants(make_graph):
     assert distribution_label(g, "m", math=False) is None
     # parameters unknown: the distribution alone
     assert distribution_label(g, "u", math=False) == "u ~ Normal"
+
+
+def traced_like(make_graph):
+    """Records as the tracer makes them: ``param_sources`` and ``data_args`` are known."""
+    return make_graph(
+        [Site("h", "latent", plates=("time",), distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)), param_sources=(("scale", "sigma"),)),
+         Site("x", "latent", plates=("time",), distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1")), param_sources=(("loc", "x"),)),
+         Site("r", "observed", plates=("time",), distribution="Normal",
+              dist_args=(("loc", "0"), ("scale", None)), param_sources=(),
+              data_args=(("obs", ("returns",)),)),
+         Site("obs", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)),
+              param_sources=(("loc", "theta"), ("scale", "sigma_y")),
+              data_args=(("scale", ("sigma_y",)),)),
+         Site("y", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1")), param_sources=(),
+              data_args=(("loc", ("X",)),)),
+         Site("c", "latent", distribution="TransformedDistribution", base_distribution="Normal",
+              transforms=("Affine", "Exp"), dist_args=(("loc", "0"), ("scale", "3")),
+              param_sources=())],
+        [Edge("mu", "h", "data", ("loc",)), Edge("h", "h", "data", ("loc",)),
+         Edge("sigma", "h", "data", ("scale",)), Edge("x", "x", "data", ("loc",)),
+         Edge("h", "r", "data", ("scale",)), Edge("theta", "obs", "data", ("loc",)),
+         Edge("w", "y", "data", ("loc",))],
+    )
+
+
+def test_a_parameter_computed_from_one_parent_is_a_function_of_it(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "r", math=False) == "r ~ Normal(0, f(h))"
+    # a site's own value one step earlier, among other parents and alone
+    assert distribution_label(g, "h", math=False) == "h ~ Normal(f(mu, h[t-1&#93;), sigma)"
+    assert distribution_label(g, "h", math=True) == "h ~ Normal(f(μ, h<SUB>t−1</SUB>), σ)"
+    assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
+
+
+def test_data_is_named_by_its_argument(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "obs", math=True) == "obs ~ Normal(θ, σ<SUB>y</SUB>)"
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(w, X), 1)"
+
+
+def test_a_transformed_distribution_is_its_transforms_of_its_base(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "c", math=False) == "c ~ Exp(Affine(Normal(0, 3)))"
+
+
+@pytest.mark.parametrize(("name", "index", "math", "expected"), [
+    ("h", "t", False, "h[t-1&#93;"),
+    ("h", "t", True, "h<SUB>t−1</SUB>"),
+    ("sigma_a", "t", True, "σ<SUB>a,t−1</SUB>"),
+    ("z_j", "j", True, "z<SUB>j−1</SUB>"),  # a loop family: the previous member
+    ("z_j", "j", False, "z[j-1&#93;"),
+])
+def test_previous_step_labels(name, index, math, expected):
+    assert previous_label(name, index, math=math) == expected

@@ -11,7 +11,6 @@ from _gallery import GALLERY, gallery_ids, load_example, load_module
 from expected import EXPECTED, parse_edges, parse_nodes
 
 import plategraph
-from plategraph.tracing.trace import model_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import realworld  # noqa: E402  (benchmarks/realworld, the first-call benchmark's models)

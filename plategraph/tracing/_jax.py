@@ -49,8 +49,10 @@ __all__ = [
     "ProvenanceTrace",
     "ProvenanceTracer",
     "concrete",
+    "direct_source",
     "is_foreign_tracer",
     "NeedsConcreteValues",
+    "Previous",
     "label",
     "plain_evaluation",
     "provenance",
@@ -197,6 +199,118 @@ def eqn_deps(
             return [_subst(d, ins) for d in jaxpr_deps(inner)]
     union = frozenset().union(*ins) if ins else EMPTY
     return [union] * n_out
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity analysis: whether a value *is* one site's value (reshaped, broadcast, sliced or indexed
+# by data), not something computed from it. ``Normal(h, 1)`` shows ``h``; ``Normal(exp(h), 1)``
+# shows ``f(h)``. A "direct" value is ``(source, index_deps)``: the source (an input position or
+# a site label) and what the indices used on the way depend on; it stays direct only while no
+# index depends on a site (``mu[county]`` is ``mu`` per element, ``mu[z]`` is a function of both).
+
+# one operand passed on as it is, per element; any further operands are indices
+IDENTITY_PRIMITIVES = frozenset({
+    "reshape", "broadcast_in_dim", "squeeze", "expand_dims", "transpose", "convert_element_type",
+    "copy", "copy_p", "slice", "rev", "gather", "dynamic_slice", "device_put", "reduce_precision",
+})
+_DIRECT_CACHE: OrderedDict[int, tuple[Any, list]] = OrderedDict()
+
+
+def _direct_of(prim_name: str, ins: list, in_deps: list[frozenset], params: dict,
+               n_out: int) -> list:
+    """Per output of one primitive application: its direct source, given its inputs'."""
+    if prim_name == "plategraph_site":
+        return [(params["site"], EMPTY)]
+    if prim_name in IDENTITY_PRIMITIVES:
+        if not ins or ins[0] is None:
+            return [None] * n_out
+        source, idx = ins[0]
+        return [(source, idx.union(*in_deps[1:]))] + [None] * (n_out - 1)
+    if prim_name == "scan":
+        return _scan_direct(ins, in_deps, params, n_out)
+    if prim_name in _STRUCTURAL:
+        return [None] * n_out
+    for value in params.values():  # call-like primitives (jit, …)
+        inner = _inner(value) if isinstance(value, (core.Jaxpr, core.ClosedJaxpr)) else None
+        if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
+            return [_resolve(d, ins, in_deps) for d in jaxpr_direct(inner)]
+    return [None] * n_out
+
+
+def _resolve(d: Any, ins: list, in_deps: list[frozenset]) -> Any:
+    """An inner jaxpr's direct source in terms of the outer inputs (positions substituted)."""
+    if d is None:
+        return None
+    source, idx = d
+    idx = _subst(idx, in_deps)
+    if type(source) is int:
+        outer = ins[source]
+        if outer is None:
+            return None
+        source, idx = outer[0], outer[1] | idx
+    return (source, idx)
+
+
+class Previous(str):
+    """A site's value one step earlier: the carry of a scan whose body carries the site on."""
+
+    __slots__ = ()
+
+
+def _scan_direct(ins: list, in_deps: list[frozenset], params: dict, n_out: int) -> list:
+    nc, nk = params["num_consts"], params["num_carry"]
+    body = jaxpr_direct(_inner(params["jaxpr"]))
+    out: list = [None] * nk  # carried state changes from step to step
+    for d in body[nk:]:
+        if d is None or any(type(i) is int and nc <= i < nc + nk for i in d[1]):
+            out.append(None)
+        elif type(d[0]) is int and nc <= d[0] < nc + nk:
+            # the carry as it came into the step: the site the body carries on, one step back
+            # (at the first step the initial carry: h₀ = μ, as the literature writes it)
+            carried = body[d[0] - nc]
+            site = carried[0] if carried is not None and not carried[1] else None
+            out.append((Previous(site), EMPTY) if type(site) is str else None)
+        else:  # a const repeated at every step, an ``xs`` slice stacked back, or a body's site
+            out.append(_resolve(d, ins, in_deps))
+    return out
+
+
+def jaxpr_direct(jaxpr: core.Jaxpr) -> list:
+    """Per output of ``jaxpr``: ``(invar position or site label, index deps)`` when it is that
+    input's (or site's) value per element, else None."""
+    key = id(jaxpr)
+    hit = _DIRECT_CACHE.get(key)
+    if hit is not None and hit[0] is jaxpr:
+        _DIRECT_CACHE.move_to_end(key)
+        return hit[1]
+    env: dict[Any, Any] = {v: (i, EMPTY) for i, v in enumerate(jaxpr.invars)}
+    deps: dict[Any, frozenset] = {v: frozenset((i,)) for i, v in enumerate(jaxpr.invars)}
+
+    def read(atom: Any) -> Any:
+        return None if isinstance(atom, core.Literal) else env.get(atom)
+
+    def read_deps(atom: Any) -> frozenset:
+        return EMPTY if isinstance(atom, core.Literal) else deps.get(atom, EMPTY)
+
+    for eqn in jaxpr.eqns:
+        in_deps = [read_deps(a) for a in eqn.invars]
+        n_out = len(eqn.outvars)
+        outs = _direct_of(eqn.primitive.name, [read(a) for a in eqn.invars], in_deps,
+                          eqn.params, n_out)
+        out_deps = eqn_deps(eqn.primitive, in_deps, eqn.params, n_out)
+        for var, d, dd in zip(eqn.outvars, outs, out_deps):
+            env[var] = d
+            deps[var] = dd
+    result = [read(v) for v in jaxpr.outvars]
+    _DIRECT_CACHE[key] = (jaxpr, result)
+    if len(_DIRECT_CACHE) > _DEPS_CACHE_SIZE:
+        _DIRECT_CACHE.popitem(last=False)
+    return result
+
+
+def _is_direct(d: Any) -> bool:
+    """Direct at run time: no index on the way depends on a site (data indices are fine)."""
+    return d is not None and not any(type(i) is str for i in d[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,12 +506,14 @@ def _makes_big(params: dict) -> bool:
 class ProvenanceTracer(core.Tracer):
     """A concrete value plus the sites it was computed from."""
 
-    __slots__ = ("val", "prov")
+    __slots__ = ("val", "prov", "direct")
 
-    def __init__(self, trace: ProvenanceTrace, val: Any, prov: frozenset) -> None:
+    def __init__(self, trace: ProvenanceTrace, val: Any, prov: frozenset,
+                 direct: Any = None) -> None:
         super().__init__(trace, core.typeof(val))
         self.val = val
         self.prov = prov
+        self.direct = direct  # the one site (or argument) whose value this is, per element
 
     def full_lower(self) -> Any:
         # Under JAX's eager evaluation (see ``plain_evaluation``) the value is used as it is and
@@ -457,7 +573,7 @@ class ProvenanceTracer(core.Tracer):
         return np.asarray(self._decide()).tolist()
 
     def __repr__(self) -> str:
-        return f"ProvenanceTracer({self.val!r}, from={sorted(self.prov)})"
+        return f"ProvenanceTracer({self.val!r}, from={sorted(map(str, self.prov))})"
 
 
 class NeedsConcreteValues(Exception):
@@ -490,8 +606,8 @@ class ProvenanceTrace(core.Trace):
         if prov:
             self.decisions.append(prov)
 
-    def wrap(self, val: Any, prov: frozenset) -> Any:
-        return ProvenanceTracer(self, val, prov) if prov else val
+    def wrap(self, val: Any, prov: frozenset, direct: Any = None) -> Any:
+        return ProvenanceTracer(self, val, prov, direct) if prov else val
 
     def stage_value(self, val: Any) -> Any:
         # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a
@@ -502,16 +618,18 @@ class ProvenanceTrace(core.Trace):
         with core.set_current_trace(self.eager):
             return jax.device_put(val)
 
-    def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset]]:
-        vals, provs = [], []
+    def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset], list]:
+        vals, provs, directs = [], [], []
         for t in tracers:
             if isinstance(t, ProvenanceTracer):
                 vals.append(t.val)
                 provs.append(t.prov)
+                directs.append(None if t.direct is None else (t.direct, EMPTY))
             else:
                 vals.append(t)
                 provs.append(EMPTY)
-        return vals, provs
+                directs.append(None)
+        return vals, provs, directs
 
     def _parent_for(self, vals: list, params: dict) -> core.Trace:
         if (self.abstract and not self.plain and not _makes_big(params)
@@ -520,7 +638,7 @@ class ProvenanceTrace(core.Trace):
         return self.parent
 
     def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
-        vals, provs = self._unwrap(tracers)
+        vals, provs, directs = self._unwrap(tracers)
         parent = self._parent_for(vals, params)
         out = None
         if primitive.name in _STRUCTURAL:
@@ -539,13 +657,21 @@ class ProvenanceTrace(core.Trace):
                         for v in vals]
             avals = tuple(core.typeof(v) for v in vals)
             out = primitive.bind_with_trace(parent, vals, avals, params)
-        if self.plain or (not any(provs) and primitive is not site_label_p):
+        if self.plain or (not any(provs) and primitive is not site_label_p
+                          and primitive.name not in _STRUCTURAL):
+            # (a scan or cond body may sample sites: its outputs depend on them regardless)
             return out
         n_out = len(out) if primitive.multiple_results else 1
         out_provs = eqn_deps(primitive, provs, params, n_out)
+        if primitive is site_label_p or primitive.name == "scan" or any(
+                d is not None for d in directs):
+            out_directs = [d[0] if _is_direct(d) else None
+                           for d in _direct_of(primitive.name, directs, provs, params, n_out)]
+        else:
+            out_directs = [None] * n_out
         if primitive.multiple_results:
-            return [self.wrap(v, p) for v, p in zip(out, out_provs)]
-        return self.wrap(out, out_provs[0])
+            return [self.wrap(v, p, d) for v, p, d in zip(out, out_provs, out_directs)]
+        return self.wrap(out, out_provs[0], out_directs[0])
 
     def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
         with core.set_current_trace(self):
@@ -637,6 +763,11 @@ def provenance(x: Any) -> frozenset:
     return out
 
 
+def direct_source(x: Any) -> Any:
+    """The one site (or argument label) whose value ``x`` is, per element, else None."""
+    return x.direct if isinstance(x, ProvenanceTracer) else None
+
+
 def concrete(x: Any) -> Any:
     """``x`` with every provenance wrapper removed (a pytree of plain arrays)."""
     if isinstance(x, ProvenanceTracer):
@@ -665,7 +796,7 @@ def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
     val = concrete(value)
     if isinstance(val, (np.ndarray, jax.Array, np.generic, int, float, bool)):
         return ProvenanceTracer(trace, val if not isinstance(val, (int, float, bool))
-                                else np.asarray(val), frozenset((site,)))
+                                else np.asarray(val), frozenset((site,)), site)
     if val is not None:  # a pytree (a neural network's parameters): label every leaf
         return jax.tree_util.tree_map(lambda leaf: label(trace, leaf, site), val)
     return val

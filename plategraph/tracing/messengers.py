@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jax
@@ -13,22 +13,30 @@ import numpy as np
 import numpyro.distributions as numpyro_dist
 from numpyro.contrib.control_flow.cond import cond_wrapper
 from numpyro.contrib.control_flow.scan import scan_wrapper
-from numpyro.distributions import Distribution, ExpandedDistribution, Independent
+from numpyro.distributions import (
+    Distribution,
+    ExpandedDistribution,
+    Independent,
+    TransformedDistribution,
+)
 from numpyro.distributions.distribution import MaskedDistribution, Unit
-from numpyro.distributions.transforms import Transform
+from numpyro.distributions.transforms import ComposeTransform, Transform
 from numpyro.infer.initialization import init_to_uniform
 from numpyro.primitives import Messenger
 
 from ._jax import (
+    Previous,
     ProvenanceTrace,
     concrete,
+    direct_source,
     is_foreign_tracer,
     label,
     plain_evaluation,
     provenance,
 )
 
-__all__ = ["BodyLabeler", "RawSite", "Seed", "SiteRecorder", "draw", "unwrap_distribution"]
+__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "draw",
+           "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
 _LIBRARY_DIRS = tuple(
@@ -64,6 +72,51 @@ def numpyro_unwrapped(fn: Any) -> Any:
     return fn
 
 
+def transformed_parts(fn: Any) -> tuple[Any, tuple[str, ...]]:
+    """The distribution a user wrote inside a ``TransformedDistribution`` (wrappers unwrapped)
+    and the names of its transforms, innermost first (``Normal``, ``("Affine", "Exp")``).
+
+    Subclasses with parameters of their own (``LogNormal``) are distributions in their own right
+    and stay as they are.
+    """
+    base = unwrap_distribution(fn)
+    names: list[str] = []
+    while type(base) is TransformedDistribution:
+        parts: list[Any] = []
+        for t in base.transforms:
+            parts.extend(t.parts if isinstance(t, ComposeTransform) else [t])
+        names[:0] = [type(t).__name__.strip("_").removesuffix("Transform") or type(t).__name__
+                     for t in parts]
+        base = unwrap_distribution(base.base_dist)
+    return base, tuple(names)
+
+
+@dataclass(frozen=True)
+class DataArg:
+    """A model argument, by its name, as a provenance label (never equal to a site's name);
+    ``position`` orders arguments as the model's signature does."""
+
+    name: str
+    position: int = 0
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def parameter_sources(fn: Any) -> dict[str, Any]:
+    """Each parameter that *is* one site's or argument's value (per element, as ``theta`` or
+    ``mu[county]``), by that site's name or ``DataArg``; parameters computed from values
+    (``exp(h)``) are left out."""
+    base, _ = transformed_parts(fn)
+    attrs = vars(base)
+    out = {}
+    for name in getattr(base, "arg_constraints", {}):
+        source = direct_source(attrs.get(name))
+        if source is not None:
+            out[name] = source
+    return out
+
+
 def distribution_name(fn: Any) -> str:
     """The user-facing class name: ``Bernoulli`` for ``BernoulliProbs`` and ``BernoulliLogits``."""
     name = type(fn).__name__
@@ -74,17 +127,42 @@ def distribution_name(fn: Any) -> str:
     return name
 
 
-def _constant_text(value: Any) -> str | None:
+def _number(v: Any, digits: int) -> str:
+    v = v.item() if hasattr(v, "item") else v
+    return str(v) if isinstance(v, (bool, int)) else f"{v:.{digits}g}"
+
+
+def _vector_text(flat: np.ndarray) -> str:
+    """A short vector in full, a long one by its ends: ``[0.33, 0.33, 0.33]``, ``[1, …, 1]``,
+    ``[0.1, 0.2, …, 0.9]`` (two significant digits)."""
+    items = [_number(v, 2) for v in flat]
+    if len(items) > 4:
+        items = [items[0], "…", items[-1]] if len(set(items)) == 1 else \
+            [items[0], items[1], "…", items[-1]]
+    return "[" + ", ".join(items) + "]"
+
+
+def _constant_text(value: Any, event_dim: int = 0) -> str | None:
+    """A constant parameter as a statistician writes it: a number (three significant digits)
+    when it is one value broadcast over the batch, the vector itself when the distribution
+    takes a vector (``Categorical([0.33, 0.33, 0.33])``, ``Dirichlet([1, …, 1])``), a short
+    vector of differing values in full (``Normal([-1, 1], 1)``), else its shape (``array[3, 3]``).
+    """
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
         return None
     if arr.dtype.kind not in "biufc" or arr.size == 0:  # not a number (a str is numpyro's error)
         return None
+    if event_dim == 1 and arr.ndim >= 1:
+        rows = arr.reshape(-1, arr.shape[-1])
+        if bool(np.all(rows == rows[0])):
+            return _vector_text(rows[0])
     flat = arr.reshape(-1)
-    if arr.size == 1 or bool(np.all(flat == flat[0])):
-        v = flat[0].item()
-        return str(v) if isinstance(v, (bool, int)) else f"{v:.4g}"
+    if event_dim == 0 and (arr.size == 1 or bool(np.all(flat == flat[0]))):
+        return _number(flat[0], 3)
+    if event_dim == 0 and arr.ndim == 1:
+        return _vector_text(flat)
     return f"array{list(arr.shape)}"
 
 
@@ -143,11 +221,13 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
             by_name[name] = by_name.get(name, frozenset()) | prov
 
     visit(fn, None)
-    base = unwrap_distribution(fn)
+    base, _ = transformed_parts(fn)
     attrs = vars(base)
+    constraints = getattr(base, "arg_constraints", {})
     args = tuple(
-        (name, None if provenance(attrs[name]) else _constant_text(concrete(attrs[name])))
-        for name in getattr(base, "arg_constraints", {})
+        (name, None if provenance(attrs[name]) else _constant_text(
+            concrete(attrs[name]), getattr(constraints[name], "event_dim", 0)))
+        for name in constraints
         if name in attrs
     )
     # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
@@ -197,6 +277,10 @@ class RawSite:
     computed: Any = None  # a deterministic's value as the model computed it, even when held
     constraint: str | None = None
     distribution_class: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # parameter -> the site/argument it is
+    data: dict[str, tuple[str, ...]] = field(default_factory=dict)  # parameter -> arguments
+    base_distribution: str | None = None  # a TransformedDistribution's base and its transforms
+    transforms: tuple[str, ...] = ()
 
     @functools.cached_property
     def fingerprint(self) -> tuple:
@@ -230,6 +314,21 @@ def _draw(msg: dict) -> tuple[Any, list]:
     except NotImplementedError:
         kwargs = msg["kwargs"]
         return draw(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
+
+
+def _split_data(inputs: dict[str, frozenset]) -> tuple[dict[str, frozenset], dict]:
+    """Per parameter: the sites it depends on, and the model arguments (by name, sorted)."""
+    sites: dict[str, frozenset] = {}
+    data: dict[str, tuple[str, ...]] = {}
+    for param, prov in inputs.items():
+        args = sorted((p for p in prov if isinstance(p, DataArg)),
+                      key=lambda a: (a.position, a.name))
+        if args:
+            data[param] = tuple(dict.fromkeys(a.name for a in args))
+            prov = prov.difference(args)
+        if prov:
+            sites[param] = prov
+    return sites, data
 
 
 class Seed(Messenger):
@@ -336,6 +435,7 @@ class SiteRecorder(Messenger):
             self.current_site = msg["name"]
             if kind == "sample":
                 msg["_plategraph_inputs"] = _sample_inputs(msg)
+                msg["_plategraph_sources"] = parameter_sources(msg["fn"])
                 if msg["value"] is None:
                     # numpyro would sample next; the sample is labelled with the site after,
                     # so draw it without provenance, at JAX's own speed
@@ -384,10 +484,16 @@ class SiteRecorder(Messenger):
                 self.plate_dims.setdefault(time_name, None)
                 plates = (time_name, *plates)
         computed = None
+        sources: dict[str, Any] = {}
+        base_distribution, transforms = None, ()
         if kind == "sample":
             fn = msg["fn"]
             base = unwrap_distribution(fn)
             inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
+            sources = msg.get("_plategraph_sources") or parameter_sources(fn)
+            if type(base) is TransformedDistribution:
+                inner, transforms = transformed_parts(base)
+                base_distribution = distribution_name(inner)
             if isinstance(base, Unit):
                 site_kind = "factor"
             elif msg.get("is_observed"):
@@ -410,6 +516,10 @@ class SiteRecorder(Messenger):
             dist_args = ()
             event_shape = ()
             discrete = False
+        inputs, data = _split_data(inputs)
+        if kind == "sample" and msg.get("is_observed"):
+            _, observed_from = _split_data({"obs": provenance(msg["value"])})
+            data.update(observed_from)
         infer = tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
                              if not str(k).startswith("_")))
         self.sites[name] = RawSite(
@@ -429,6 +539,12 @@ class SiteRecorder(Messenger):
             computed=computed,
             constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
             distribution_class=distribution_class,
+            # a site's own earlier value only as its own parameter (``h[t-1]``)
+            sources={param: str(source) for param, source in sources.items()
+                     if not isinstance(source, Previous) or source == name},
+            data=data,
+            base_distribution=base_distribution,
+            transforms=transforms,
         )
         msg["value"] = label(self.trace, msg["value"], name)
         self.current_site = None

@@ -36,8 +36,8 @@ from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ..records import Edge, Plate, Site, TraceRecord
-from ._jax import concrete, run_with_provenance
-from .messengers import _LIBRARY_DIRS, RawSite, Seed, SiteRecorder, draw
+from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
+from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder, draw
 
 __all__ = ["trace_model"]
 
@@ -165,7 +165,7 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     except Exception:  # noqa: BLE001  any other failure here just means: run concretely
         run = None
     if run is None or any(run.sites[name].kind in VARIED_KINDS for name in run.deciders) or any(
-        text is None and param not in raw.inputs
+        text is None and param not in raw.inputs and param not in raw.data
         for raw in run.sites.values() for param, text in raw.dist_args
     ):  # it failed, met decisions to vary, or could not read a constant (as in a scan body)
         if code is not None:
@@ -191,7 +191,8 @@ def _run_validated(
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
         recorder = SiteRecorder(Seed(fn, trace, seed), trace)
         try:
-            recorder(*args, **kwargs)
+            call_args, call_kwargs = _labelled_arguments(model, args, kwargs, trace)
+            recorder(*call_args, **call_kwargs)
         except Exception as err:
             err.__plategraph_site__ = recorder.current_site  # type: ignore[attr-defined]
             raise
@@ -209,11 +210,58 @@ def _run_validated(
     recorder, trace = run_with_provenance(go, abstract=abstract)
     deciders: list[str] = []
     for prov in trace.decisions:
+        # decisions on the model's data alone vary nothing: data is not a site
+        prov = [p for p in prov if type(p) is str]
         for name in sorted(prov, key=list(recorder.sites).index):
             if name not in deciders:
                 deciders.append(name)
     return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
                recorder.values, decisions=tuple(dict.fromkeys(trace.decisions)))
+
+
+def _is_data(value: Any) -> bool:
+    """An array argument to label with its name: a NumPy/JAX array of numbers (≥ 1-d; a scalar
+    shows its value) that is not a tracer of an enclosing JAX transformation."""
+    if not isinstance(value, (np.ndarray, jax.Array)) or is_foreign_tracer(value):
+        return False
+    return np.ndim(value) >= 1 and np.dtype(value.dtype).kind in "biuf"
+
+
+def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
+                        ) -> tuple[tuple, dict]:
+    """The model's arguments with each data array carrying its argument's name as provenance
+    (``sigma``; ``data['x']`` inside a dict, ``args[0]`` for ``*args``), so a parameter computed
+    from data is labelled by the name the model gave it."""
+    try:
+        bound = inspect.signature(model).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return args, kwargs
+    position = 0
+
+    def labelled(name: str, value: Any) -> Any:
+        nonlocal position
+        position += 1
+        if _is_data(value):
+            return label(trace, value, DataArg(name, position))
+        if not isinstance(value, (tuple, list, dict)):
+            return value
+        leaves, treedef = jax.tree_util.tree_flatten_with_path(value)
+        if not any(_is_data(leaf) for _, leaf in leaves):
+            return value
+        return jax.tree_util.tree_unflatten(treedef, [
+            label(trace, leaf, DataArg(name + jax.tree_util.keystr(path), position))
+            if _is_data(leaf) else leaf
+            for path, leaf in leaves])
+
+    kinds = {p.name: p.kind for p in bound.signature.parameters.values()}
+    for name, value in list(bound.arguments.items()):
+        if kinds[name] is inspect.Parameter.VAR_POSITIONAL:
+            bound.arguments[name] = tuple(labelled(f"{name}[{i}]", v) for i, v in enumerate(value))
+        elif kinds[name] is inspect.Parameter.VAR_KEYWORD:
+            bound.arguments[name] = {k: labelled(k, v) for k, v in value.items()}
+        else:
+            bound.arguments[name] = labelled(name, value)
+    return bound.args, bound.kwargs
 
 
 def _alternatives(site: RawSite, seed: int) -> list[Any]:
@@ -452,6 +500,25 @@ def _compare(context: Run, variant: Run, decider: str, gated: dict[str, list[str
             control.append((decider, name))
 
 
+def _agreed_sources(raws: list[RawSite]) -> tuple[tuple[str, str], ...]:
+    """The parameters that are one site's value in every run where they came from sites (a run
+    in which a branch made the parameter a constant does not count: ``mu`` if ``z`` else 0)."""
+    out = []
+    for param, _ in raws[0].dist_args:
+        fed = [r.sources.get(param) for r in raws if dict(r.dist_args).get(param, "") is None]
+        if fed and fed[0] is not None and all(source == fed[0] for source in fed):
+            out.append((param, fed[0]))
+    return tuple(out)
+
+
+def _union_data(raws: list[RawSite]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    merged: dict[str, tuple[str, ...]] = {}
+    for raw in raws:
+        for param, names in raw.data.items():
+            merged[param] = tuple(dict.fromkeys((*merged.get(param, ()), *names)))
+    return tuple(merged.items())
+
+
 def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
              control: list[tuple[str, str]]) -> TraceRecord:
     order = list(runs[0].sites)
@@ -509,6 +576,11 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
                 dist_args=raw.dist_args,
                 constraint=raw.constraint,
                 distribution_class=raw.distribution_class,
+                param_sources=_agreed_sources([r.sites[site_name] for r in runs
+                                               if site_name in r.sites]),
+                data_args=_union_data([r.sites[site_name] for r in runs if site_name in r.sites]),
+                base_distribution=raw.base_distribution,
+                transforms=raw.transforms,
             )
         )
     return TraceRecord(name=name, sites=tuple(sites), plates=tuple(plates),
