@@ -70,34 +70,51 @@ HEADER = (f"{'model':34s} {'ours ms':>10s} {'numpyro ms':>10s} {'trace ms':>10s}
           f"{'speed-up':>10s} {'/trace':>10s} {'growth':>9s}")
 
 
-_COLD = """
+_TOOLS = {
+    "plategraph": "import plategraph\nplategraph.model_graph(model, *args, **kwargs)",
+    "numpyro": "from numpyro.infer.inspect import get_model_relations\n"
+               "get_model_relations(model, args, kwargs)",
+    "trace": "from numpyro import handlers\n"
+             "handlers.trace(handlers.seed(model, 0)).get_trace(*args, **kwargs)",
+}
+
+_FRESH = """
 import sys, time
-sys.path.insert(0, {here!r})
+sys.path[:0] = {paths!r}
 import jax.numpy as jnp
-from bench_core import unrolled_hierarchical as model
+{setup}
 jnp.ones(1) + 1  # start JAX: not what is compared
-args = ({n}, jnp.zeros({n}))
+{before}
 start = time.perf_counter()
-if {tool!r} == "plategraph":
-    import plategraph
-    plategraph.model_graph(model, *args)
-elif {tool!r} == "numpyro":
-    from numpyro.infer.inspect import get_model_relations
-    get_model_relations(model, args)
-else:
-    from numpyro import handlers
-    handlers.trace(handlers.seed(model, 0)).get_trace(*args)
+{timed}
 print(time.perf_counter() - start)
 """
 
 
-def cold_time(tool: str, n: int) -> float:
-    """Seconds of the first call in a fresh interpreter."""
+class FreshRunError(Exception):
+    """The fresh interpreter failed; the message is the last line of its error output."""
+
+
+def fresh_seconds(setup: str, timed: str, *, before: str = "", paths: tuple[str, ...] = (),
+                  timeout: float = 300.0) -> float:
+    """Seconds ``timed`` takes in a fresh interpreter, after ``setup`` (which defines what
+    ``timed`` uses) and ``before`` ran and JAX started. ``benchmarks/`` is on the path, after
+    ``paths``."""
     here = str(Path(__file__).resolve().parent)
-    code = _COLD.format(here=here, n=n, tool=tool)
+    code = _FRESH.format(paths=[*paths, here], setup=setup, before=before, timed=timed)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         timeout=timeout)
+    if out.returncode != 0:
+        lines = out.stderr.strip().splitlines()
+        raise FreshRunError(lines[-1] if lines else f"exit status {out.returncode}")
     return float(out.stdout.strip().splitlines()[-1])
+
+
+def cold_time(tool: str, n: int) -> float:
+    """Seconds of the first call in a fresh interpreter (importing plategraph included)."""
+    setup = ("from bench_core import unrolled_hierarchical as model\n"
+             f"args, kwargs = ({n}, jnp.zeros({n})), {{}}")
+    return fresh_seconds(setup, _TOOLS[tool])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,6 +1,7 @@
 """`make bench`: every benchmark, each side by side with numpyro in the same process.
 
-Run one alone with ``python benchmarks/run.py core`` (or ``draw``, ``gallery``).
+Run one alone with ``python benchmarks/run.py core`` (or ``first``, ``draw``, ``gallery``,
+``real``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-SUITES = ("core", "draw", "gallery")
+SUITES = ("first", "core", "draw", "gallery", "real")
 
 
 def main(argv: list[str]) -> int:

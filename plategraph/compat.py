@@ -1,10 +1,10 @@
 """Drop-ins for ``numpyro.render_model`` and ``numpyro.infer.inspect.get_model_relations``.
 
-Switch by one import: ``from plategraph import render_model, get_model_relations``. Where we
-deliberately differ from NumPyro (see the README): parents found through Python control flow are
-included; scan sites are in a ``time`` plate; crossed plates are listed as they are, never cloned
-(no ``__CLONE`` plates); distribution names are the user-facing ones (``Bernoulli``, not
-``BernoulliProbs``).
+Switch by one import: ``from plategraph import render_model, get_model_relations``. The
+relations are NumPyro's dict, names and all (``BernoulliProbs``, ``items__CLONE`` plates), made
+here from the graph and nowhere else; where NumPyro's dependencies are wrong (scan, Python
+control flow, per-output ``cond``/``while``) they are plategraph's (README, "Drop-ins").
+``render_model`` draws plategraph's diagram.
 """
 
 from __future__ import annotations
@@ -20,13 +20,44 @@ from .collapse import collapse_families
 from .dot import dot_lines
 from .render import format_for_path, pipe, write_atomic
 
-__all__ = ["get_model_relations", "render_model", "relations_from_graph"]
+__all__ = ["get_model_relations", "numpyro_plates", "relations_from_graph", "render_model"]
 
-_SAMPLE_KINDS = ("latent", "observed", "factor", "deterministic")
+_SAMPLE_KINDS = ("latent", "observed", "factor", "deterministic")  # NumPyro's sample sites
+_CLONE = "__CLONE"
+
+
+def numpyro_plates(plate_sites: dict[str, list[str]]) -> dict[str, list[str]]:
+    """NumPyro's plate → sites map from the real one: it clones crossed plates.
+
+    While two plates ``p``, ``q`` (the first such pair in plate order) cross, that is share
+    some sites and each have sites of their own, ``q`` keeps the shared sites and a plate
+    ``q__CLONE`` takes ``q``'s others, as ``numpyro.infer.inspect`` does. Sites keep their order.
+    (Each split replaces a plate's sites by two smaller parts, so this ends.)
+    """
+    members = {plate: list(sites) for plate, sites in plate_sites.items()}
+    while True:
+        crossed = next(((p, q) for p in members for q in members
+                        if _crosses(members[p], members[q])), None)
+        if crossed is None:
+            return members
+        p, q = crossed
+        inside = set(members[p])
+        members[q], members[q + _CLONE] = ([s for s in members[q] if s in inside],
+                                           [s for s in members[q] if s not in inside])
+
+
+def _crosses(a: list[str], b: list[str]) -> bool:
+    shared = set(a) & set(b)
+    return bool(shared) and len(shared) < len(set(a)) and len(shared) < len(set(b))
 
 
 def relations_from_graph(graph: nx.DiGraph) -> dict[str, Any]:
-    """NumPyro's model-relations dict computed from a plategraph graph."""
+    """NumPyro's model-relations dict computed from a plategraph graph.
+
+    Lists follow trace order, which is NumPyro's order everywhere except ``sample_param`` with
+    several params, where NumPyro's is the iteration order of a set (it changes from process to
+    process).
+    """
     sample_sites = [n for n, k in graph.nodes(data="kind") if k in _SAMPLE_KINDS]
     params = [n for n, k in graph.nodes(data="kind") if k == "param"]
     order = {n: i for i, n in enumerate(graph.nodes)}
@@ -37,22 +68,19 @@ def relations_from_graph(graph: nx.DiGraph) -> dict[str, Any]:
         return sorted(found, key=order.__getitem__)
 
     def dist_name(node: str) -> str:
-        kind = graph.nodes[node]["kind"]
-        if kind == "deterministic":
+        data = graph.nodes[node]
+        if data["kind"] == "deterministic":
             return "Deterministic"
-        if kind == "factor":
-            return "Unit"
-        return graph.nodes[node]["distribution"]
+        return data.get("distribution_class") or data["distribution"] or "Unit"
 
+    plate_sites = {plate: [n for n in sample_sites if plate in graph.nodes[n]["plates"]]
+                   for plate in graph.graph.get("plates", {})}
     return {
         "sample_sample": {n: parents(n, _SAMPLE_KINDS) for n in sample_sites},
         "sample_param": {n: parents(n, ("param",)) for n in sample_sites},
         "sample_dist": {n: dist_name(n) for n in sample_sites},
         "param_constraint": {n: graph.nodes[n].get("constraint") or "" for n in params},
-        "plate_sample": {
-            plate: [n for n in sample_sites if plate in graph.nodes[n]["plates"]]
-            for plate in graph.graph.get("plates", {})
-        },
+        "plate_sample": numpyro_plates(plate_sites),
         "observed": [n for n in sample_sites if graph.nodes[n]["kind"] in ("observed", "factor")],
     }
 

@@ -34,6 +34,7 @@ def build_graph(record: TraceRecord) -> nx.DiGraph:
             infer=dict(site.infer),
             dist_args=site.dist_args,
             constraint=site.constraint,
+            distribution_class=site.distribution_class,
             param_sources=None if site.param_sources is None else dict(site.param_sources),
             data_args=dict(site.data_args),
             base_distribution=site.base_distribution,

@@ -37,6 +37,9 @@ class Site:
     # is a constant, or None when it comes from parent sites (drawing ``a ~ Normal(mu, 1.0)``).
     dist_args: tuple[tuple[str, str | None], ...] = ()
     constraint: str | None = None  # a param site's constraint, as numpyro prints it
+    # the distribution object's own class, wrappers unwrapped, as NumPyro names it
+    # ("BernoulliProbs" where ``distribution`` is "Bernoulli"; "Unit" for a factor)
+    distribution_class: str | None = None
     # Parameters that *are* one parent site's or model argument's value (per element: reshaped,
     # broadcast, indexed by data), by that name; parameters computed from values are left out.
     # A site's own name means its value one step earlier (carried state of a scan). None: not

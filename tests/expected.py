@@ -230,6 +230,46 @@ EXPECTED: dict[str, dict] = {
         "plates": {},
         "gated": {"height_1": ("n_bumps",), "height_2": ("n_bumps",)},
     },
+    "bayesian_cart:model": {
+        # seed 0 grows split_r = 1, split_rL = 1, split_rR = 1; the other runs add level_r,
+        # level_rL, level_rR. A site below a split exists only where that split exists: every
+        # gate above it is a gate of its own (level_rL: split_r and split_rL)
+        "nodes": ["split_r:latent", "level_r:latent", "cut_r:latent", "split_rL:latent",
+                  "level_rL:latent", "cut_rL:latent", "level_rLL:latent", "level_rLR:latent",
+                  "split_rR:latent", "cut_rR:latent", "level_rRL:latent", "level_rRR:latent",
+                  "level_rR:latent", "sigma:latent", "y:observed@N"],
+        "edges": ["cut_r -> y", "cut_rL -> y", "cut_rR -> y", "sigma -> y",
+                  *[f"level_{p} -> y" for p in ("r", "rL", "rLL", "rLR", "rR", "rRL", "rRR")],
+                  "split_r ~> y", "split_rL ~> y", "split_rR ~> y"],
+        "plates": {"N": 20},
+        "gated": {"level_r": ("split_r",), "cut_r": ("split_r",), "split_rL": ("split_r",),
+                  "split_rR": ("split_r",),
+                  **{name: ("split_r", "split_rL")
+                     for name in ("level_rL", "cut_rL", "level_rLL", "level_rLR")},
+                  **{name: ("split_r", "split_rR")
+                     for name in ("level_rR", "cut_rR", "level_rRL", "level_rRR")}},
+    },
+    "vae:model": {
+        # numpyro.module reads its param site, then creates it: one param node, the weights,
+        # a parent of the probabilities the network computes
+        "nodes": ["decoder$params:param", "z:latent@N", "obs:observed@N"],
+        "edges": ["decoder$params -> obs", "z -> obs"],
+        "plates": {"N": 12},
+    },
+    "vae:guide": {
+        "nodes": ["encoder$params:param", "z:latent@N"],
+        "edges": ["encoder$params -> z"],
+        "plates": {"N": 12},
+    },
+    "imputation:model": {
+        "nodes": ["mu:latent", "sigma:latent", "x_impute:latent", "alpha:latent",
+                  "beta:latent", "noise:latent", "x:observed@N", "y:observed@N"],
+        # x_impute is written into the data with .at[].set: a parent of y's mean; an observed
+        # value is not a distribution parameter, so it is no parent of x
+        "edges": ["mu -> x_impute", "sigma -> x_impute", "mu -> x", "sigma -> x",
+                  "alpha -> y", "beta -> y", "noise -> y", "x_impute -> y"],
+        "plates": {"N": 15},
+    },
 }
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from _gallery import GALLERY, gallery_ids, load_example, load_module
 from expected import EXPECTED, parse_edges, parse_nodes
 
 import plategraph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import realworld  # noqa: E402  (benchmarks/realworld, the first-call benchmark's models)
 
 IDS = gallery_ids()
 
@@ -75,17 +80,15 @@ def test_contract_invariants(ident):
             "deterministic", "param", "factor"))
 
 
-# Models whose first run must be concrete: Python decisions on sampled values, or a scan body's
-# constant parameters (stacked by the scan, unreadable in an abstract run).
+# Models whose first run must be concrete: Python decisions on sampled values.
 CONCRETE_FIRST = {"changepoint:with_if", "random_count:model", "seed_conditional:model",
-                  "hmm:with_scan", "stochastic_volatility:model"}
+                  "bayesian_cart:model"}
 
 
-@pytest.mark.parametrize("ident", IDS)
-def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeypatch):
+def assert_abstract_first_run_gives_the_concrete_graph(model, args, kwargs, *, abstract,
+                                                       monkeypatch):
     from plategraph.tracing import trace
 
-    model, args, kwargs = load_example(ident)
     first_runs = []
     fast_first = trace._first_run
 
@@ -95,7 +98,7 @@ def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeyp
 
     monkeypatch.setattr(trace, "_first_run", spy)
     fast = plategraph.model_graph(model, *args, **kwargs)
-    assert first_runs[0].abstract is (ident not in CONCRETE_FIRST)
+    assert first_runs[0].abstract is abstract
 
     monkeypatch.setattr(trace, "_first_run", lambda m, a, k, *, seed: trace._run(
         m, a, k, seed=seed, held={}))
@@ -103,3 +106,26 @@ def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeyp
     assert list(fast.nodes(data=True)) == list(slow.nodes(data=True))
     assert list(fast.edges(data=True)) == list(slow.edges(data=True))
     assert fast.graph == slow.graph
+
+
+@pytest.mark.parametrize("ident", IDS)
+def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeypatch):
+    model, args, kwargs = load_example(ident)
+    assert_abstract_first_run_gives_the_concrete_graph(
+        model, args, kwargs, abstract=ident not in CONCRETE_FIRST, monkeypatch=monkeypatch)
+
+
+# The real-world collection of the first-call benchmark (benchmarks/realworld/): NN modules,
+# imputation with `.at[]`, improper priors and the rest all trace abstractly on the first call.
+REALWORLD = realworld.idents()
+
+
+def test_the_realworld_collection_is_big_enough():
+    assert len(realworld.idents()) >= 40
+
+
+@pytest.mark.parametrize("ident", REALWORLD)
+def test_realworld_models_trace_abstractly_to_the_graph_of_a_concrete_run(ident, monkeypatch):
+    model, args, kwargs = realworld.load(ident)
+    assert_abstract_first_run_gives_the_concrete_graph(model, args, kwargs, abstract=True,
+                                                       monkeypatch=monkeypatch)

@@ -40,8 +40,10 @@ def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
 
 check_jax_version()
 
-from jax._src import core  # noqa: E402  (private API, behind the version check above)
+from jax._src import core, dtypes, literals  # noqa: E402  (private API, behind the version check)
 from jax._src.interpreters import ad, batching, mlir  # noqa: E402
+
+from ._fold import RULES as FOLD_RULES  # noqa: E402
 
 __all__ = [
     "ProvenanceTrace",
@@ -347,7 +349,158 @@ def _eval_structural(prim: core.Primitive, vals: list, params: dict) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# Concrete evaluation without compiling: NumPy rules (``_fold``) for primitives whose inputs are
+# all concrete, and for ``jit`` calls (the bodies of ``jax.numpy`` functions) made only of such
+# primitives. The results are JAX arrays of the type JAX gives (dtype and weak type).
+
+_FOLDABLE: dict[int, tuple[Any, bool]] = {}
+_CALLS = {"jit": "jaxpr", "custom_jvp_call": "call_jaxpr"}
+
+
+def _foldable(jaxpr: core.Jaxpr) -> bool:
+    hit = _FOLDABLE.get(id(jaxpr))
+    if hit is not None and hit[0] is jaxpr:
+        return hit[1]
+    ok = all(
+        _foldable(_inner(eqn.params[_CALLS[eqn.primitive.name]]))
+        if eqn.primitive.name in _CALLS else eqn.primitive.name in FOLD_RULES
+        for eqn in jaxpr.eqns
+    )
+    _FOLDABLE[id(jaxpr)] = (jaxpr, ok)  # the jaxpr is kept alive, so its id stays unique
+    return ok
+
+
+def _host_value(x: Any, aval: Any) -> np.ndarray | None:
+    if not isinstance(aval, core.ShapedArray) or not isinstance(aval.dtype, np.dtype):
+        return None  # PRNG keys and other extended types
+    return np.asarray(x, dtype=aval.dtype)
+
+
+def _fold_rule(name: str, ins: list, params: dict, out_avals: Sequence[Any]) -> list | None:
+    rule = FOLD_RULES.get(name)
+    if rule is None or any(x is None for x in ins):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            out = rule(*ins, **params)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if out is None or len(out_avals) != 1:
+        return None
+    out = np.asarray(out)
+    aval = out_avals[0]
+    if out.shape != aval.shape or not isinstance(aval.dtype, np.dtype):
+        return None
+    return [out.astype(aval.dtype, copy=False)]
+
+
+def _fold_jaxpr(closed: core.ClosedJaxpr, ins: list, *, partial: bool = False) -> list | None:
+    """The outputs of ``closed`` on host values ``ins``. ``partial``: an input may be ``None``
+    (unknown), and so is every output that depends on one (or that no rule computes)."""
+    jaxpr = closed.jaxpr
+    env: dict[Any, Any] = {}
+    for var, c in zip(jaxpr.constvars, closed.consts):
+        env[var] = _host_value(c, var.aval)
+    for var, x in zip(jaxpr.invars, ins):
+        env[var] = x
+
+    def read(atom: Any) -> Any:
+        if isinstance(atom, core.Literal):
+            return _host_value(atom.val, atom.aval)
+        return env[atom]
+
+    for eqn in jaxpr.eqns:
+        args = [read(a) for a in eqn.invars]
+        name = eqn.primitive.name
+        if partial and any(x is None for x in args):
+            outs = None
+        elif name in _CALLS:
+            inner = eqn.params[_CALLS[name]]
+            if not isinstance(inner, core.ClosedJaxpr):
+                return None
+            outs = _fold_jaxpr(inner, args)
+        else:
+            outs = _fold_rule(name, args, eqn.params, [v.aval for v in eqn.outvars])
+        if outs is None:
+            if not partial:
+                return None
+            outs = [None] * len(eqn.outvars)
+        for var, out in zip(eqn.outvars, outs):
+            env[var] = out
+    return [read(v) for v in jaxpr.outvars]
+
+
+def constant_scan_outputs(vals: list, params: dict, outs: list) -> list:
+    """``outs`` of a staged ``scan`` with each output that is the same constant at every step
+    (a distribution's constant parameter inside a numpyro ``scan`` body) made concrete."""
+    closed = params["jaxpr"]
+    n_consts, n_carry = params["num_consts"], params["num_carry"]
+    known = [None if isinstance(v, core.Tracer) else _host_value(v, core.typeof(v))
+             for v in vals[:n_consts]]
+    body = _fold_jaxpr(closed, known + [None] * (len(closed.jaxpr.invars) - n_consts),
+                       partial=True)
+    if body is None:
+        return outs
+    outs = list(outs)
+    for i in range(n_carry, len(outs)):
+        value = body[i]
+        if value is not None:
+            aval = core.typeof(outs[i])
+            stacked = np.broadcast_to(value, aval.shape).astype(aval.dtype)
+            outs[i] = jax.device_put(literals.TypedNdArray(stacked, aval))
+    return outs
+
+
+def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
+    """``primitive`` applied to concrete ``vals`` by NumPy rules, as JAX arrays; ``None`` where
+    no rule applies (then JAX evaluates it, compiling)."""
+    name = primitive.name
+    if name not in FOLD_RULES and name != "jit":
+        return None
+    avals = [core.typeof(v) for v in vals]
+    ins = [_host_value(v, a) for v, a in zip(vals, avals)]
+    if any(x is None for x in ins):
+        return None
+    if name == "jit":
+        closed = params["jaxpr"]
+        if not _foldable(closed.jaxpr):
+            return None
+        outs, out_avals = _fold_jaxpr(closed, ins), closed.out_avals
+    else:
+        try:
+            out_avals, _effects = primitive.abstract_eval(*avals, **params)
+        except Exception:  # noqa: BLE001  a rule JAX cannot check here: let JAX evaluate
+            return None
+        if not primitive.multiple_results:
+            out_avals = [out_avals]
+        outs = _fold_rule(name, ins, params, out_avals)
+    if outs is None:
+        return None
+    arrays = [jax.device_put(literals.TypedNdArray(out, aval))
+              for out, aval in zip(outs, out_avals)]
+    return arrays if primitive.multiple_results else arrays[0]
+
+
+# ---------------------------------------------------------------------------------------------
 # The trace
+
+
+BIG_CONSTANT = 1 << 24  # elements; an abstract run stages (does not compute) bigger constants
+
+
+def _size(shape: tuple) -> int:
+    size = 1
+    for d in shape:
+        if not isinstance(d, (int, np.integer)):
+            return 0
+        size *= int(d)
+    return size
+
+
+def _makes_big(params: dict) -> bool:
+    """True for a primitive that would make a constant too big to compute (a plate's indices)."""
+    shape = params.get("shape")
+    return isinstance(shape, tuple) and _size(shape) >= BIG_CONSTANT
 
 
 class ProvenanceTracer(core.Tracer):
@@ -457,7 +610,13 @@ class ProvenanceTrace(core.Trace):
         return ProvenanceTracer(self, val, prov, direct) if prov else val
 
     def stage_value(self, val: Any) -> Any:
-        return val
+        # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a
+        # ``jax.Array`` (with ``.at``, ``.shape``), not the host value JAX would stage from.
+        # device_put gives the same type as eager staging without compiling an identity per shape
+        if isinstance(val, core.Tracer):
+            return val
+        with core.set_current_trace(self.eager):
+            return jax.device_put(val)
 
     def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset], list]:
         vals, provs, directs = [], [], []
@@ -472,20 +631,30 @@ class ProvenanceTrace(core.Trace):
                 directs.append(None)
         return vals, provs, directs
 
-    def _parent_for(self, vals: list) -> core.Trace:
-        if self.abstract and not self.plain and not any(isinstance(v, core.Tracer) for v in vals):
-            return self.eager
+    def _parent_for(self, vals: list, params: dict) -> core.Trace:
+        if (self.abstract and not self.plain and not _makes_big(params)
+                and not any(isinstance(v, core.Tracer) for v in vals)):
+            return self.eager  # data runs eagerly, except what would be big (``arange(10**9)``)
         return self.parent
 
     def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
         vals, provs, directs = self._unwrap(tracers)
-        parent = self._parent_for(vals)
+        parent = self._parent_for(vals, params)
+        out = None
         if primitive.name in _STRUCTURAL:
             with core.set_current_trace(parent):
                 out = _eval_structural(primitive, vals, params)
+            if primitive.name == "scan" and parent is not self.eager:
+                out = constant_scan_outputs(vals, params, out)
         elif primitive is site_label_p:
             out = vals[0]
-        else:
+        elif (not self.plain and not _makes_big(params)
+              and not any(isinstance(v, core.Tracer) for v in vals)):
+            out = fold(primitive, vals, params)
+        if out is None:
+            if parent is not self.eager:  # staged: constants in the form JAX stages them
+                vals = [v if isinstance(v, core.Tracer) else dtypes.canonicalize_value(v)
+                        for v in vals]
             avals = tuple(core.typeof(v) for v in vals)
             out = primitive.bind_with_trace(parent, vals, avals, params)
         if self.plain or (not any(provs) and primitive is not site_label_p
@@ -628,4 +797,6 @@ def label(trace: ProvenanceTrace | None, value: Any, site: str) -> Any:
     if isinstance(val, (np.ndarray, jax.Array, np.generic, int, float, bool)):
         return ProvenanceTracer(trace, val if not isinstance(val, (int, float, bool))
                                 else np.asarray(val), frozenset((site,)), site)
+    if val is not None:  # a pytree (a neural network's parameters): label every leaf
+        return jax.tree_util.tree_map(lambda leaf: label(trace, leaf, site), val)
     return val

@@ -21,6 +21,7 @@ from numpyro.distributions import (
 )
 from numpyro.distributions.distribution import MaskedDistribution, Unit
 from numpyro.distributions.transforms import ComposeTransform, Transform
+from numpyro.infer.initialization import init_to_uniform
 from numpyro.primitives import Messenger
 
 from ._jax import (
@@ -34,7 +35,8 @@ from ._jax import (
     provenance,
 )
 
-__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "unwrap_distribution"]
+__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "draw",
+           "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
 _LIBRARY_DIRS = tuple(
@@ -58,6 +60,14 @@ def user_source(depth: int = 2) -> str | None:
 def unwrap_distribution(fn: Any) -> Any:
     """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers."""
     while isinstance(fn, _WRAPPERS):
+        fn = fn.base_dist
+    return fn
+
+
+def numpyro_unwrapped(fn: Any) -> Any:
+    """The distribution whose class NumPyro names a site by: only these three wrappers removed,
+    whatever plategraph's own labels unwrap (``numpyro.infer.inspect._get_dist_name``)."""
+    while isinstance(fn, (Independent, ExpandedDistribution, MaskedDistribution)):
         fn = fn.base_dist
     return fn
 
@@ -142,7 +152,7 @@ def _constant_text(value: Any, event_dim: int = 0) -> str | None:
         arr = np.asarray(value)
     except (TypeError, ValueError):
         return None
-    if arr.dtype == object or arr.size == 0:
+    if arr.dtype.kind not in "biufc" or arr.size == 0:  # not a number (a str is numpyro's error)
         return None
     if event_dim == 1 and arr.ndim >= 1:
         rows = arr.reshape(-1, arr.shape[-1])
@@ -156,12 +166,26 @@ def _constant_text(value: Any, event_dim: int = 0) -> str | None:
     return f"array{list(arr.shape)}"
 
 
+@functools.cache
+def _pytree_fields(cls: type) -> tuple[frozenset, frozenset]:
+    """A distribution class's pytree data fields and aux fields (numpyro's own declaration)."""
+    data = getattr(cls, "gather_pytree_data_fields", None)
+    aux = getattr(cls, "gather_pytree_aux_fields", None)
+    return frozenset(data() if data else ()), frozenset(aux() if aux else ())
+
+
 def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
     """Provenance per parameter name of a (possibly wrapped) distribution, and its display args.
 
-    Parameters are read from the objects' attributes, before sampling computes lazy ones (so a
-    Bernoulli given ``logits`` does not also report ``probs``). Attributes of nested distributions
-    and transforms are named by their own attribute name; wrappers' masks are named ``mask``.
+    Every distribution is walked generically: its pytree data fields (numpyro's declaration of
+    what in it is data; private ones too, as a mixture's components) and its other public
+    attributes, nested distributions and transforms included. A parameter is named by its path
+    of field names without leading underscores: ``loc``, ``mask``,
+    ``mixing_distribution.probs``, ``component_distributions[1].loc``; a wrapper's ``base_dist``
+    adds nothing to the path (``Independent(Normal(mu, 1))`` has ``loc``), and a transform's
+    parameters are named by the field holding the transform (``transforms``). Parameters are read
+    before sampling computes lazy ones (so a Bernoulli given ``logits`` does not also report
+    ``probs``).
     """
     by_name: dict[str, frozenset] = {}
     seen: set[int] = set()
@@ -170,15 +194,23 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
         if id(obj) in seen:
             return
         seen.add(id(obj))
-        if isinstance(obj, (Distribution, Transform)):
+        if isinstance(obj, Distribution):
+            data, aux = _pytree_fields(type(obj))
             for attr, value in vars(obj).items():
-                if attr.startswith("_") and attr != "_inverse":
-                    continue
-                visit(value, attr if isinstance(obj, Distribution) or name is None else name)
+                if attr in data or not (attr.startswith("_") or attr in aux):
+                    field = attr.lstrip("_")
+                    visit(value, name if attr == "base_dist"
+                          else f"{name}.{field}" if name else field)
+            return
+        if isinstance(obj, Transform):
+            for attr, value in vars(obj).items():
+                if not attr.startswith("_") or attr == "_inverse":
+                    visit(value, name or attr)
             return
         if isinstance(obj, (list, tuple)):
-            for item in obj:
-                visit(item, name)
+            indexed = any(isinstance(item, Distribution) for item in obj)
+            for i, item in enumerate(obj):
+                visit(item, f"{name}[{i}]" if indexed and name else name)
             return
         if isinstance(obj, dict):
             for item in obj.values():
@@ -209,6 +241,22 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
     return by_name, args
 
 
+def _sample_inputs(msg: dict) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
+    """A sample site's ``distribution_inputs``; ``handlers.scale`` multiplies its log-density,
+    so what the scale is computed from is an input too (``scale``, as for a factor)."""
+    inputs, dist_args = distribution_inputs(msg["fn"])
+    scale = provenance(msg.get("scale"))
+    if scale:
+        inputs = {**inputs, "scale": inputs.get("scale", frozenset()) | scale}
+    return inputs, dist_args
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """An array's shape; ``()`` for a pytree of arrays (a neural network's parameters)."""
+    leaves = jax.tree_util.tree_leaves(value)
+    return tuple(np.shape(value)) if len(leaves) == 1 and leaves[0] is value else ()
+
+
 @dataclass
 class RawSite:
     """What one run saw of one site, before the runs are merged into records."""
@@ -228,6 +276,7 @@ class RawSite:
     fn: Any = None
     computed: Any = None  # a deterministic's value as the model computed it, even when held
     constraint: str | None = None
+    distribution_class: str | None = None
     sources: dict[str, str] = field(default_factory=dict)  # parameter -> the site/argument it is
     data: dict[str, tuple[str, ...]] = field(default_factory=dict)  # parameter -> arguments
     base_distribution: str | None = None  # a TransformedDistribution's base and its transforms
@@ -241,6 +290,30 @@ class RawSite:
             return ("value", np.asarray(self.computed)) if self.kind == "deterministic" else ()
         leaves, treedef = jax.tree_util.tree_flatten(concrete(self.fn))
         return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
+
+
+def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
+    """A value of ``fn``; for an improper prior (``ImproperUniform``, ``CircularReparam``'s
+    ``_unwrapped`` site), which has no sampler, a value drawn within its support as numpyro's
+    ``init_to_uniform`` does."""
+    try:
+        return fn.sample(rng_key, sample_shape)
+    except NotImplementedError:
+        site = {"type": "sample", "name": None, "fn": fn, "value": None, "is_observed": False,
+                "kwargs": {"rng_key": rng_key, "sample_shape": tuple(sample_shape)}}
+        value = init_to_uniform(site)
+        if value is None:  # a discrete support: init_to_uniform has no value either
+            raise
+        return value
+
+
+def _draw(msg: dict) -> tuple[Any, list]:
+    """A sample site's value and intermediates (see ``draw``)."""
+    try:
+        return msg["fn"](*msg["args"], sample_intermediates=True, **msg["kwargs"])
+    except NotImplementedError:
+        kwargs = msg["kwargs"]
+        return draw(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
 
 
 def _split_data(inputs: dict[str, frozenset]) -> tuple[dict[str, frozenset], dict]:
@@ -323,6 +396,7 @@ class SiteRecorder(Messenger):
         self.body_sources: dict[str, str | None] = {}
         self.current_site: str | None = None
         self.values: dict[str, Any] = {}  # every site's and plate's concrete value, to hold them
+        self.created_after_read: list[str] = []  # param sites read (as None), then created
         super().__init__(fn)
 
     # -- control flow ------------------------------------------------------------------------
@@ -360,15 +434,13 @@ class SiteRecorder(Messenger):
         elif kind in ("sample", "deterministic", "param"):
             self.current_site = msg["name"]
             if kind == "sample":
-                msg["_plategraph_inputs"] = distribution_inputs(msg["fn"])
+                msg["_plategraph_inputs"] = _sample_inputs(msg)
                 msg["_plategraph_sources"] = parameter_sources(msg["fn"])
                 if msg["value"] is None:
                     # numpyro would sample next; the sample is labelled with the site after,
                     # so draw it without provenance, at JAX's own speed
                     with plain_evaluation(self.trace):
-                        msg["value"], msg["intermediates"] = msg["fn"](
-                            *msg["args"], sample_intermediates=True, **msg["kwargs"]
-                        )
+                        msg["value"], msg["intermediates"] = _draw(msg)
             msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
 
     def postprocess_message(self, msg: dict) -> None:
@@ -387,9 +459,16 @@ class SiteRecorder(Messenger):
         if kind not in ("sample", "deterministic", "param"):
             return
         name = msg["name"]
-        if name in self.sites:
+        if name in self.sites and (kind != "param" or self.sites[name].kind != "param"):
+            # numpyro allows a param site again (``numpyro.module`` reads its params, then
+            # creates them); the last one is the site, in the place of the first
             raise ValueError(f"site '{name}' is created twice; site names must be unique "
                              "(in a loop, put the index in the name: f\"{name}_{{i}}\")")
+        if name in self.sites and msg["value"] is None:  # a param read again: nothing new
+            self.current_site = None
+            return
+        if name in self.sites and self.sites[name].value is None:
+            self.created_after_read.append(name)
         value = concrete(msg["value"])
         self.values[name] = value
         plates: tuple[str, ...] = ()
@@ -410,7 +489,7 @@ class SiteRecorder(Messenger):
         if kind == "sample":
             fn = msg["fn"]
             base = unwrap_distribution(fn)
-            inputs, dist_args = msg.get("_plategraph_inputs") or distribution_inputs(fn)
+            inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
             sources = msg.get("_plategraph_sources") or parameter_sources(fn)
             if type(base) is TransformedDistribution:
                 inner, transforms = transformed_parts(base)
@@ -422,12 +501,13 @@ class SiteRecorder(Messenger):
             else:
                 site_kind = "latent"
             distribution = None if site_kind == "factor" else distribution_name(base)
+            distribution_class = type(numpyro_unwrapped(fn)).__name__
             event_shape = tuple(fn.event_shape)
             discrete = bool(getattr(fn.support, "is_discrete", False))
         else:
             fn = None
             site_kind = kind
-            distribution = None
+            distribution = distribution_class = None
             computed = msg.get("_plategraph_computed", msg["value"])
             prov = provenance(computed) if kind == "deterministic" else frozenset()
             inputs = {"value": prov} if prov else {}
@@ -447,7 +527,7 @@ class SiteRecorder(Messenger):
             kind=site_kind,
             plates=plates,
             distribution=distribution,
-            shape=tuple(np.shape(value)),
+            shape=_shape(value),
             event_shape=event_shape,
             discrete=discrete,
             source=msg.get("_plategraph_source"),
@@ -458,6 +538,7 @@ class SiteRecorder(Messenger):
             fn=fn,
             computed=computed,
             constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
+            distribution_class=distribution_class,
             # a site's own earlier value only as its own parameter (``h[t-1]``)
             sources={param: str(source) for param, source in sources.items()
                      if not isinstance(source, Previous) or source == name},

@@ -32,11 +32,12 @@ import jax
 import numpy as np
 from numpyro import handlers
 from numpyro.distributions import Distribution
+from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ..records import Edge, Plate, Site, TraceRecord
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
-from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder
+from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder, draw
 
 __all__ = ["trace_model"]
 
@@ -56,12 +57,18 @@ class Run:
     plate_dims: dict[str, int | None]
     values: dict[str, Any]
     abstract: bool = False  # an abstract run (sampled values unknown; see _first_run)
+    decisions: tuple[frozenset, ...] = ()  # the distinct sets of sites decided on, in order
 
 
 def _unpartial(model: Any) -> Any:
-    while isinstance(model, functools.partial):
-        model = model.func
-    return model
+    """The user's function inside partials and handler decorators (``@handlers.reparam(…)``)."""
+    while True:
+        if isinstance(model, functools.partial):
+            model = model.func
+        elif isinstance(model, Messenger) and model.fn is not None:
+            model = model.fn
+        else:
+            return model
 
 
 def model_name(model: Any) -> str:
@@ -193,7 +200,7 @@ def _run_validated(
     model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
     abstract: bool = False, data_labels: bool = True,
 ) -> Run:
-    def go(trace: Any) -> SiteRecorder:
+    def attempt(trace: Any, held: dict[str, Any]) -> SiteRecorder:
         fn: Any = model
         if held:
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
@@ -207,6 +214,15 @@ def _run_validated(
             raise
         return recorder
 
+    def go(trace: Any) -> SiteRecorder:
+        recorder = attempt(trace, held)
+        if recorder.created_after_read:
+            # numpyro.module reads its parameters, creates them and uses what it created, not
+            # the site's value; held at their values they are read, so they flow from the site
+            recorder = attempt(trace, {**held, **{name: recorder.values[name]
+                                                  for name in recorder.created_after_read}})
+        return recorder
+
     recorder, trace = run_with_provenance(go, abstract=abstract)
     deciders: list[str] = []
     for prov in trace.decisions:
@@ -216,7 +232,7 @@ def _run_validated(
             if name not in deciders:
                 deciders.append(name)
     return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
-               recorder.values)
+               recorder.values, decisions=tuple(dict.fromkeys(trace.decisions)))
 
 
 def _is_data(value: Any) -> bool:
@@ -297,7 +313,7 @@ def _alternatives(site: RawSite, seed: int) -> list[Any]:
                               for v in values]
         if not candidates:
             keys = jax.random.split(jax.random.PRNGKey(seed + 1), N_DRAWS)
-            candidates = [np.asarray(fn.sample(k)) for k in keys]
+            candidates = [np.asarray(draw(fn, k)) for k in keys]
     out = []
     for c in candidates:
         c = np.asarray(c)
@@ -393,6 +409,13 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
         context, decider = worklist.pop(0)
         if decider in varied:
             continue
+        group = _decided_together(context, decider, varied)
+        if len(group) > 1 and MAX_RUNS - len(runs) > N_DRAWS:
+            joint = _vary_jointly(model, args, kwargs, seed, context, group)
+            if joint is not None:  # nothing changed: the members need no runs of their own
+                runs.extend(joint)
+                varied.update(group)
+                continue
         varied.add(decider)
         site = context.sites[decider]
         if site.kind not in VARIED_KINDS:
@@ -419,7 +442,68 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             IncompleteTraceWarning,
             stacklevel=3,
         )
+    _close_gates(gated)
     return _records(name, runs, gated, control)
+
+
+def _decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:
+    """The deciders that every Python decision on ``decider`` also looked at, and no other
+    decision did (a solver's ``while`` on a value computed from ``a`` and ``b``), when all are
+    continuous latents not yet varied; else ``[decider]``."""
+    together = [p for p in context.decisions if decider in p]
+    if not together or any(p != together[0] for p in together):
+        return [decider]
+    group = [s for s in context.deciders if s in together[0]]
+    if any(s in p for p in context.decisions if p != together[0] for s in group) or any(
+        s in varied or context.sites[s].kind != "latent"
+        or getattr(concrete(context.sites[s].fn), "has_enumerate_support", False)
+        for s in group
+    ):
+        return [decider]
+    return group
+
+
+def _vary_jointly(model: Callable, args: tuple, kwargs: dict, seed: int, context: Run,
+                  group: list[str]) -> list[Run] | None:
+    """Runs with every member of ``group`` drawn anew at once, when none of them changes which
+    sites exist, which decisions are made, or any site but through data flow from all members:
+    then varying each alone could not tell the members apart, and ``N_DRAWS`` runs do the work
+    of ``N_DRAWS`` per member. ``None`` when something changed: vary them one by one."""
+    # each member its own stream of draws: two Normal(0, 1) sites drawn alike never part
+    alternatives = [_alternatives(context.sites[s], seed + i) for i, s in enumerate(group)]
+    variants = []
+    for values in zip(*alternatives):
+        held = {**context.values, **dict(zip(group, values))}
+        try:
+            variant = _run(model, args, kwargs, seed=seed, held=held)
+        except Exception:  # noqa: BLE001  vary them one by one, as a failing value would
+            return None
+        a, b = context.sites, variant.sites
+        if a.keys() != b.keys() or not set(variant.deciders) <= set(context.deciders):
+            return None
+        for name in a:
+            parents = _data_parents(a[name]) | _data_parents(b[name])
+            if name not in group and not all(s in parents for s in group) and not _same(
+                a[name].fingerprint, b[name].fingerprint
+            ):
+                return None
+        variants.append(variant)
+    return variants
+
+
+def _close_gates(gated: dict[str, list[str]]) -> None:
+    """A site that flipping ``D`` reveals or hides exists only where ``D`` exists: ``D``'s own
+    gates are its gates too (a tree's leaf below a split below the root split). Each decider is
+    varied in one context only, so these gates are not seen directly."""
+    changed = True
+    while changed:
+        changed = False
+        for name, gates in gated.items():
+            for decider in list(gates):
+                for gate in gated.get(decider, ()):
+                    if gate != name and gate not in gates:
+                        gates.append(gate)
+                        changed = True
 
 
 def _compare(context: Run, variant: Run, decider: str, gated: dict[str, list[str]],
@@ -492,16 +576,13 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
             sizes.setdefault(plate, size)
         for plate, dim in run.plate_dims.items():
             dims.setdefault(plate, dim)
-    plates: list[Plate] = []
-    seen: set[str] = set()
+    # every plate the model made, in the order it made them (NumPyro's order too, which
+    # decides which of two crossed plates its drop-in clones), with or without sites
+    plates = [Plate(plate, size, subsample, dims.get(plate))
+              for plate, (size, subsample) in sizes.items()]
     sites = []
     for site_name in order:
         raw = first[site_name]
-        for plate in raw.plates:
-            if plate not in seen:
-                seen.add(plate)
-                size, subsample = sizes.get(plate, (0, None))
-                plates.append(Plate(plate, size, subsample, dims.get(plate)))
         sites.append(
             Site(
                 name=site_name,
@@ -516,6 +597,7 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
                 infer=raw.infer,
                 dist_args=raw.dist_args,
                 constraint=raw.constraint,
+                distribution_class=raw.distribution_class,
                 param_sources=_agreed_sources([r.sites[site_name] for r in runs
                                                if site_name in r.sites]),
                 data_args=_union_data([r.sites[site_name] for r in runs if site_name in r.sites]),
