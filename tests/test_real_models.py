@@ -319,11 +319,12 @@ def test_data_is_a_jax_array_in_the_model():
     seen = []
 
     def model(x):
-        seen.append(type(jnp.asarray(x)))
+        seen.append(jnp.asarray(x))
         numpyro.sample("y", dist.Normal(jnp.asarray(x).at[0].set(2.0).sum(), 1))
 
     plategraph.model_graph(model, np.ones(3))
-    assert seen and all(issubclass(t, jax.Array) for t in seen)
+    # (a model argument carries its name as provenance: a tracer, which is a jax.Array too)
+    assert seen and all(isinstance(v, jax.Array) for v in seen)
 
 
 def test_out_of_range_static_index_clamps_as_jax_does():
