@@ -23,7 +23,7 @@ import numpy as np
 
 from ..exceptions import UnsupportedJaxError
 
-SUPPORTED_JAX = ((0, 10), (0, 11))
+SUPPORTED_JAX = ((0, 10), (0, 13))  # JAX >=0.10,<0.13: the three latest minor releases
 
 
 def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
@@ -31,17 +31,22 @@ def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
     low, high = SUPPORTED_JAX
     if not (low <= tuple(version[:2]) < high):
         found = ".".join(map(str, version))
+        newer = (f" (or a plategraph release that supports JAX {found})"
+                 if tuple(version[:2]) >= high else "")
         raise UnsupportedJaxError(
             f"plategraph's tracer supports JAX >={low[0]}.{low[1]},<{high[0]}.{high[1]}; "
             f"found JAX {found}. Install a supported version: "
-            f"pip install 'jax>={low[0]}.{low[1]},<{high[0]}.{high[1]}'"
+            f"pip install 'jax>={low[0]}.{low[1]},<{high[0]}.{high[1]}'{newer}"
         )
 
 
 check_jax_version()
 
+import inspect  # noqa: E402
+
 from jax._src import core  # noqa: E402  (private API, behind the version check above)
 from jax._src.interpreters import ad, batching, mlir  # noqa: E402
+from jax._src.lax.control_flow import loops  # noqa: E402
 
 __all__ = [
     "ProvenanceTrace",
@@ -54,6 +59,74 @@ __all__ = [
     "provenance",
     "run_with_provenance",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Adapters: what differs between the supported JAX releases, each chosen once, here, by what the
+# installed JAX has (never by its version number). Supporting a new release means adding its
+# variant of an adapter here (and its test environment, see the README).
+
+if getattr(core, "ClosedJaxpr", core.Jaxpr) is not core.Jaxpr:
+    # JAX 0.10: a ClosedJaxpr wraps an open Jaxpr and the values of its constvars.
+    JAXPR_TYPES: tuple[type, ...] = (core.Jaxpr, core.ClosedJaxpr)
+
+    def open_jaxpr(j: Any) -> Any:
+        """The jaxpr of ``j`` whose eqns, invars and outvars the dependency analysis reads."""
+        return j.jaxpr if isinstance(j, core.ClosedJaxpr) else j
+
+    def jaxpr_key(j: Any) -> tuple:
+        """A hashable key equal for jaxprs that compute the same thing on the same consts."""
+        if isinstance(j, core.ClosedJaxpr):
+            return ("closed", str(j.jaxpr), tuple(id(c) for c in j.consts))
+        return ("open", str(j))
+
+else:
+    # JAX 0.11 and later: one Jaxpr class carries its consts (``ClosedJaxpr`` is an alias in
+    # 0.11, gone in 0.12); its ``invars`` leave out the constvars whose values it carries.
+    JAXPR_TYPES = (core.Jaxpr,)
+
+    def open_jaxpr(j: Any) -> Any:
+        """The jaxpr of ``j`` whose eqns, invars and outvars the dependency analysis reads."""
+        return j
+
+    def jaxpr_key(j: Any) -> tuple:
+        """A hashable key equal for jaxprs that compute the same thing on the same consts."""
+        return ("jaxpr", str(j), tuple(id(c) for c in j.consts))
+
+
+if "ft_in" in inspect.signature(loops._scan_impl).parameters:
+    # JAX 0.11 and later: scan's operands are described by a flat tree (consts, carry, xs).
+    def scan_counts(params: dict) -> tuple[int, int]:
+        """How many of a ``scan``'s operands are consts and how many are carries."""
+        consts, carry, _ = params["ft_in"].unpack()
+        return len(consts), len(carry)
+
+else:
+    # JAX 0.10: scan's params count its consts and carries.
+    def scan_counts(params: dict) -> tuple[int, int]:
+        """How many of a ``scan``'s operands are consts and how many are carries."""
+        return params["num_consts"], params["num_carry"]
+
+
+class _CallHook:
+    """JAX 0.10 hands call primitives (``core.call_p``) to the trace; 0.11 folds them into
+    ``eval_jaxpr_p``, a primitive like any other."""
+
+    def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
+        with core.set_current_trace(self):
+            return f.call_wrapped(*tracers)
+
+
+class _QddHook:
+    """JAX 0.10 asks a trace for the quantity-dependent data of its values (0.11 has none)."""
+
+    def cur_qdd(self, x: Any) -> Any:
+        return core.cur_qdd(x.val if isinstance(x, ProvenanceTracer) else x)
+
+
+TRACE_HOOKS: tuple[type, ...] = (
+    *((_CallHook,) if hasattr(core.Trace, "process_call") else ()),
+    *((_QddHook,) if hasattr(core, "cur_qdd") else ()),
+)
 
 Deps = frozenset  # of site names (str) and, inside a jaxpr analysis, input positions (int)
 EMPTY: frozenset = frozenset()
@@ -120,13 +193,9 @@ def jaxpr_deps(jaxpr: core.Jaxpr) -> list[frozenset]:
     return result
 
 
-def _inner(j: Any) -> core.Jaxpr:
-    return j.jaxpr if isinstance(j, core.ClosedJaxpr) else j
-
-
 def _scan_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
-    nc, nk = params["num_consts"], params["num_carry"]
-    body = jaxpr_deps(_inner(params["jaxpr"]))
+    nc, nk = scan_counts(params)
+    body = jaxpr_deps(open_jaxpr(params["jaxpr"]))
     consts, carry, xs = ins[:nc], list(ins[nc : nc + nk]), ins[nc + nk :]
     while True:  # fixpoint: what each carry can depend on after any number of steps
         outs = [_subst(d, consts + carry + xs) for d in body]
@@ -138,8 +207,8 @@ def _scan_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset
 
 def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
     cn, bn = params["cond_nconsts"], params["body_nconsts"]
-    cond = jaxpr_deps(_inner(params["cond_jaxpr"]))[0]
-    body = jaxpr_deps(_inner(params["body_jaxpr"]))
+    cond = jaxpr_deps(open_jaxpr(params["cond_jaxpr"]))[0]
+    body = jaxpr_deps(open_jaxpr(params["body_jaxpr"]))
     cconsts, bconsts, carry = ins[:cn], ins[cn : cn + bn], list(ins[cn + bn :])
     while True:  # the predicate decides how often the body runs: it reaches every carry
         pred = _subst(cond, cconsts + carry)
@@ -152,7 +221,7 @@ def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozense
 
 def _cond_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
     index, ops = ins[0], ins[1:]
-    per_branch = [jaxpr_deps(_inner(b)) for b in params["branches"]]
+    per_branch = [jaxpr_deps(open_jaxpr(b)) for b in params["branches"]]
     outs = []
     for j in range(n_out):
         branch_deps = {deps[j] for deps in per_branch}
@@ -190,7 +259,7 @@ def eqn_deps(
     if rule is not None:
         return rule(ins, params, n_out)
     for value in params.values():  # call-like primitives (jit, checkpoint, custom_jvp, …)
-        inner = _inner(value) if isinstance(value, (core.Jaxpr, core.ClosedJaxpr)) else None
+        inner = open_jaxpr(value) if isinstance(value, JAXPR_TYPES) else None
         if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
             return [_subst(d, ins) for d in jaxpr_deps(inner)]
     union = frozenset().union(*ins) if ins else EMPTY
@@ -207,10 +276,8 @@ _COMPILED_SIZE = 512
 
 
 def _param_key(value: Any) -> Any:
-    if isinstance(value, core.ClosedJaxpr):
-        return ("closed", str(value.jaxpr), tuple(id(c) for c in value.consts))
-    if isinstance(value, core.Jaxpr):
-        return ("open", str(value))
+    if isinstance(value, JAXPR_TYPES):
+        return jaxpr_key(value)
     if isinstance(value, tuple):
         return tuple(_param_key(v) for v in value)
     return value
@@ -311,7 +378,7 @@ class NeedsConcreteValues(Exception):
     """An abstract run met a Python decision on a sampled value: run concretely instead."""
 
 
-class ProvenanceTrace(core.Trace):
+class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
     """Evaluates each primitive on the parent trace and unions the inputs' provenance.
 
     ``decisions`` collects, in order, the provenance of every value that a Python control
@@ -378,10 +445,6 @@ class ProvenanceTrace(core.Trace):
             return [self.wrap(v, p) for v, p in zip(out, out_provs)]
         return self.wrap(out, out_provs[0])
 
-    def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
-        with core.set_current_trace(self):
-            return f.call_wrapped(*tracers)
-
     def process_custom_jvp_call(self, primitive: Any, fun: Any, jvp: Any, tracers: Any, /,
                                 **_: Any) -> Any:
         with core.set_current_trace(self):
@@ -391,9 +454,6 @@ class ProvenanceTrace(core.Trace):
                                 /, **_: Any) -> Any:
         with core.set_current_trace(self):
             return fun.call_wrapped(*tracers)
-
-    def cur_qdd(self, x: Any) -> Any:
-        return core.cur_qdd(x.val if isinstance(x, ProvenanceTracer) else x)
 
 
 # ---------------------------------------------------------------------------------------------
