@@ -4,7 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps test lint gallery bench clean
+# The extra JAX test environments (README "JAX versions"): one venv per supported JAX minor
+# release besides the default's, each on its own interpreter and pinned by ci/jax-X.Y.txt.
+# A new JAX release: add its adapter to plategraph/tracing/_jax.py, its constraints file, and
+# its venv here.
+PYTHON312 ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python) $(shell command -v python3.12 2>/dev/null))
+PYTHON313 ?= $(firstword $(wildcard /root/.pyenv/versions/3.13*/bin/python) $(shell command -v python3.13 2>/dev/null))
+JAX_ENVS := .venv-jax011 .venv-jax012
+.venv-jax011/.installed: ENV_PYTHON = $(PYTHON312)
+.venv-jax011/.installed: ENV_NEEDS = Python 3.12
+.venv-jax011/.installed: ci/jax-0.11.txt
+.venv-jax012/.installed: ENV_PYTHON = $(PYTHON313)
+.venv-jax012/.installed: ENV_NEEDS = Python 3.13
+.venv-jax012/.installed: ci/jax-0.12.txt
+# the tests they run: tracing, graph and drawing (the rest needs the default env's extras)
+JAX_TESTS = $(shell cat ci/jax-tests.txt)
+# where each env's run records the graph of every model its tests trace, for tests/test_jax_versions.py
+GRAPHS := build/jax-graphs
+
+.PHONY: install system-deps test test-jax jax-envs lint gallery bench clean
 
 install: $(STAMP) system-deps
 
@@ -26,14 +44,34 @@ system-deps:
 lint: install
 	$(VENV)/bin/ruff check plategraph tests gallery benchmarks
 
-test: lint
+jax-envs: $(JAX_ENVS:%=%/.installed)
+
+$(JAX_ENVS:%=%/.installed): pyproject.toml
+	@test -n "$(ENV_PYTHON)" || { echo "$(@D) needs $(ENV_NEEDS): install it (e.g. with pyenv) and re-run make" >&2; exit 1; }
+	rm -rf $(@D)
+	$(ENV_PYTHON) -m venv $(@D)
+	$(@D)/bin/python -m pip install --quiet --upgrade pip
+	$(@D)/bin/python -m pip install --quiet -c $(filter ci/%,$^) -e '.[jax-tests]'
+	touch $@
+
+# the tracing, graph and drawing tests on each extra JAX, each run recording its graphs
+test-jax: jax-envs system-deps
+	@mkdir -p $(GRAPHS)
+	@set -e; for env in $(JAX_ENVS); do \
+	  $$env/bin/python -c 'import sys, jax; print(f"== {sys.argv[1]}: Python {sys.version.split()[0]}, JAX {jax.__version__}")' $$env; \
+	  $$env/bin/pytest -q -p no:cacheprovider --record-graphs $(GRAPHS)/$${env#.venv-}.json $(JAX_TESTS); \
+	done
+
+# the extra JAX envs first: the default env's whole suite then compares their graphs with its own
+test: lint test-jax
+	@$(PY) -c 'import sys, jax; print(f"== .venv: Python {sys.version.split()[0]}, JAX {jax.__version__}")'
 	$(VENV)/bin/pytest -q
 
 gallery: install
 	$(VENV)/bin/plategraph gallery gallery -o build/gallery
 
-bench: install
+bench: install jax-envs
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf build $(VENV) .pytest_cache
+	rm -rf build $(VENV) $(JAX_ENVS) .pytest_cache

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from _jax_envs import GraphRecorder
 
 from plategraph.graph import build_graph
 from plategraph.records import Edge, Plate, Site, TraceRecord
@@ -50,6 +51,19 @@ def node_statements(source: str) -> dict[str, str]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/*.dot from the current output")
+    parser.addoption("--record-graphs", metavar="FILE", default=None,
+                     help="write the graphs the tests of ci/jax-tests.txt trace to FILE (JSON)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(GraphRecorder(config.getoption("--record-graphs")),
+                                  "plategraph-graph-recorder")
+
+
+@pytest.fixture(scope="session")
+def graph_recorder(request: pytest.FixtureRequest) -> GraphRecorder:
+    """The graphs this session's tests traced (see tests/_jax_envs.py)."""
+    return request.config.pluginmanager.get_plugin("plategraph-graph-recorder")
 
 
 @pytest.fixture

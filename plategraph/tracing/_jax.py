@@ -23,7 +23,7 @@ import numpy as np
 
 from ..exceptions import UnsupportedJaxError
 
-SUPPORTED_JAX = ((0, 10), (0, 11))
+SUPPORTED_JAX = ((0, 10), (0, 13))  # JAX >=0.10,<0.13: the three latest minor releases
 
 
 def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
@@ -31,17 +31,22 @@ def check_jax_version(version: tuple[int, ...] = jax.__version_info__) -> None:
     low, high = SUPPORTED_JAX
     if not (low <= tuple(version[:2]) < high):
         found = ".".join(map(str, version))
+        newer = (f" (or a plategraph release that supports JAX {found})"
+                 if tuple(version[:2]) >= high else "")
         raise UnsupportedJaxError(
             f"plategraph's tracer supports JAX >={low[0]}.{low[1]},<{high[0]}.{high[1]}; "
             f"found JAX {found}. Install a supported version: "
-            f"pip install 'jax>={low[0]}.{low[1]},<{high[0]}.{high[1]}'"
+            f"pip install 'jax>={low[0]}.{low[1]},<{high[0]}.{high[1]}'{newer}"
         )
 
 
 check_jax_version()
 
+import inspect  # noqa: E402
+
 from jax._src import core, dtypes, literals  # noqa: E402  (private API, behind the version check)
 from jax._src.interpreters import ad, batching, mlir  # noqa: E402
+from jax._src.lax.control_flow import loops  # noqa: E402
 
 from ._fold import RULES as FOLD_RULES  # noqa: E402
 
@@ -58,6 +63,84 @@ __all__ = [
     "provenance",
     "run_with_provenance",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Adapters: what differs between the supported JAX releases, each chosen once, here, by what the
+# installed JAX has (never by its version number). Supporting a new release means adding its
+# variant of an adapter here (and its test environment, see the README).
+
+if getattr(core, "ClosedJaxpr", core.Jaxpr) is not core.Jaxpr:
+    # JAX 0.10: a ClosedJaxpr wraps an open Jaxpr and the values of its constvars.
+    JAXPR_TYPES: tuple[type, ...] = (core.Jaxpr, core.ClosedJaxpr)
+
+    def open_jaxpr(j: Any) -> Any:
+        """The jaxpr of ``j`` whose eqns, invars and outvars the dependency analysis reads."""
+        return j.jaxpr if isinstance(j, core.ClosedJaxpr) else j
+
+    def jaxpr_key(j: Any) -> tuple:
+        """A hashable key equal for jaxprs that compute the same thing on the same consts."""
+        if isinstance(j, core.ClosedJaxpr):
+            return ("closed", str(j.jaxpr), tuple(id(c) for c in j.consts))
+        return ("open", str(j))
+
+    def closed_parts(j: Any) -> tuple[Any, Sequence[Any]] | None:
+        """``(jaxpr, consts)``: the jaxpr read by evaluation and the values of its constvars;
+        None for an open jaxpr whose consts are not known."""
+        return (j.jaxpr, j.consts) if isinstance(j, core.ClosedJaxpr) else None
+
+else:
+    # JAX 0.11 and later: one Jaxpr class carries its consts (``ClosedJaxpr`` is an alias in
+    # 0.11, gone in 0.12); its ``invars`` leave out the constvars whose values it carries.
+    JAXPR_TYPES = (core.Jaxpr,)
+
+    def open_jaxpr(j: Any) -> Any:
+        """The jaxpr of ``j`` whose eqns, invars and outvars the dependency analysis reads."""
+        return j
+
+    def jaxpr_key(j: Any) -> tuple:
+        """A hashable key equal for jaxprs that compute the same thing on the same consts."""
+        return ("jaxpr", str(j), tuple(id(c) for c in j.consts))
+
+    def closed_parts(j: Any) -> tuple[Any, Sequence[Any]] | None:
+        """``(jaxpr, consts)``: the jaxpr read by evaluation and the values of its constvars;
+        None for an open jaxpr whose consts are not known."""
+        return (j, j.consts)
+
+
+if "ft_in" in inspect.signature(loops._scan_impl).parameters:
+    # JAX 0.11 and later: scan's operands are described by a flat tree (consts, carry, xs).
+    def scan_counts(params: dict) -> tuple[int, int]:
+        """How many of a ``scan``'s operands are consts and how many are carries."""
+        consts, carry, _ = params["ft_in"].unpack()
+        return len(consts), len(carry)
+
+else:
+    # JAX 0.10: scan's params count its consts and carries.
+    def scan_counts(params: dict) -> tuple[int, int]:
+        """How many of a ``scan``'s operands are consts and how many are carries."""
+        return params["num_consts"], params["num_carry"]
+
+
+class _CallHook:
+    """JAX 0.10 hands call primitives (``core.call_p``) to the trace; 0.11 folds them into
+    ``eval_jaxpr_p``, a primitive like any other."""
+
+    def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
+        with core.set_current_trace(self):
+            return f.call_wrapped(*tracers)
+
+
+class _QddHook:
+    """JAX 0.10 asks a trace for the quantity-dependent data of its values (0.11 has none)."""
+
+    def cur_qdd(self, x: Any) -> Any:
+        return core.cur_qdd(x.val if isinstance(x, ProvenanceTracer) else x)
+
+
+TRACE_HOOKS: tuple[type, ...] = (
+    *((_CallHook,) if hasattr(core.Trace, "process_call") else ()),
+    *((_QddHook,) if hasattr(core, "cur_qdd") else ()),
+)
 
 Deps = frozenset  # of site names (str) and, inside a jaxpr analysis, input positions (int)
 EMPTY: frozenset = frozenset()
@@ -124,13 +207,9 @@ def jaxpr_deps(jaxpr: core.Jaxpr) -> list[frozenset]:
     return result
 
 
-def _inner(j: Any) -> core.Jaxpr:
-    return j.jaxpr if isinstance(j, core.ClosedJaxpr) else j
-
-
 def _scan_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
-    nc, nk = params["num_consts"], params["num_carry"]
-    body = jaxpr_deps(_inner(params["jaxpr"]))
+    nc, nk = scan_counts(params)
+    body = jaxpr_deps(open_jaxpr(params["jaxpr"]))
     consts, carry, xs = ins[:nc], list(ins[nc : nc + nk]), ins[nc + nk :]
     while True:  # fixpoint: what each carry can depend on after any number of steps
         outs = [_subst(d, consts + carry + xs) for d in body]
@@ -142,8 +221,8 @@ def _scan_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset
 
 def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
     cn, bn = params["cond_nconsts"], params["body_nconsts"]
-    cond = jaxpr_deps(_inner(params["cond_jaxpr"]))[0]
-    body = jaxpr_deps(_inner(params["body_jaxpr"]))
+    cond = jaxpr_deps(open_jaxpr(params["cond_jaxpr"]))[0]
+    body = jaxpr_deps(open_jaxpr(params["body_jaxpr"]))
     cconsts, bconsts, carry = ins[:cn], ins[cn : cn + bn], list(ins[cn + bn :])
     while True:  # the predicate decides how often the body runs: it reaches every carry
         pred = _subst(cond, cconsts + carry)
@@ -156,7 +235,7 @@ def _while_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozense
 
 def _cond_rule(ins: list[frozenset], params: dict, n_out: int) -> list[frozenset]:
     index, ops = ins[0], ins[1:]
-    per_branch = [jaxpr_deps(_inner(b)) for b in params["branches"]]
+    per_branch = [jaxpr_deps(open_jaxpr(b)) for b in params["branches"]]
     outs = []
     for j in range(n_out):
         branch_deps = {deps[j] for deps in per_branch}
@@ -194,7 +273,7 @@ def eqn_deps(
     if rule is not None:
         return rule(ins, params, n_out)
     for value in params.values():  # call-like primitives (jit, checkpoint, custom_jvp, …)
-        inner = _inner(value) if isinstance(value, (core.Jaxpr, core.ClosedJaxpr)) else None
+        inner = open_jaxpr(value) if isinstance(value, JAXPR_TYPES) else None
         if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
             return [_subst(d, ins) for d in jaxpr_deps(inner)]
     union = frozenset().union(*ins) if ins else EMPTY
@@ -231,7 +310,7 @@ def _direct_of(prim_name: str, ins: list, in_deps: list[frozenset], params: dict
     if prim_name in _STRUCTURAL:
         return [None] * n_out
     for value in params.values():  # call-like primitives (jit, …)
-        inner = _inner(value) if isinstance(value, (core.Jaxpr, core.ClosedJaxpr)) else None
+        inner = open_jaxpr(value) if isinstance(value, JAXPR_TYPES) else None
         if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
             return [_resolve(d, ins, in_deps) for d in jaxpr_direct(inner)]
     return [None] * n_out
@@ -259,7 +338,7 @@ class Previous(str):
 
 def _scan_direct(ins: list, in_deps: list[frozenset], params: dict, n_out: int) -> list:
     nc, nk = params["num_consts"], params["num_carry"]
-    body = jaxpr_direct(_inner(params["jaxpr"]))
+    body = jaxpr_direct(open_jaxpr(params["jaxpr"]))
     out: list = [None] * nk  # carried state changes from step to step
     for d in body[nk:]:
         if d is None or any(type(i) is int and nc <= i < nc + nk for i in d[1]):
@@ -323,10 +402,8 @@ _COMPILED_SIZE = 512
 
 
 def _param_key(value: Any) -> Any:
-    if isinstance(value, core.ClosedJaxpr):
-        return ("closed", str(value.jaxpr), tuple(id(c) for c in value.consts))
-    if isinstance(value, core.Jaxpr):
-        return ("open", str(value))
+    if isinstance(value, JAXPR_TYPES):
+        return jaxpr_key(value)
     if isinstance(value, tuple):
         return tuple(_param_key(v) for v in value)
     return value
@@ -362,7 +439,7 @@ def _foldable(jaxpr: core.Jaxpr) -> bool:
     if hit is not None and hit[0] is jaxpr:
         return hit[1]
     ok = all(
-        _foldable(_inner(eqn.params[_CALLS[eqn.primitive.name]]))
+        _foldable(open_jaxpr(eqn.params[_CALLS[eqn.primitive.name]]))
         if eqn.primitive.name in _CALLS else eqn.primitive.name in FOLD_RULES
         for eqn in jaxpr.eqns
     )
@@ -394,12 +471,15 @@ def _fold_rule(name: str, ins: list, params: dict, out_avals: Sequence[Any]) -> 
     return [out.astype(aval.dtype, copy=False)]
 
 
-def _fold_jaxpr(closed: core.ClosedJaxpr, ins: list, *, partial: bool = False) -> list | None:
+def _fold_jaxpr(closed: Any, ins: list, *, partial: bool = False) -> list | None:
     """The outputs of ``closed`` on host values ``ins``. ``partial``: an input may be ``None``
     (unknown), and so is every output that depends on one (or that no rule computes)."""
-    jaxpr = closed.jaxpr
+    parts = closed_parts(closed)
+    if parts is None:
+        return None
+    jaxpr, consts = parts
     env: dict[Any, Any] = {}
-    for var, c in zip(jaxpr.constvars, closed.consts):
+    for var, c in zip(jaxpr.constvars, consts):
         env[var] = _host_value(c, var.aval)
     for var, x in zip(jaxpr.invars, ins):
         env[var] = x
@@ -415,10 +495,7 @@ def _fold_jaxpr(closed: core.ClosedJaxpr, ins: list, *, partial: bool = False) -
         if partial and any(x is None for x in args):
             outs = None
         elif name in _CALLS:
-            inner = eqn.params[_CALLS[name]]
-            if not isinstance(inner, core.ClosedJaxpr):
-                return None
-            outs = _fold_jaxpr(inner, args)
+            outs = _fold_jaxpr(eqn.params[_CALLS[name]], args)
         else:
             outs = _fold_rule(name, args, eqn.params, [v.aval for v in eqn.outvars])
         if outs is None:
@@ -437,7 +514,7 @@ def constant_scan_outputs(vals: list, params: dict, outs: list) -> list:
     n_consts, n_carry = params["num_consts"], params["num_carry"]
     known = [None if isinstance(v, core.Tracer) else _host_value(v, core.typeof(v))
              for v in vals[:n_consts]]
-    body = _fold_jaxpr(closed, known + [None] * (len(closed.jaxpr.invars) - n_consts),
+    body = _fold_jaxpr(closed, known + [None] * (len(open_jaxpr(closed).invars) - n_consts),
                        partial=True)
     if body is None:
         return outs
@@ -580,7 +657,7 @@ class NeedsConcreteValues(Exception):
     """An abstract run met a Python decision on a sampled value: run concretely instead."""
 
 
-class ProvenanceTrace(core.Trace):
+class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
     """Evaluates each primitive on the parent trace and unions the inputs' provenance.
 
     ``decisions`` collects, in order, the provenance of every value that a Python control
@@ -673,10 +750,6 @@ class ProvenanceTrace(core.Trace):
             return [self.wrap(v, p, d) for v, p, d in zip(out, out_provs, out_directs)]
         return self.wrap(out, out_provs[0], out_directs[0])
 
-    def process_call(self, primitive: Any, f: Any, tracers: Any, params: dict, /) -> Any:
-        with core.set_current_trace(self):
-            return f.call_wrapped(*tracers)
-
     def process_custom_jvp_call(self, primitive: Any, fun: Any, jvp: Any, tracers: Any, /,
                                 **_: Any) -> Any:
         with core.set_current_trace(self):
@@ -686,9 +759,6 @@ class ProvenanceTrace(core.Trace):
                                 /, **_: Any) -> Any:
         with core.set_current_trace(self):
             return fun.call_wrapped(*tracers)
-
-    def cur_qdd(self, x: Any) -> Any:
-        return core.cur_qdd(x.val if isinstance(x, ProvenanceTracer) else x)
 
 
 # ---------------------------------------------------------------------------------------------
