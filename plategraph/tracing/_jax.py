@@ -337,7 +337,7 @@ class Previous(str):
 
 
 def _scan_direct(ins: list, in_deps: list[frozenset], params: dict, n_out: int) -> list:
-    nc, nk = params["num_consts"], params["num_carry"]
+    nc, nk = scan_counts(params)
     body = jaxpr_direct(open_jaxpr(params["jaxpr"]))
     out: list = [None] * nk  # carried state changes from step to step
     for d in body[nk:]:
@@ -511,7 +511,7 @@ def constant_scan_outputs(vals: list, params: dict, outs: list) -> list:
     """``outs`` of a staged ``scan`` with each output that is the same constant at every step
     (a distribution's constant parameter inside a numpyro ``scan`` body) made concrete."""
     closed = params["jaxpr"]
-    n_consts, n_carry = params["num_consts"], params["num_carry"]
+    n_consts, n_carry = scan_counts(params)
     known = [None if isinstance(v, core.Tracer) else _host_value(v, core.typeof(v))
              for v in vals[:n_consts]]
     body = _fold_jaxpr(closed, known + [None] * (len(open_jaxpr(closed).invars) - n_consts),
@@ -540,7 +540,7 @@ def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
         return None
     if name == "jit":
         closed = params["jaxpr"]
-        if not _foldable(closed.jaxpr):
+        if not _foldable(open_jaxpr(closed)):
             return None
         outs, out_avals = _fold_jaxpr(closed, ins), closed.out_avals
     else:
