@@ -12,7 +12,7 @@ from .exceptions import OptionError
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
 from .quoting import attr_list, quote
 
-__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot"]
+__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot", "visible_graph"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
@@ -138,7 +138,7 @@ def plate_tree(graph: nx.DiGraph) -> Cluster:
     return root
 
 
-def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
+def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
     """The graph without hidden kinds; a hidden deterministic's parents feed its children."""
     hidden = {n for n, k in graph.nodes(data="kind")
               if (k == "param" and not params) or (k == "deterministic" and not deterministic)}
@@ -210,7 +210,7 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
         raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
     styles = resolve_theme(theme)
     math = labels == "math"
-    shown = _visible(graph, params=params, deterministic=deterministic)
+    shown = visible_graph(graph, params=params, deterministic=deterministic)
     ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
     records = shown.graph.get("plates", {})
     big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
