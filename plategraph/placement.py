@@ -171,8 +171,6 @@ def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
     # the margin a plate needs beyond its columns: its own and those of the key plates in it
     outer = {p: margin[p] + max((margin[q] for q in cells.inside[p]), default=0.0)
              for p in cells.key}
-    if axis == 1:  # columns run down the page: a label's strip takes room between them
-        outer = {p: m + label_sizes[p][1] for p, m in outer.items()}
     wide = {p: label_sizes[p][0] + 2 * LABEL_PAD for p in cells.key}
 
     def offsets(order: Sequence[int], spans: Mapping[str, tuple[int, int]]) -> dict[int, float]:
@@ -233,6 +231,30 @@ def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
     return Placement(placed, plates, labels, list(order))
 
 
+SIDE_GAP = 3.0  # parallel sides of two plates closer than this would read as one line
+
+
+def _apart(rect: Box, others: Sequence[Box]) -> Box:
+    """``rect`` with each side that runs along another plate's side moved out, away from it."""
+    x0, y0, x1, y1 = rect.x0, rect.y0, rect.x1, rect.y1
+    for _ in range(4):
+        moved = False
+        for o in others:
+            if min(y1, o.y1) - max(y0, o.y0) > 0:  # vertical sides side by side
+                if any(abs(x0 - v) < SIDE_GAP for v in (o.x0, o.x1)):
+                    x0, moved = min(o.x0, o.x1, x0) - SIDE_GAP - 1, True
+                if any(abs(x1 - v) < SIDE_GAP for v in (o.x0, o.x1)):
+                    x1, moved = max(o.x0, o.x1, x1) + SIDE_GAP + 1, True
+            if min(x1, o.x1) - max(x0, o.x0) > 0:
+                if any(abs(y0 - v) < SIDE_GAP for v in (o.y0, o.y1)):
+                    y0, moved = min(o.y0, o.y1, y0) - SIDE_GAP - 1, True
+                if any(abs(y1 - v) < SIDE_GAP for v in (o.y0, o.y1)):
+                    y1, moved = max(o.y0, o.y1, y1) + SIDE_GAP + 1, True
+        if not moved:
+            break
+    return Box(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+
+
 def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
                  nodes: Mapping[str, Box], plates: Mapping[str, Box],
                  labels: Mapping[str, Box], axis: int) -> tuple[Box, Box] | None:
@@ -244,20 +266,21 @@ def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
     candidates = []
     for bottom, right in ((True, True), (True, False), (False, True), (False, False)):
         x0, y0, x1, y1 = rect.x0, rect.y0, rect.x1, rect.y1
-        if bottom:
-            y0 -= h
+        # the label gets a strip of its own beyond the ranks: below or above the plate's
+        # content when ranks run down the page, right or left of it when they run across
+        if axis == 0:
+            y0, y1 = (y0 - h, y1) if bottom else (y0, y1 + h)
         else:
-            y1 += h
+            x0, x1 = (x0, x1 + w) if right else (x0 - w, x1)
         if x1 - x0 < w + 2 * LABEL_PAD:
             if right:
                 x1 = x0 + w + 2 * LABEL_PAD
             else:
                 x0 = x1 - w - 2 * LABEL_PAD
-        grown = Box(x0, y0, x1, y1)
-        lx = x1 - LABEL_PAD - w if right else x0 + LABEL_PAD
-        ly = y0 + LABEL_PAD if bottom else y1 - LABEL_PAD - h
+        grown = _apart(Box(x0, y0, x1, y1), [b for q, b in plates.items() if q != p])
+        lx = grown.x1 - LABEL_PAD - w if right else grown.x0 + LABEL_PAD
+        ly = grown.y0 + LABEL_PAD if bottom else grown.y1 - LABEL_PAD - h
         label = Box(round(lx, 2), round(ly, 2), round(lx + w, 2), round(ly + h, 2))
-        grown = Box(*(round(v, 2) for v in (grown.x0, grown.y0, grown.x1, grown.y1)))
         candidates.append((grown, label))
     others = {q: b for q, b in plates.items() if q != p}
     ok = []
