@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each side by side with numpyro in the same process.
 
-Run one alone with ``python benchmarks/run.py core`` (or ``draw``, ``gallery``).
+Run one alone with ``python benchmarks/run.py core`` (or ``draw``, ``layout``, ``gallery``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-SUITES = ("core", "draw", "gallery")
+SUITES = ("core", "draw", "layout", "gallery")
 
 
 def main(argv: list[str]) -> int:

@@ -326,13 +326,13 @@ def _fixed(box: Any) -> dict[str, str]:
 def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[str, Any],
                plate_names: Mapping[str, tuple[str, ...]], label_boxes: Mapping[str, Any],
                edges: Mapping[tuple[str, str], str | None], theme: str | Mapping[str, Any],
-               distributions: bool, labels: str, route: bool = False) -> str:
+               distributions: bool, labels: str) -> str:
     """DOT that draws a finished layout with ``neato -n2``: every node at its place.
 
-    Plates are unfilled box nodes listed first (so drawn under everything), their labels
-    plain-text nodes; edges carry their graphviz ``pos`` (``e,x,y …``). With ``route=True``
-    it is the input for routing the edges whose ``pos`` is None instead: plates are left out
-    and labels are invisible obstacles that the routed splines go around.
+    Plates are clusters with their box (``bb``) and label position (``lp``) given, so they may
+    overlap; each label also has an invisible node of its size, an obstacle that edges without
+    a ``pos`` (the ones ``neato`` routes) go around. Edges with a ``pos`` (``e,x,y …``) are
+    drawn as they are.
     """
     styles = resolve_theme(theme)
     records = shown.graph.get("plates", {})
@@ -341,20 +341,18 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
     graph_attrs = {"splines": "true", "notranslate": "true", "outputorder": "nodesfirst"}
     lines = _header(styles, graph_attrs)
     for i, (key, box) in enumerate(plates.items()):
-        text = f"<{box_label(plate_names[key], records)}>"
-        label = {"shape": "plaintext", "label": text, "margin": "0",
-                 **{a: plate_style[a] for a in ("fontname", "fontsize", "fontcolor")
-                    if a in plate_style}, **_fixed(label_boxes[key])}
-        if route:
-            label.update({"style": "invis", "label": ""})
-        else:
-            style = plate_style.get("style", "solid")
-            lines.append(f"p{i} " + attr_list({
-                "shape": "box", "style": style, "label": "", "tooltip": " × ".join(
-                    plate_names[key]),
-                **{a: plate_style[a] for a in ("color", "penwidth") if a in plate_style},
-                **_fixed(box)}))
-        lines.append(f"l{i} {attr_list(label)}")
+        label = label_boxes[key]
+        attrs = {**{a: v for a, v in plate_style.items() if a not in ("labeljust", "labelloc",
+                                                                       "margin")},
+                 "label": f"<{box_label(plate_names[key], records)}>",
+                 # not the graph's background: a filled plate would hide those it overlaps
+                 "bgcolor": "transparent",
+                 "tooltip": " × ".join(plate_names[key]),
+                 "bb": f"{box.x0:.2f},{box.y0:.2f},{box.x1:.2f},{box.y1:.2f}",
+                 "lp": f"{(label.x0 + label.x1) / 2:.2f},{(label.y0 + label.y1) / 2:.2f}"}
+        lines.append(f"subgraph cluster_{i} {{ graph {attr_list(attrs)} }}")
+        obstacle = {"shape": "box", "style": "invis", "label": "", **_fixed(label)}
+        lines.append(f"l{i} {attr_list(obstacle)}")
     for node in shown.nodes:
         attrs = _node_attrs(shown, node, styles, math=labels == "math",
                             distributions=distributions)

@@ -1,15 +1,19 @@
 """Graph + drawing options → ``Layout``: graphviz places and routes, plategraph reads it back.
 
-``plategraph.layout`` builds the same DOT text as ``draw`` (``dot.to_dot``), runs ``dot`` once
-with JSON output (``render.graphviz_json``) and turns node, cluster, label and edge positions
-into a ``geometry.Layout`` in points. Every exporter draws from that one layout.
+Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw``
+(``dot.to_dot``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
+positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
+routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
+out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
+routes the edges. Every exporter draws from the one layout; ``Drawing.source`` is the DOT that
+draws it (``dot``'s own, or every position pinned).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -65,9 +69,9 @@ def lay_out(shown: nx.DiGraph, options: dict[str, Any], *,
     style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     cells = cells_of(shown)
     if cells is not None:
-        drawing = _crossed(shown, cells, options)
-        if drawing is not None:
-            return drawing, None
+        crossed = _crossed(shown, cells, options, render)
+        if crossed is not None:
+            return crossed
         groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
         warnings.warn(CrossedPlatesWarning(
             f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
@@ -85,20 +89,63 @@ def lay_out(shown: nx.DiGraph, options: dict[str, Any], *,
     if not crossing:
         return Drawing(lay, source, "dot"), rendered
     # graphviz ran these edges through a plate label: route them again around the labels
+    return _pinned(lay, {e: (None if e in crossing else p) for e, p in pos.items()}, render)
+
+
+def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None],
+            render: str | None) -> tuple[Drawing, bytes | None]:
+    """The layout drawn pinned by ``neato -n2``, which routes the edges whose ``pos`` is None
+    around nodes and labels (and renders ``render`` in the same run)."""
+    shown, options = lay.graph, lay.options
     names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
-    kept = {e: (None if e in crossing else pos[e]) for e in lay.edges}
-    pinned = {k: options[k] for k in ("theme", "distributions", "labels")}
-    routed = graphviz_json(pinned_dot(shown, nodes=lay.nodes, plates=lay.plates,
-                                      plate_names=names, label_boxes=lay.labels, edges=kept,
-                                      route=True, **pinned), engine="neato")
-    pos = {**pos, **_edge_pos(shown, routed)}
-    edges = {e: edge_path(pos[e]) for e in lay.edges}
-    lay = Layout(graph=shown, nodes=lay.nodes, plates=lay.plates, labels=lay.labels,
-                 edges=edges, width=lay.width, height=lay.height, combined=lay.combined,
-                 options=options)
+    style = {k: options[k] for k in ("theme", "distributions", "labels")}
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels, edges=pos, **pinned)
-    return Drawing(lay, source, "neato"), None
+                        label_boxes=lay.labels, edges=pos, **style)
+    if render is None:
+        data, rendered = graphviz_json(source, engine="neato"), None
+    else:
+        data, rendered = json_and(source, render, engine="neato")
+    routed = {**pos, **_edge_pos(shown, data)}
+    edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
+    points = [pt for path in edges.values() for pt in path]
+    # the tight box of everything drawn: a routed edge may bulge out of the boxes
+    x0 = min([0.0, *(x for x, _ in points)])
+    y0 = min([0.0, *(y for _, y in points)])
+    if x0 < 0 or y0 < 0:
+        move = _Move(-x0, -y0)
+        lay = replace(lay, nodes={n: move.box(b) for n, b in lay.nodes.items()},
+                      plates={k: move.box(b) for k, b in lay.plates.items()},
+                      labels={k: move.box(b) for k, b in lay.labels.items()})
+        routed = {e: move.pos(p) for e, p in routed.items()}
+        edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
+        points = [pt for path in edges.values() for pt in path]
+    boxes = [*lay.nodes.values(), *lay.plates.values(), *lay.labels.values()]
+    width = max([b.x1 for b in boxes] + [x for x, _ in points])
+    height = max([b.y1 for b in boxes] + [y for _, y in points])
+    lay = replace(lay, edges={e: edges[e] for e in shown.edges if e in edges},
+                  width=round(width, 2), height=round(height, 2))
+    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
+                        label_boxes=lay.labels, edges=routed, **style)
+    return Drawing(lay, source, "neato"), rendered
+
+
+@dataclass(frozen=True)
+class _Move:
+    dx: float
+    dy: float
+
+    def point(self, pt: Point) -> Point:
+        return (round(pt[0] + self.dx, 2), round(pt[1] + self.dy, 2))
+
+    def box(self, box: Box) -> Box:
+        return Box(*self.point((box.x0, box.y0)), *self.point((box.x1, box.y1)))
+
+    def pos(self, pos: str | None) -> str | None:
+        if pos is None:
+            return None
+        start, points, end = _pos_parts(pos)
+        return _pos_text(start and self.point(start), [self.point(p) for p in points],
+                         end and self.point(end))
 
 
 def _edge_pos(shown: nx.DiGraph, data: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -156,12 +203,8 @@ def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> st
     return " ".join(parts)
 
 
-def _moved(box: Box, dx: float, dy: float) -> Box:
-    return Box(round(box.x0 + dx, 2), round(box.y0 + dy, 2), round(box.x1 + dx, 2),
-               round(box.y1 + dy, 2))
-
-
-def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any]) -> Drawing | None:
+def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any],
+             render: str | None) -> tuple[Drawing, bytes | None] | None:
     """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
     None when no placement exists."""
     style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
@@ -179,14 +222,12 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any]) -> Drawin
     local_plates: dict[str, Box] = {}
     local_labels: dict[str, Box] = {}
     local_cell: dict[str, int] = {}
-    names: dict[str, tuple[str, ...]] = {p: (p,) for p in cells.key}
     sizes: dict[str, tuple[float, float]] = {}
     for obj in data.get("objects", ()):
         name = obj["name"]
         if name.startswith("cluster_") and name[8:].isdigit():
             plates, cell = local_keys[int(name[8:])]
             key = " × ".join(plates)
-            names[key] = plates
             local_cell[key] = cell
             local_plates[key] = Box(*_floats(obj["bb"]))
             local_labels[key] = _box_at(obj["lp"], float(obj["lwidth"]) * INCH,
@@ -201,43 +242,16 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any]) -> Drawin
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
     if placed is None:
         return None
-    pinned = {k: options[k] for k in ("theme", "distributions", "labels")}
-    route = pinned_dot(shown, nodes=placed.nodes, plates=placed.plates, plate_names=names,
-                       label_boxes=placed.labels, edges={e: None for e in shown.edges},
-                       route=True, **pinned)
-    routed = graphviz_json(route, engine="neato")
-    by_gvid = {obj["_gvid"]: obj["name"] for obj in routed.get("objects", ())}
-    ids = {f"n{i}": n for i, n in enumerate(sites)}
-    parts = {}
-    for edge in routed.get("edges", ()):
-        key = (ids[by_gvid[edge["tail"]]], ids[by_gvid[edge["head"]]])
-        parts[key] = _pos_parts(edge["pos"])
-    # move the picture to the origin: the tight box of everything drawn
+    # the boxes from the origin; the edges are routed by neato (see _pinned)
     boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.labels.values()]
-    points = [pt for s, ps, e in parts.values() for pt in (*ps, *(p for p in (s, e) if p))]
-    x0 = min([b.x0 for b in boxes] + [x for x, _ in points])
-    y0 = min([b.y0 for b in boxes] + [y for _, y in points])
-    x1 = max([b.x1 for b in boxes] + [x for x, _ in points])
-    y1 = max([b.y1 for b in boxes] + [y for _, y in points])
-
-    def move(pt: Point | None) -> Point | None:
-        return None if pt is None else (round(pt[0] - x0, 2), round(pt[1] - y0, 2))
-
-    moved = {e: (move(s), [move(p) for p in ps], move(t)) for e, (s, ps, t) in parts.items()}
-    edges = {e: edge_path(_pos_text(*moved[e])) for e in shown.edges if e in moved}
+    move = _Move(-min(b.x0 for b in boxes), -min(b.y0 for b in boxes))
     order = {k: i for i, k in enumerate([*cells.key, *local_plates])}
     plate_keys = sorted(placed.plates, key=order.__getitem__)
-    lay = Layout(
-        graph=shown,
-        nodes={n: _moved(placed.nodes[n], -x0, -y0) for n in sites},
-        plates={k: _moved(placed.plates[k], -x0, -y0) for k in plate_keys},
-        labels={k: _moved(placed.labels[k], -x0, -y0) for k in plate_keys},
-        edges=edges, width=round(x1 - x0, 2), height=round(y1 - y0, 2), options=options)
-    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels,
-                        edges={e: _pos_text(*moved[e]) if e in moved else None
-                               for e in shown.edges}, **pinned)
-    return Drawing(lay, source, "neato")
+    lay = Layout(graph=shown, nodes={n: move.box(placed.nodes[n]) for n in sites},
+                 plates={k: move.box(placed.plates[k]) for k in plate_keys},
+                 labels={k: move.box(placed.labels[k]) for k in plate_keys},
+                 edges={}, width=0.0, height=0.0, options=options)
+    return _pinned(lay, {e: None for e in shown.edges}, render)
 
 
 def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:

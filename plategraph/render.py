@@ -69,19 +69,21 @@ def run(source: str, fmt: str, *, engine: str = "dot") -> bytes:
         raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
 
 
-def json_and(source: str, fmt: str) -> tuple[dict[str, Any], bytes]:
-    """One ``dot`` run that writes both its layout (``json0``, parsed) and ``fmt`` bytes."""
+def json_and(source: str, fmt: str, *, engine: str = "dot") -> tuple[dict[str, Any], bytes]:
+    """One run of ``dot`` (or ``neato -n2``) that writes both its layout (``json0``, parsed)
+    and ``fmt`` bytes."""
     with tempfile.TemporaryDirectory(prefix="plategraph-") as tmp:
         layout_file, out_file = Path(tmp, "layout.json"), Path(tmp, f"out.{fmt}")
+        command = [engine, *(["-n2"] if engine == "neato" else []), "-Tjson0", "-o",
+                   str(layout_file), f"-T{fmt}", "-o", str(out_file)]
         try:
-            subprocess.run(["dot", "-Tjson0", "-o", str(layout_file), f"-T{fmt}", "-o",
-                            str(out_file)], input=source.encode("utf-8"), capture_output=True,
+            subprocess.run(command, input=source.encode("utf-8"), capture_output=True,
                            check=True)
         except FileNotFoundError as err:
             raise DotNotFoundError(INSTALL_HINT) from err
         except subprocess.CalledProcessError as err:
             stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
-            raise RenderError(f"dot failed to render {fmt}: {stderr or err}") from err
+            raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
         return json.loads(layout_file.read_bytes()), out_file.read_bytes()
 
 
