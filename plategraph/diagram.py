@@ -39,12 +39,16 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}
         self._svg: str | None = None
 
-    def _settle(self, fmt: str | None) -> None:
-        """Lay the diagram out, once; a ``dot`` run for ``fmt`` on the way is kept."""
+    def _settle(self, fmt: str | None, *, always: bool = True) -> None:
+        """Lay the diagram out, once; a graphviz run for ``fmt`` on the way is kept. Without
+        ``always``, a diagram without plates is left to ``dot`` alone: there is nothing in it
+        that plategraph would place differently."""
         if self._settle_from is None:
             return
         shown, options = self._settle_from
-        drawing, rendered = lay_out(shown, options, render=fmt)
+        if not always and not any(plates for _, plates in shown.nodes(data="plates")):
+            return
+        drawing, rendered = lay_out(shown, options, render=fmt, source=self._source)
         self._settle_from = None
         self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
         if rendered is not None and fmt is not None:
@@ -54,7 +58,7 @@ class Diagram:
     def source(self) -> str:
         """The DOT text that draws the diagram (without graphviz installed: ``dot``'s input)."""
         try:
-            self._settle("svg")
+            self._settle("svg", always=False)
         except DotNotFoundError:
             pass
         return self._source
@@ -70,13 +74,13 @@ class Diagram:
     @property
     def engine(self) -> str:
         """``"dot"`` when ``dot`` lays ``.source`` out, ``"neato"`` when it is pinned."""
-        self._settle("svg")
+        self._settle("svg", always=False)
         return self._engine
 
     @property
     def layout(self) -> Layout:
         """The layout every format is drawn from (``plategraph.layout``)."""
-        self._settle("svg")
+        self._settle(None)
         if self._layout is None:
             raise RuntimeError("this Diagram was made without a layout")
         return self._layout
@@ -86,7 +90,7 @@ class Diagram:
         fmt = check_format(format)
         if fmt == "dot":
             return self.source.encode("utf-8")
-        self._settle(fmt)
+        self._settle(fmt, always=False)
         if fmt in self._rendered:
             return self._rendered[fmt]
         return pipe(self._source, fmt, engine=self._engine)

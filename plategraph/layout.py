@@ -59,12 +59,13 @@ class Drawing:
     engine: str
 
 
-def lay_out(shown: nx.DiGraph, options: dict[str, Any], *,
-            render: str | None = None) -> tuple[Drawing, bytes | None]:
+def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = None,
+            source: str | None = None) -> tuple[Drawing, bytes | None]:
     """Lay out a graph as drawn (``visible_graph`` already applied) with ``layout``'s options.
 
-    With ``render`` (a format), the ``dot`` run that lays the figure out also renders it, and
-    the bytes come back when the drawing is ``dot``'s own (else None: draw ``Drawing.source``).
+    With ``render`` (a format), the graphviz run that makes the layout also renders it in that
+    format, and the bytes come back with the drawing. ``source`` is ``to_dot``'s text for the
+    graph when the caller has it already.
     """
     style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     cells = cells_of(shown)
@@ -78,7 +79,8 @@ def lay_out(shown: nx.DiGraph, options: dict[str, Any], *,
             "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
             "box per combination of plates instead"), stacklevel=3)
     # nothing is hidden any more, so to_dot draws `shown` as it is: the DOT of `draw`
-    source = to_dot(shown, params=True, deterministic=True, **style)
+    if source is None:
+        source = to_dot(shown, params=True, deterministic=True, **style)
     if render is None:
         data, rendered = graphviz_json(source), None
     else:
@@ -183,16 +185,20 @@ def crosses(path: list[Point], box: Box) -> bool:
 
 
 def _pos_parts(pos: str) -> tuple[Point | None, list[Point], Point | None]:
+    """A graphviz edge ``pos``: its start arrow's tip, its spline points, its end arrow's tip."""
     start: Point | None = None
     end: Point | None = None
     points: list[Point] = []
     for token in pos.split(";")[0].split():
-        if token.startswith("e,"):
-            end = _point(token[2:])
-        elif token.startswith("s,"):
-            start = _point(token[2:])
+        if token[0] in "es":  # "e,x,y" or "s,x,y": an arrow tip
+            x, _, y = token[2:].partition(",")
+            if token[0] == "e":
+                end = (float(x), float(y))
+            else:
+                start = (float(x), float(y))
         else:
-            points.append(_point(token))
+            x, _, y = token.partition(",")
+            points.append((float(x), float(y)))
     return start, points, end
 
 
