@@ -12,6 +12,7 @@ from .compat import get_model_relations, render_model
 from .diagram import Diagram, draw
 from .dot import to_dot
 from .exceptions import (
+    CrossedPlatesWarning,
     DotNotFoundError,
     FormatError,
     GalleryError,
@@ -23,12 +24,15 @@ from .exceptions import (
     RenderError,
     UnsupportedJaxError,
 )
+from .geometry import Box, Layout
 from .graph import build_graph
+from .layout import layout
 from .tracing import model_graph, trace_model
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CrossedPlatesWarning",
     "DotNotFoundError",
     "FormatError",
     "GalleryError",
@@ -39,12 +43,15 @@ __all__ = [
     "PlategraphError",
     "RenderError",
     "UnsupportedJaxError",
+    "Box",
     "Diagram",
+    "Layout",
     "__version__",
     "build_graph",
     "collapse_families",
     "draw",
     "get_model_relations",
+    "layout",
     "model_graph",
     "render_model",
     "to_dot",
