@@ -9,10 +9,17 @@ from typing import Any
 import networkx as nx
 
 from .exceptions import OptionError
-from .labels import combined_plate_label, distribution_label, name_label, plate_label
+from .labels import (
+    GREEK,
+    combined_plate_label,
+    distribution_label,
+    name_label,
+    plate_label,
+    symbol_parts,
+)
 from .quoting import attr_list, quote
 
-__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot"]
+__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot", "visible_graph"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
@@ -47,23 +54,56 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
     "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
               "fontsize": "10", "margin": "10"},
 }
-_PAPER_FONT = "Times-Roman"
+_PAPER_FONT = "Times-Roman"  # metrics for the layout; the paper renderer sets its own font
 _PAPER: dict[str, dict[str, str]] = {
     **{k: dict(v) for k, v in _NOTEBOOK.items()},
-    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT},
-    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT},
+    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT, "fontsize": "9", "nodesep": "0.25",
+              "ranksep": "0.3", "pad": "0"},
+    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT, "fontsize": "11"},
     "edge": {"arrowsize": "0.6", "color": "black"},
+    # circles of one size, set per figure (paper_node_size); the label is the symbol only
     "latent": {"shape": "circle", "style": "filled", "fillcolor": "white", "color": "black",
-               "fixedsize": "false"},
-    "observed": {"shape": "circle", "style": "filled", "fillcolor": "gray80", "color": "black"},
+               "fixedsize": "true"},
+    "observed": {"shape": "circle", "style": "filled", "fillcolor": "gray80", "color": "black",
+                 "fixedsize": "true"},
     "deterministic": {"shape": "circle", "style": "filled", "fillcolor": "white",
-                      "peripheries": "2", "color": "black"},
+                      "peripheries": "2", "color": "black", "fixedsize": "true"},
     "param": {"shape": "plaintext", "fontcolor": "black", "height": "0.2"},
+    "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
     "control": {"style": "dashed", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
-              "fontsize": "10", "fontname": _PAPER_FONT, "margin": "10"},
+              "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
 }
+PAPER_NODE_SIZE = 24.0  # points: the smallest circle of a paper figure
+PAPER_FONT_SIZE = 11.0  # points: a node's symbol
+_CIRCLES = ("latent", "observed", "deterministic")
 THEMES: dict[str, dict[str, dict[str, str]]] = {"notebook": _NOTEBOOK, "paper": _PAPER}
+
+
+def is_paper(theme: str | Mapping[str, Any]) -> bool:
+    """True for the paper theme (or a theme dict based on it): nodes of one size, symbol only."""
+    if isinstance(theme, str):
+        return theme == "paper"
+    return isinstance(theme, Mapping) and theme.get("base") == "paper"
+
+
+def _symbol_width(name: str, *, math: bool, size: float) -> float:
+    """An estimate of a node symbol's width in points (serif, ``size`` points)."""
+    found = symbol_parts(name) if math else None
+    if found is None:
+        return 0.5 * size * len(name)
+    head, parts = found
+    width = (0.6 if head in GREEK or len(head) == 1 else 0.5 * len(head)) * size
+    sub = sum(1 if part in GREEK else len(part) for part in parts) + 0.5 * (len(parts) - 1)
+    return width + 0.5 * 0.7 * size * sub
+
+
+def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
+    """The diameter of every circle of a paper figure, in points: the smallest that holds the
+    widest symbol (daft and tikz-bayesnet: node size is a property of the figure)."""
+    widest = max((_symbol_width(str(n), math=math, size=PAPER_FONT_SIZE)
+                  for n, kind in graph.nodes(data="kind") if kind in _CIRCLES), default=0.0)
+    return max(PAPER_NODE_SIZE, round(widest + 8.0))
 
 
 def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
@@ -138,7 +178,7 @@ def plate_tree(graph: nx.DiGraph) -> Cluster:
     return root
 
 
-def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
+def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
     """The graph without hidden kinds; a hidden deterministic's parents feed its children."""
     hidden = {n for n, k in graph.nodes(data="kind")
               if (k == "param" and not params) or (k == "deterministic" and not deterministic)}
@@ -177,12 +217,16 @@ def _visible(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGr
 
 
 def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
-                distributions: bool) -> dict[str, Any]:
+                distributions: bool, size: float | None = None) -> dict[str, Any]:
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
     attrs: dict[str, Any] = dict(theme.get(kind, {}))
     name = name_label(str(node), math=math)
     text = distribution_label(graph, node, math=math) if distributions else None
+    if size is not None:  # a paper figure: circles of one size, distributions beside it
+        text = None
+        if kind in _CIRCLES:
+            attrs["width"] = attrs["height"] = f"{size / 72:.4f}"
     if kind == "factor":
         attrs["xlabel"] = f"<{name}>"
     elif "label" not in attrs:
@@ -210,7 +254,8 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
         raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
     styles = resolve_theme(theme)
     math = labels == "math"
-    shown = _visible(graph, params=params, deterministic=deterministic)
+    shown = visible_graph(graph, params=params, deterministic=deterministic)
+    size = paper_node_size(shown, math=math) if is_paper(theme) else None
     ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
     records = shown.graph.get("plates", {})
     big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
@@ -225,7 +270,8 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
 
     def emit(cluster: Cluster, indent: str) -> None:
         for node in cluster.nodes:
-            attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions)
+            attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions,
+                                size=size)
             lines.append(f"{indent}{ids[node]} {attr_list(attrs)}")
         for child in cluster.children.values():
             name = f"cluster_{counter[0]}"

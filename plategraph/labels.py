@@ -1,12 +1,24 @@
-"""Pure: site names, plates and distributions → display text (HTML-like label fragments)."""
+"""Pure: site names, plates and distributions → display text, one dialect per output.
+
+Every output writes the same label in its own markup: ``html`` (graphviz HTML-like labels),
+``latex`` (TikZ: LaTeX math, ``$\\sigma_{a}$``) and ``mathtext`` (matplotlib's TeX-like math
+for the paper figures). What a label says is decided once (``symbol_parts``,
+``distribution_parts``); the dialects only write it, each escaping for its own format here.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import networkx as nx
 
 from .quoting import html_text
 
-__all__ = ["GREEK", "combined_plate_label", "distribution_label", "name_label", "plate_label"]
+__all__ = ["GREEK", "DIALECTS", "combined_plate_label", "distribution_label",
+           "distribution_parts", "latex_text", "name_label", "plate_label", "symbol_parts"]
+
+DIALECTS = ("html", "latex", "mathtext")
 
 GREEK = {
     name: chr(code) for name, code in (
@@ -20,10 +32,24 @@ GREEK = {
         ("Psi", 0x3A8), ("Omega", 0x3A9),
     )
 }
+# the TeX command of each Greek letter (omicron has none: it is an italic o)
+_TEX_GREEK = {name: ("o" if name == "omicron" else "\\lambda" if name == "lam" else "\\" + name)
+              for name in GREEK}
+_TEX_OF_LETTER = {letter: _TEX_GREEK[name] for name, letter in GREEK.items() if name != "lam"}
+_TEX_OF_LETTER.update({chr(c): chr(c - 0x391 + ord("A")) for c in (0x391, 0x392, 0x395, 0x396,
+                                                                   0x397, 0x399, 0x39A, 0x39C,
+                                                                   0x39D, 0x39F, 0x3A1, 0x3A4,
+                                                                   0x3A5, 0x3A7)}
+                      | {"\u039f": "O", "\u0397": "H", "\u03a7": "X"})
+_TEX_OF_LETTER.update({"\u03c2": "\\varsigma", "\u03d1": "\\vartheta", "\u03d5": "\\phi",
+                       "\u03f5": "\\epsilon"})
 
-
-def _math_word(word: str) -> str:
-    return html_text(GREEK.get(word, word))
+# Unicode subscript forms a browser's sans-serif fonts hold (one text run, no gaps)
+_UNICODE_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()",
+                        "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
+SUB_POINT_SIZE = 9  # graphviz sets <SUB> at the full size; notebook text is 12 pt
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _is_symbol(word: str) -> bool:
@@ -31,46 +57,224 @@ def _is_symbol(word: str) -> bool:
     return word in GREEK or (len(word) == 1 and word.isalpha())
 
 
-def name_label(name: str, *, math: bool) -> str:
-    """A site name as label markup: plain (escaped) or math (``sigma_a`` → σ with subscript a).
+def symbol_parts(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """How a name reads in math: ``(head, subscript parts)``, or None for a word.
 
-    In math mode a Greek letter name becomes the letter, and ``head_tail`` becomes ``head`` with
-    subscript ``tail`` when it reads as a symbol with an index: ``head`` is a Greek name or a
-    single letter (``sigma_obs``, ``x_0``, ``theta_mu_k``), or ``tail`` is one short part
-    (``obs_j``, ``y_12``). Other names are words and stay as they are (``sum_to_zero``,
-    ``log_sigma``). Greek names in a subscript become letters too (``theta_mu`` → θ with
-    subscript μ); several subscript parts are joined by commas.
+    A Greek letter name is its letter; ``head_tail`` is ``head`` with subscript ``tail`` when it
+    reads as a symbol with an index: ``head`` is a Greek name or a single letter (``sigma_obs``,
+    ``x_0``, ``theta_mu_k``), or ``tail`` is one short part (``obs_j``, ``y_12``). Other names
+    are words (``sum_to_zero``, ``log_sigma``).
     """
-    if not math:
-        return html_text(name)
+    if name in GREEK:
+        return name, ()
     head, _, tail = name.partition("_")
-    parts = [part for part in tail.split("_") if part]
+    parts = tuple(part for part in tail.split("_") if part)
     if not head or not parts:
-        return _math_word(name)
+        return (name, ()) if _is_symbol(name) else None
     short_index = len(parts) == 1 and len(parts[0]) <= 2
     if not (_is_symbol(head) or short_index):
+        return None
+    return head, parts
+
+
+# -- html (graphviz) --------------------------------------------------------------------------
+
+
+def _html_word(word: str) -> str:
+    return html_text(GREEK.get(word, word))
+
+
+def _html_sub(parts: tuple[str, ...]) -> str:
+    text = ",".join(GREEK.get(part, part) for part in parts)
+    if all(ch in _UNICODE_SUB for ch in text):
+        return "".join(_UNICODE_SUB[ch] for ch in text)
+    return f'<SUB><FONT POINT-SIZE="{SUB_POINT_SIZE}">{html_text(text)}</FONT></SUB>'
+
+
+def _html_name(name: str, math: bool) -> str:
+    found = symbol_parts(name) if math else None
+    if found is None:
         return html_text(name)
-    sub = ",".join(_math_word(part) for part in parts)
-    return f"{_math_word(head)}<SUB>{sub}</SUB>"
+    head, parts = found
+    return _html_word(head) + (_html_sub(parts) if parts else "")
 
 
-def plate_label(name: str, record: dict) -> str:
+# -- latex (TikZ) -----------------------------------------------------------------------------
+
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}",
+    ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"{\ttfamily\char34}", " ": r"\ ",
+    # ligatures of the text fonts (-- ``  !` ?`) are broken up
+    "-": "-{}", "`": "`{}", "'": "'{}", "!": "!{}", "?": "?{}",
+    "…": r"\ldots{}", "×": r"\ensuremath{\times}", "−": r"\ensuremath{-}",
+    "\u00a0": "~",
+}
+_TEX_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": '"',
+                "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
+                "\u0327": "c", "\u030a": "r", "\u0328": "k"}
+_TEX_LETTERS = {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
+                "œ": r"\oe{}", "Œ": r"\OE{}", "å": r"\aa{}", "Å": r"\AA{}", "ı": r"\i{}",
+                "ł": r"\l{}", "Ł": r"\L{}"}
+
+
+def _tex_char(ch: str) -> str:
+    if ch in _TEX_SPECIAL:
+        return _TEX_SPECIAL[ch]
+    if " " < ch < "\x7f":
+        return ch
+    if ch in _TEX_LETTERS:
+        return _TEX_LETTERS[ch]
+    if ch in _TEX_OF_LETTER:
+        return f"\\ensuremath{{{_TEX_OF_LETTER[ch]}}}"
+    decomposed = unicodedata.normalize("NFD", ch)
+    if (len(decomposed) == 2 and decomposed[0].isascii() and decomposed[0].isalpha()
+            and decomposed[1] in _TEX_ACCENTS):
+        base = r"\i" if decomposed[0] == "i" else decomposed[0]
+        return f"\\{_TEX_ACCENTS[decomposed[1]]}{{{base}}}"
+    # anything else (other scripts, symbols, control characters) by its code point, so any
+    # name compiles with any LaTeX set-up
+    return f"[U+{ord(ch):04X}]"
+
+
+def latex_text(text: str) -> str:
+    """``text`` for LaTeX's text mode: every special character escaped, accented Latin
+    letters as accents, Greek as math, any other character as ``[U+XXXX]``; compiles in any
+    LaTeX document with any font encoding."""
+    return "".join(_tex_char(ch) for ch in text)
+
+
+def _tex_word(word: str) -> str:
+    """A word in math mode: upright, ``\\mathrm{Normal}``; other characters through text mode."""
+    if word in GREEK:
+        return _TEX_GREEK[word]
+    if word in _TEX_OF_LETTER:
+        return _TEX_OF_LETTER[word]
+    if _ALNUM.fullmatch(word):
+        return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
+    if re.fullmatch(r"[A-Za-z0-9_]+", word):
+        return "\\mathrm{" + word.replace("_", r"\_") + "}"
+    return f"\\textrm{{{latex_text(word)}}}"
+
+
+def _tex_name(name: str, math: bool) -> str:
+    found = symbol_parts(name) if math else None
+    if found is None:
+        return _tex_word(name) if math else f"\\textrm{{{latex_text(name)}}}"
+    head, parts = found
+    if not parts:
+        return _tex_word(head)
+    return _tex_word(head) + "_{" + ",".join(_tex_word(p) for p in parts) + "}"
+
+
+def _tex_constant(text: str) -> str:
+    if _NUMBER.fullmatch(text):
+        return text  # in math mode: a true minus sign
+    if text == "…":
+        return r"\ldots"
+    return f"\\textrm{{{latex_text(text)}}}"
+
+
+# -- mathtext (matplotlib) --------------------------------------------------------------------
+
+
+def _mt_word(word: str) -> str | None:
+    """A symbol or alphanumeric word as mathtext, or None when it must stay text."""
+    if word in GREEK:
+        return _TEX_GREEK[word]
+    if word in _TEX_OF_LETTER:
+        return _TEX_OF_LETTER[word]
+    if _ALNUM.fullmatch(word):
+        return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
+    return None
+
+
+def _mt_name(name: str, math: bool) -> list[tuple[bool, str]]:
+    found = symbol_parts(name) if math else None
+    if found is not None:
+        head, parts = found
+        words = [_mt_word(head), *(_mt_word(p) for p in parts)]
+        if all(w is not None for w in words):
+            body = str(words[0]) + ("_{" + ",".join(map(str, words[1:])) + "}" if parts else "")
+            return [(True, body)]
+    return [(False, name)]
+
+
+def _mt_join(segments: list[tuple[bool, str]]) -> str:
+    """Text and math segments as one matplotlib string: math in ``$…$`` (adjacent math merged);
+    a literal ``$`` escaped only when the string has math (else matplotlib shows it as is)."""
+    has_math = any(is_math for is_math, _ in segments)
+    out: list[str] = []
+    previous_math = False
+    for is_math, text in segments:
+        if is_math:
+            if previous_math:
+                out[-1] = out[-1][:-1] + text + "$"
+            else:
+                out.append(f"${text}$")
+        else:
+            out.append(text.replace("$", r"\$") if has_math else text)
+        previous_math = is_math
+    return "".join(out)
+
+
+def _mt_constant(text: str) -> str:
+    return text.replace("-", "\u2212") if _NUMBER.fullmatch(text) else text
+
+
+# -- the labels -------------------------------------------------------------------------------
+
+
+def _check(dialect: str) -> None:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown label dialect {dialect!r}; one of {', '.join(DIALECTS)}")
+
+
+def name_label(name: str, *, math: bool, dialect: str = "html") -> str:
+    """A site name as label markup: plain (escaped) or math (``sigma_a`` → σ with subscript a).
+
+    ``html``: σ with ``<SUB>a</SUB>`` (Unicode subscript letters where they all exist: σₐ);
+    ``latex``: ``$\\sigma_{a}$``; ``mathtext``: matplotlib's ``$\\sigma_{a}$``. See
+    ``symbol_parts`` for which names read as symbols; several subscript parts are joined by
+    commas, Greek names in a subscript become letters too.
+    """
+    _check(dialect)
+    if dialect == "html":
+        return _html_name(name, math)
+    if dialect == "latex":
+        return f"${_tex_name(name, math)}$"
+    return _mt_join(_mt_name(name, math))
+
+
+def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = False) -> str:
     """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate (markup)."""
-    text = f"{name} = {record.get('size')}"
-    if record.get("subsample_size") not in (None, record.get("size")):
-        text += f" (batch {record['subsample_size']})"
-    return html_text(text)
+    _check(dialect)
+    size = record.get("size")
+    batch = record.get("subsample_size")
+    batch = None if batch in (None, size) else batch
+    if dialect == "html":
+        return html_text(f"{name} = {size}" + (f" (batch {batch})" if batch else ""))
+    if dialect == "latex":
+        text = f"{_tex_name(name, math)} = {size}"
+        if batch:
+            text += f"\\ (\\mathrm{{batch}}\\ {batch})"
+        return f"${text}$"
+    return _mt_join([*_mt_name(name, math), (False, f" = {size}"),
+                     *([(False, f" (batch {batch})")] if batch else [])])
 
 
-def combined_plate_label(names: list[str], records: list[dict]) -> str:
+def combined_plate_label(names: list[str], records: list[dict], *, dialect: str = "html",
+                         math: bool = False) -> str:
     """Crossed plates drawn as one box: ``users = 50 × items = 20``."""
-    return " × ".join(plate_label(n, r) for n, r in zip(names, records))
+    return " × ".join(plate_label(n, r, dialect=dialect, math=math)
+                      for n, r in zip(names, records)).replace(
+        "$ × $", " \\times " if dialect == "latex" else "$ × $")
 
 
-def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | None:
-    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as its parent site (a
-    function ``f(u, v)`` of several), or its constant value (markup); just ``a ~ Normal`` when the
-    parameters are not known, None for nodes without a distribution."""
+def distribution_parts(graph: nx.DiGraph, node: str) -> tuple[str, list[tuple]] | None:
+    """What a distribution label says: ``(distribution, args)`` with each argument
+    ``("site", name)``, ``("f", names)`` (a function of several parents), ``("constant",
+    text)`` or ``("unknown",)``; None for nodes without a distribution."""
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
@@ -78,17 +282,73 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | Non
     for parent, _, edge in graph.in_edges(node, data=True):
         for param in edge.get("params", ()):
             feeding.setdefault(param, []).append(parent)
-    args = []
+    args: list[tuple] = []
     for param, constant in data.get("dist_args", ()):
         if constant is not None:
-            args.append(html_text(constant))
+            args.append(("constant", str(constant)))
             continue
-        names = [name_label(p, math=math) for p in feeding.get(param, [])]
+        names = [str(p) for p in feeding.get(param, [])]
         if len(names) == 1:
-            args.append(names[0])
+            args.append(("site", names[0]))
         elif names:
-            args.append("f(" + ", ".join(names) + ")")
+            args.append(("f", tuple(names)))
         else:
-            args.append("…")
-    text = f"{name_label(node, math=math)} ~ {html_text(data['distribution'])}"
-    return f"{text}({', '.join(args)})" if args else text
+            args.append(("unknown",))
+    return str(data["distribution"]), args
+
+
+def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
+                       dialect: str = "html") -> str | None:
+    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as its parent site (a
+    function ``f(u, v)`` of several), or its constant value (markup); just ``a ~ Normal`` when the
+    parameters are not known, None for nodes without a distribution."""
+    _check(dialect)
+    found = distribution_parts(graph, node)
+    if found is None:
+        return None
+    dist, args = found
+    if dialect == "html":
+        def arg(a: tuple) -> str:
+            if a[0] == "constant":
+                return html_text(a[1])
+            if a[0] == "site":
+                return _html_name(a[1], math)
+            if a[0] == "f":
+                return "f(" + ", ".join(_html_name(n, math) for n in a[1]) + ")"
+            return "…"
+        text = f"{_html_name(str(node), math)} ~ {html_text(dist)}"
+        return f"{text}({', '.join(map(arg, args))})" if args else text
+    if dialect == "latex":
+        def tex_arg(a: tuple) -> str:
+            if a[0] == "constant":
+                return _tex_constant(a[1])
+            if a[0] == "site":
+                return _tex_name(a[1], math)
+            if a[0] == "f":
+                return "f(" + ", ".join(_tex_name(n, math) for n in a[1]) + ")"
+            return r"\ldots"
+        text = f"{_tex_name(str(node), math)} \\sim {_tex_word(dist)}"
+        return f"${text}({', '.join(map(tex_arg, args))})$" if args else f"${text}$"
+    segments: list[tuple[bool, str]] = [*_mt_name(str(node), math), (False, " "),
+                                        (True, r"\sim"), (False, " " + dist)]
+    if args:
+        segments.append((False, "("))
+        for i, a in enumerate(args):
+            if i:
+                segments.append((False, ", "))
+            if a[0] == "constant":
+                segments.append((False, _mt_constant(a[1])))
+            elif a[0] == "site":
+                segments.extend(_mt_name(a[1], math))
+            elif a[0] == "f":
+                segments.append((True, "f"))
+                segments.append((False, "("))
+                for j, n in enumerate(a[1]):
+                    if j:
+                        segments.append((False, ", "))
+                    segments.extend(_mt_name(n, math))
+                segments.append((False, ")"))
+            else:
+                segments.append((False, "…"))
+        segments.append((False, ")"))
+    return _mt_join(segments)

@@ -14,7 +14,8 @@ from .exceptions import DotNotFoundError, FormatError, RenderError
 
 __all__ = ["FORMATS", "check_format", "format_for_path", "pipe", "write_atomic"]
 
-FORMATS = ("svg", "png", "pdf", "dot")
+FORMATS = ("svg", "png", "pdf", "dot", "tex")
+GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = (
     "graphviz's `dot` program is not installed (or not on PATH); install it with your package "
     "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
@@ -47,6 +48,8 @@ def pipe(source: str, fmt: str) -> bytes:
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
+    if fmt not in GRAPHVIZ_FORMATS:
+        raise FormatError(f"graphviz does not write {fmt!r}; Diagram.pipe({fmt!r}) does")
     try:
         return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as err:
