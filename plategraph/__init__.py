@@ -23,7 +23,9 @@ from .exceptions import (
     RenderError,
     UnsupportedJaxError,
 )
+from .geometry import Box, Layout
 from .graph import build_graph
+from .layout import layout
 from .tracing import model_graph, trace_model
 
 __version__ = "0.1.0"
@@ -39,12 +41,15 @@ __all__ = [
     "PlategraphError",
     "RenderError",
     "UnsupportedJaxError",
+    "Box",
     "Diagram",
+    "Layout",
     "__version__",
     "build_graph",
     "collapse_families",
     "draw",
     "get_model_relations",
+    "layout",
     "model_graph",
     "render_model",
     "to_dot",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import stat
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from .exceptions import DotNotFoundError, FormatError, RenderError
 
-__all__ = ["FORMATS", "check_format", "format_for_path", "pipe", "write_atomic"]
+__all__ = ["FORMATS", "check_format", "format_for_path", "graphviz_json", "pipe", "run",
+           "write_atomic"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex")
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
@@ -50,13 +53,24 @@ def pipe(source: str, fmt: str) -> bytes:
         return source.encode("utf-8")
     if fmt not in GRAPHVIZ_FORMATS:
         raise FormatError(f"graphviz does not write {fmt!r}; Diagram.pipe({fmt!r}) does")
+    return run(source, fmt)
+
+
+def run(source: str, fmt: str, *, engine: str = "dot") -> bytes:
+    """Run a graphviz layout program (``dot``, or ``neato`` for pinned positions) on DOT text
+    and return what it writes as ``fmt`` (any graphviz output format, e.g. ``json0``)."""
     try:
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+        return graphviz.pipe(engine, fmt, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound as err:
         raise DotNotFoundError(INSTALL_HINT) from err
     except subprocess.CalledProcessError as err:
         stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
-        raise RenderError(f"dot failed to render {fmt}: {stderr or err}") from err
+        raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
+
+
+def graphviz_json(source: str, *, engine: str = "dot") -> dict[str, Any]:
+    """The layout graphviz computes for DOT text: its ``json0`` output, parsed (points, y up)."""
+    return json.loads(run(source, "json0", engine=engine))
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
