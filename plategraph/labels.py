@@ -160,7 +160,11 @@ def _tex_word(word: str) -> str:
 def _tex_name(name: str, math: bool) -> str:
     found = symbol_parts(name) if math else None
     if found is None:
-        return _tex_word(name) if math else f"\\textrm{{{latex_text(name)}}}"
+        if math:
+            return _tex_word(name)
+        if re.fullmatch(r"[A-Za-z0-9_]+", name):  # plain names are set upright, as written
+            return "\\mathrm{" + name.replace("_", r"\_") + "}"
+        return f"\\textrm{{{latex_text(name)}}}"
     head, parts = found
     if not parts:
         return _tex_word(head)
@@ -329,8 +333,8 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
             return r"\ldots"
         text = f"{_tex_name(str(node), math)} \\sim {_tex_word(dist)}"
         return f"${text}({', '.join(map(tex_arg, args))})$" if args else f"${text}$"
-    segments: list[tuple[bool, str]] = [*_mt_name(str(node), math), (False, " "),
-                                        (True, r"\sim"), (False, " " + dist)]
+    segments: list[tuple[bool, str]] = [*_mt_name(str(node), math), (True, r"\;\sim\;"),
+                                        (False, dist)]
     if args:
         segments.append((False, "("))
         for i, a in enumerate(args):

@@ -153,10 +153,8 @@ def _document(picture: str) -> str:
         "}\n"
         "\\pdfpagewidth=\\wd\\platefigure\n"
         "\\pdfpageheight=\\dimexpr\\ht\\platefigure+\\dp\\platefigure\\relax\n"
-        "\\hoffset=-1in \\voffset=-1in \\oddsidemargin=0pt \\evensidemargin=0pt\n"
-        "\\topmargin=0pt \\headheight=0pt \\headsep=0pt \\topskip=0pt \\parindent=0pt\n"
-        "\\textwidth=\\wd\\platefigure \\textheight=\\pdfpageheight\n"
-        "\\noindent\\usebox\\platefigure\n"
+        "\\hoffset=-1in \\voffset=-1in\n"
+        "\\shipout\\box\\platefigure\n"
         "\\end{document}\n"
     )
 
@@ -174,5 +172,6 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     """
     from .layout import layout
 
+    options.setdefault("labels", "math")
     return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone)
 
