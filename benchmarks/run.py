@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-SUITES = ("core", "draw", "gallery")
+SUITES = ("core", "draw", "gallery", "paper")
 
 
 def main(argv: list[str]) -> int:

@@ -103,7 +103,9 @@ def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
     widest symbol (daft and tikz-bayesnet: node size is a property of the figure)."""
     widest = max((_symbol_width(str(n), math=math, size=PAPER_FONT_SIZE)
                   for n, kind in graph.nodes(data="kind") if kind in _CIRCLES), default=0.0)
-    return max(PAPER_NODE_SIZE, round(widest + 8.0))
+    # a long word is set a little smaller (the renderer fits it) rather than blowing up every
+    # circle of the figure
+    return max(PAPER_NODE_SIZE, round(0.8 * widest + 8.0))
 
 
 def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:

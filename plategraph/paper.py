@@ -9,6 +9,7 @@ inside the functions that need it, so ``import plategraph`` stays fast.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -32,7 +33,7 @@ LINE = 1.35  # line height of the list, in font sizes
 GAP = 12.0  # points between the diagram and its list of distributions
 READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
-LINE_WIDTH = 0.8
+LINE_WIDTH = 0.6
 DEFAULT_DPI = 300
 DEFAULT_FONT = "STIX"  # matplotlib's own STIX fonts: Times-like, Type 42 in PDF, every machine
 PLACEMENTS = ("auto", "beside", "below")
@@ -164,15 +165,28 @@ def _fonts(font: str) -> Iterator[None]:
 
 
 def _measure(text: str, size: float) -> tuple[float, float, float]:
-    """Width, height and descent of ``text`` in points (under ``_fonts``)."""
+    """Width, height and descent of ``text`` in points (under ``_fonts``); text scales with its
+    size, so each string is measured once (mathtext parsing is the slow part of a figure)."""
+    from matplotlib import rcParams
+
+    width, height, descent = _measure_unit(text, rcParams["font.family"][0],
+                                           rcParams["mathtext.fontset"])
+    return width * size, height * size, descent * size
+
+
+@functools.lru_cache(maxsize=4096)
+def _measure_unit(text: str, family: str, fontset: str) -> tuple[float, float, float]:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=size)
+    prop = FontProperties(size=_UNIT_SIZE)
     ismath = text.count("$") - text.count(r"\$") >= 2
     width, height, descent = TextToPath().get_text_width_height_descent(
         text, prop, ismath=ismath)
-    return width, height, descent
+    return width / _UNIT_SIZE, height / _UNIT_SIZE, descent / _UNIT_SIZE
+
+
+_UNIT_SIZE = 10.0
 
 
 # -- spec -------------------------------------------------------------------------------------
@@ -225,6 +239,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     math = lay.options.get("labels", "math") == "math"
     shapes: list[Shape] = []
     texts: list[Text] = []
+    factors: list[tuple[Box, str]] = []
     with _fonts(font):
         for key, box in lay.plates.items():
             shapes.append(Shape("rect", box, fill="none"))
@@ -241,8 +256,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
             cx, cy = box.center
             if kind == "factor":
                 shapes.append(Shape("square", box, fill="black"))
-                texts.append(Text(box.x1 + 2, cy, symbol, SMALL_TEXT, "left", "center",
-                                  "factor"))
+                factors.append((box, symbol))
                 continue
             if kind == "param":
                 texts.append(Text(cx, cy, symbol, NODE_TEXT, "center", "center", "param"))
@@ -256,6 +270,8 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
             if text_width > room > 0:
                 size = NODE_TEXT * room / text_width
             texts.append(Text(cx, cy, symbol, size, "center", "center", "node"))
+        for box, symbol in factors:
+            texts.append(_factor_label(box, symbol, lay))
         curves = [(points, graph.edges[edge].get("kind") == "control")
                   for edge, points in lay.edges.items() if len(points) >= 4]
         # what is drawn, not graphviz's box (which has blank around clusters)
@@ -283,6 +299,23 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
         bounds = _union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
     scale = target / bounds.width if target else 1.0
     return PaperFigure(bounds, scale, shapes, curves, texts, font)
+
+
+def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
+    """A factor's name beside its square, on the first side where it covers no node and no
+    plate label (graphviz's own xlabel place is not part of the layout)."""
+    cx, cy = box.center
+    candidates = [Text(box.x1 + 2, cy, symbol, SMALL_TEXT, "left", "center", "factor"),
+                  Text(box.x0 - 2, cy, symbol, SMALL_TEXT, "right", "center", "factor"),
+                  Text(cx, box.y0 - 2, symbol, SMALL_TEXT, "center", "top", "factor"),
+                  Text(cx, box.y1 + 2 + SMALL_TEXT, symbol, SMALL_TEXT, "center", "top",
+                       "factor")]
+    obstacles = [b for b in [*lay.nodes.values(), *lay.labels.values()] if b != box]
+    for text in candidates:
+        extent = _extent(text)
+        if not any(extent.overlaps(b) for b in obstacles):
+            return text
+    return candidates[0]
 
 
 def _choose(diagram: Box, block_w: float, block_h: float, target: float | None) -> str:
@@ -336,7 +369,7 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
         for points, dashed in spec.curves:
             codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
             ax.add_patch(FancyArrowPatch(
-                path=MplPath(points, codes), arrowstyle="-|>,head_length=0.5,head_width=0.2",
+                path=MplPath(points, codes), arrowstyle="-|>,head_length=0.45,head_width=0.17",
                 mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
                 shrinkA=0, shrinkB=0, zorder=2))
         for text in spec.texts:

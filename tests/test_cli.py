@@ -111,7 +111,8 @@ def test_inspect_json_is_the_graph(capsys):
     (["render", "eight_schools"], "plategraph: error: 'eight_schools' is not a model reference: "
                                   "write path/to/file.py:function or package.module:function"),
     (["render", f"{EIGHT}:centered", "-o", "x.jpg"],
-     "plategraph: error: x.jpg: unsupported format '.jpg'; plategraph writes svg, png, pdf, dot"),
+     "plategraph: error: x.jpg: unsupported format '.jpg'; "
+     "plategraph writes svg, png, pdf, dot, tex"),
     (["inspect", "no_such_package_xyz:model"],
      "plategraph: error: no_such_package_xyz: importing it raised ModuleNotFoundError: "
      "No module named 'no_such_package_xyz'"),
