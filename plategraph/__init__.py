@@ -12,6 +12,7 @@ from .compat import get_model_relations, render_model
 from .diagram import Diagram, draw
 from .dot import to_dot
 from .exceptions import (
+    CrossedPlatesWarning,
     DotNotFoundError,
     FormatError,
     GalleryError,
@@ -32,6 +33,7 @@ from .tracing import model_graph, trace_model
 __version__ = "0.1.0"
 
 __all__ = [
+    "CrossedPlatesWarning",
     "DotNotFoundError",
     "FormatError",
     "GalleryError",

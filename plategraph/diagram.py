@@ -11,7 +11,9 @@ import networkx as nx
 
 from .collapse import collapse_families
 from .dot import is_paper, plate_tree, to_dot, visible_graph
-from .exceptions import OptionError
+from .exceptions import DotNotFoundError, OptionError
+from .geometry import Layout
+from .layout import lay_out
 from .render import check_format, format_for_path, pipe, write_atomic
 
 __all__ = ["Diagram", "draw"]
@@ -20,64 +22,130 @@ __all__ = ["Diagram", "draw"]
 class Diagram:
     """A plate diagram: ``.graph`` (what is drawn), ``.source`` (DOT), ``.pipe()``, ``.save()``.
 
-    In Jupyter it displays itself as SVG (``_repr_mimebundle_``). With the notebook theme SVG,
-    PNG and PDF come from graphviz; with the paper theme they are the paper figure, drawn by
-    matplotlib from ``plategraph.layout``; ``tex`` is always the paper figure as TikZ.
+    In Jupyter it displays itself as SVG (``_repr_mimebundle_``). Every format is drawn from
+    one layout (``.layout``): ``dot``'s own, or plategraph's where ``dot`` cannot draw the figure
+    truthfully (crossed plates, an edge through a plate label); then ``.source`` pins every
+    position and is drawn by ``neato -n2``. With the paper theme SVG, PNG and PDF are the paper
+    figure, drawn by matplotlib from that layout; ``tex`` is always the paper figure as TikZ.
     """
 
-    def __init__(self, graph: nx.DiGraph, source: str,
+    def __init__(self, graph: nx.DiGraph, source: str, *, engine: str = "dot",
+                 settle: tuple[nx.DiGraph, dict[str, Any]] | None = None,
                  options: Mapping[str, Any] | None = None) -> None:
         self.graph = graph
-        self.source = source
+        # draw's options as asked (labels None: the theme's default), width, dpi, font
         self.options: dict[str, Any] = dict(options or {})
+        self._source = source
+        self._engine = engine
+        # (graph as drawn, options) while the layout is not known yet: `source` is dot's DOT
+        self._settle_from = settle
+        self._layout: Layout | None = None
+        self._rendered: dict[str, bytes] = {}
         self._svg: str | None = None
 
-    def _layout_options(self) -> dict[str, Any]:
-        keys = ("theme", "rankdir", "params", "deterministic", "distributions", "labels")
-        # the graph is drawn already collapsed
-        options = {k: self.options[k] for k in keys if k in self.options}
-        options["distributions"] = bool(options.get("distributions", False))
-        # paper figures and TikZ set names as math unless plain labels were asked for
-        options["labels"] = options.get("labels") or "math"
-        return {**options, "collapse": False}
+    def _settle(self, fmt: str | None) -> None:
+        """Lay the diagram out, once; a ``dot`` run for ``fmt`` on the way is kept."""
+        if self._settle_from is None:
+            return
+        shown, options = self._settle_from
+        drawing, rendered = lay_out(shown, options, render=fmt)
+        self._settle_from = None
+        self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
+        if rendered is not None and fmt is not None:
+            self._rendered[fmt] = rendered
+
+    @property
+    def source(self) -> str:
+        """The DOT text that draws the diagram (without graphviz installed: ``dot``'s input)."""
+        try:
+            self._settle("svg")
+        except DotNotFoundError:
+            pass
+        return self._source
+
+    @source.setter
+    def source(self, text: str) -> None:
+        """DOT text of your own: drawn as it is, by the diagram's engine, from now on."""
+        self._settle_from = None
+        self._rendered.clear()
+        self._svg = None
+        self._source = text
+
+    @property
+    def engine(self) -> str:
+        """``"dot"`` when ``dot`` lays ``.source`` out, ``"neato"`` when it is pinned."""
+        self._settle("svg")
+        return self._engine
+
+    @property
+    def layout(self) -> Layout:
+        """The layout every format is drawn from (``plategraph.layout``)."""
+        self._settle("svg")
+        if self._layout is None:
+            raise RuntimeError("this Diagram was made without a layout")
+        return self._layout
 
     def pipe(self, format: str = "svg") -> bytes:  # noqa: A002  (graphviz's own name for it)
         """The diagram rendered as ``format`` (svg, png, pdf, dot or tex) bytes."""
         fmt = check_format(format)
+        if fmt == "dot":
+            return self.source.encode("utf-8")
         if fmt == "tex":
-            from .tikz import to_tikz
-
-            options = {**self._layout_options(), "theme": "paper"}
-            return to_tikz(self.graph, **options).encode("utf-8")
-        if fmt != "dot" and is_paper(self.options.get("theme", "notebook")):
-            from .layout import layout
+            return self._tikz().encode("utf-8")
+        if is_paper(self.options.get("theme", "notebook")):
             from .paper import figure_spec, render_figure
 
-            spec = figure_spec(layout(self.graph, **self._layout_options()),
-                               width=self.options.get("width"), font=self.options.get("font"),
+            self._settle(None)
+            spec = figure_spec(self.layout, width=self.options.get("width"),
+                               font=self.options.get("font"),
                                distributions=self.options.get("distributions", False))
             return render_figure(spec, fmt, dpi=self.options.get("dpi"))
-        data = pipe(self.source, fmt)
+        self._settle(fmt)
+        if fmt in self._rendered:
+            data = self._rendered[fmt]
+        else:
+            data = pipe(self._source, fmt, engine=self._engine)
         if fmt == "svg":
             from .svg import tidy_svg
 
             data = tidy_svg(data, *self._svg_names())
         return data
 
+    def _tikz(self) -> str:
+        """The paper figure as TikZ: this diagram's layout when it is the paper theme's."""
+        from .tikz import tikz_picture
+
+        if is_paper(self.options.get("theme", "notebook")):
+            self._settle(None)
+            return tikz_picture(self.layout,
+                                distributions=bool(self.options.get("distributions")))
+        from .layout import layout
+
+        keys = ("rankdir", "params", "deterministic", "distributions")
+        options = {k: self.options[k] for k in keys if k in self.options}
+        options["distributions"] = bool(options.get("distributions", False))
+        return tikz_picture(layout(self.graph, theme="paper", collapse=False,
+                                   labels=self.options.get("labels") or "math", **options))
+
     def _svg_names(self) -> tuple[dict[str, str], dict[str, str]]:
-        """graphviz ids → site names (``n0`` → ``mu``) and clusters → plate names."""
+        """graphviz ids → site names (``n0`` → ``mu``) and plate boxes → plate names."""
         shown = visible_graph(self.graph, params=self.options.get("params", False),
                               deterministic=self.options.get("deterministic", True))
         names = {f"n{i}": str(node) for i, node in enumerate(shown.nodes)}
-        clusters: dict[str, str] = {}
+        boxes: dict[str, str] = {}
+        if self._engine == "neato" and self._layout is not None:
+            # a pinned drawing: plates are box nodes p<i>, their labels l<i>
+            for i, key in enumerate(self._layout.plates):
+                boxes[f"p{i}"] = boxes[f"l{i}"] = key
+            return names, boxes
 
         def walk(cluster: Any) -> None:
             for child in cluster.children.values():
-                clusters[f"cluster_{len(clusters)}"] = " × ".join(child.plates)
+                boxes[f"cluster_{len(boxes)}"] = " × ".join(child.plates)
                 walk(child)
 
         walk(plate_tree(shown))
-        return names, clusters
+        return names, boxes
 
     def save(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:  # noqa: A002
         """Write the diagram to ``path`` (format from its suffix unless given), atomically:
@@ -102,9 +170,10 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
          dpi: int | None = None, font: str | None = None) -> Diagram:
     """Draw a plategraph graph (from ``model_graph``) as a plate diagram.
 
-    - ``theme``: ``"notebook"``, ``"paper"`` (monochrome, serif), or a dict of graphviz attributes
-      per key (``latent``, ``observed``, ``deterministic``, ``param``, ``factor``, ``gated``,
-      ``control``, ``plate``, ``graph``, ``node``, ``edge``; ``base`` names the theme to update).
+    - ``theme``: ``"notebook"``, ``"paper"`` (the figure for a paper, below), or a dict of
+      graphviz attributes per key (``latent``, ``observed``, ``deterministic``, ``param``,
+      ``factor``, ``gated``, ``control``, ``plate``, ``graph``, ``node``, ``edge``; ``base``
+      names the theme to update).
     - ``params``: show ``numpyro.param`` sites; ``deterministic``: show deterministic sites (when
       hidden, their parents point to their children).
     - ``distributions``: label nodes ``a ~ Normal(mu, 1)`` (paper theme: listed beside or below
@@ -122,18 +191,19 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     if not paper and (width is not None or font is not None or dpi is not None):
         raise OptionError("width, dpi and font are options of the paper figure: "
                           "draw(..., theme='paper', width='3.3in')")
-    asked_labels = labels
-    if labels is None:
-        labels = "math" if paper else "plain"
     if paper:
         from .paper import check_options
 
         check_options(width=width, dpi=dpi, font=font, distributions=distributions)
+    shown_labels = labels or ("math" if paper else "plain")
     shown = collapse_families(graph) if collapse else graph
     source = to_dot(shown, theme=theme, rankdir=rankdir, params=params,
                     deterministic=deterministic, distributions=bool(distributions),
-                    labels=labels)
+                    labels=shown_labels)
     options = {"theme": theme, "rankdir": rankdir, "params": params,
-               "deterministic": deterministic, "distributions": distributions,
-               "labels": asked_labels, "width": width, "dpi": dpi, "font": font}
-    return Diagram(shown, source, options)
+               "deterministic": deterministic, "distributions": bool(distributions),
+               "labels": shown_labels, "collapse": collapse}
+    drawn = visible_graph(shown, params=params, deterministic=deterministic)
+    asked = {**options, "distributions": distributions, "labels": labels, "width": width,
+             "dpi": dpi, "font": font}
+    return Diagram(shown, source, settle=(drawn, options), options=asked)

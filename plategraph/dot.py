@@ -19,7 +19,8 @@ from .labels import (
 )
 from .quoting import attr_list, quote
 
-__all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot", "visible_graph"]
+__all__ = ["THEMES", "box_label", "cells_dot", "dot_lines", "pinned_dot", "plate_tree", "to_dot",
+           "visible_graph"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
@@ -246,67 +247,186 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
     return attrs
 
 
-def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
-              rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-              distributions: bool = False, labels: str = "plain") -> list[str]:
-    """The statements of the DOT graph, one per line, without the enclosing ``digraph {}``."""
+def _paper_size(shown: nx.DiGraph, theme: str | Mapping[str, Any], labels: str) -> float | None:
+    return paper_node_size(shown, math=labels == "math") if is_paper(theme) else None
+
+
+def _check_options(labels: str, rankdir: str) -> None:
     if labels not in LABEL_MODES:
         raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; got {labels!r}")
     if rankdir not in RANKDIRS:
         raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    styles = resolve_theme(theme)
-    math = labels == "math"
-    shown = visible_graph(graph, params=params, deterministic=deterministic)
-    size = paper_node_size(shown, math=math) if is_paper(theme) else None
-    ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
-    records = shown.graph.get("plates", {})
-    big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
-    layout = LAYOUT_BIG if big else LAYOUT
 
-    lines = [
-        f"graph {attr_list({**styles.get('graph', {}), 'rankdir': rankdir, **layout})}",
+
+def _header(styles: dict, graph_attrs: Mapping[str, str]) -> list[str]:
+    return [
+        f"graph {attr_list({**styles.get('graph', {}), **graph_attrs})}",
         f"node {attr_list(styles.get('node', {}))}",
         f"edge {attr_list(styles.get('edge', {}))}",
     ]
-    counter = [0]
 
-    def emit(cluster: Cluster, indent: str) -> None:
-        for node in cluster.nodes:
-            attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions,
-                                size=size)
-            lines.append(f"{indent}{ids[node]} {attr_list(attrs)}")
-        for child in cluster.children.values():
-            name = f"cluster_{counter[0]}"
-            counter[0] += 1
-            if len(child.plates) == 1:
-                label = plate_label(child.plates[0], records.get(child.plates[0], {}))
-            else:
-                label = combined_plate_label(list(child.plates),
-                                             [records.get(p, {}) for p in child.plates])
-            box = {**styles.get("plate", {}), "label": f"<{label}>",
-                   "tooltip": " × ".join(child.plates)}
-            lines.append(f"{indent}subgraph {name} {{")
-            lines.append(f"{indent}  graph {attr_list(box)}")
-            emit(child, indent + "  ")
-            lines.append(f"{indent}}}")
 
-    emit(plate_tree(shown), "")
+def box_label(plates: tuple[str, ...], records: Mapping[str, dict]) -> str:
+    """The label markup of a plate box: ``N = 10``, or ``a = 2 × b = 3`` for a combined box."""
+    if len(plates) == 1:
+        return plate_label(plates[0], records.get(plates[0], {}))
+    return combined_plate_label(list(plates), [records.get(p, {}) for p in plates])
+
+
+def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) -> dict:
+    control = data.get("kind") == "control"
+    attrs = dict(styles.get("control", {})) if control else {}
+    what = ", ".join(data.get("params", ())) or ("control" if control else "")
+    if what:
+        attrs["tooltip"] = f"{parent} → {child}: {what}"
+    return attrs
+
+
+def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *, styles: dict,
+          ids: Mapping[str, str], counter: list[int], math: bool, distributions: bool,
+          size: float | None = None) -> None:
+    """Node statements and plate clusters (``cluster_<i>``, numbered depth first); ``size``:
+    the paper theme's one circle size."""
+    records = shown.graph.get("plates", {})
+    for node in cluster.nodes:
+        attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions,
+                            size=size)
+        lines.append(f"{indent}{ids[node]} {attr_list(attrs)}")
+    for child in cluster.children.values():
+        name = f"cluster_{counter[0]}"
+        counter[0] += 1
+        box = {**styles.get("plate", {}), "label": f"<{box_label(child.plates, records)}>",
+               "tooltip": " × ".join(child.plates)}
+        lines.append(f"{indent}subgraph {name} {{")
+        lines.append(f"{indent}  graph {attr_list(box)}")
+        _emit(shown, child, lines, indent + "  ", styles=styles, ids=ids, counter=counter,
+              math=math, distributions=distributions, size=size)
+        lines.append(f"{indent}}}")
+
+
+def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
+              rankdir: str = "TB", params: bool = False, deterministic: bool = True,
+              distributions: bool = False, labels: str = "plain") -> list[str]:
+    """The statements of the DOT graph, one per line, without the enclosing ``digraph {}``."""
+    _check_options(labels, rankdir)
+    styles = resolve_theme(theme)
+    shown = visible_graph(graph, params=params, deterministic=deterministic)
+    ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
+    big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
+    lines = _header(styles, {"rankdir": rankdir, **(LAYOUT_BIG if big else LAYOUT)})
+    _emit(shown, plate_tree(shown), lines, "", styles=styles, ids=ids, counter=[0],
+          math=labels == "math", distributions=distributions, size=_paper_size(shown, theme,
+                                                                              labels))
     for parent, child, data in shown.edges(data=True):
-        control = data.get("kind") == "control"
-        attrs = dict(styles.get("control", {})) if control else {}
-        what = ", ".join(data.get("params", ())) or ("control" if control else "")
-        if what:
-            attrs["tooltip"] = f"{parent} → {child}: {what}"
+        attrs = _edge_attrs(styles, parent, child, data)
         lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
     return lines
+
+
+def _digraph(graph: nx.DiGraph, lines: list[str]) -> str:
+    name = graph.graph.get("name") or "model"
+    body = "".join(f"  {line}\n" for line in lines)
+    return f"digraph {quote(name)} {{\n{body}}}\n"
+
+
+def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tuple[str, ...]],
+              measure: list[tuple[str, ...]], *, theme: str | Mapping[str, Any] = "notebook",
+              rankdir: str = "TB", distributions: bool = False, labels: str = "plain") -> str:
+    """DOT for laying out crossed plates: each cell (nodes sharing one set of crossing plates)
+    an invisible cluster ``cluster_cell_<i>`` with an anchor on the top rank, so cells stand side
+    by side as columns; inside a cell the plates in ``local`` (node → its plates that cross
+    nothing) are ordinary clusters ``cluster_<k>``, numbered cell by cell, depth first. Node
+    ``m<j>`` in an invisible cluster aside is the label of the plates ``measure[j]``, laid out
+    only for its size."""
+    _check_options(labels, rankdir)
+    styles = resolve_theme(theme)
+    ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
+    lines = _header(styles, {"rankdir": rankdir, **LAYOUT})
+    counter = [0]
+    for i, cell in enumerate(cells):
+        tree_graph = nx.DiGraph()
+        tree_graph.graph["plates"] = shown.graph.get("plates", {})
+        tree_graph.add_nodes_from((n, {"plates": local[n]}) for n in cell)
+        lines.append(f"subgraph cluster_cell_{i} {{")
+        lines.append('  graph [style=invis label="" margin=0]')
+        lines.append(f'  anchor_{i} [shape=point style=invis width=0 height=0 label=""]')
+        _emit(shown, plate_tree(tree_graph), lines, "  ", styles=styles, ids=ids,
+              counter=counter, math=labels == "math", distributions=distributions,
+              size=_paper_size(shown, theme, labels))
+        lines.append("}")
+    lines.append("{rank=min; " + " ".join(f"anchor_{i};" for i in range(len(cells))) + "}")
+    plate_style = styles.get("plate", {})
+    text_attrs = {a: plate_style[a] for a in ("fontname", "fontsize") if a in plate_style}
+    lines.append("subgraph cluster_measure {")
+    lines.append('  graph [style=invis label=""]')
+    records = shown.graph.get("plates", {})
+    for j, plates in enumerate(measure):
+        attrs = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0",
+                 "label": f"<{box_label(plates, records)}>", **text_attrs}
+        lines.append(f"  m{j} {attr_list(attrs)}")
+    lines.append("}")
+    for parent, child, data in shown.edges(data=True):
+        attrs = _edge_attrs(styles, parent, child, data)
+        lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
+    return _digraph(shown, lines)
+
+
+def _fixed(box: Any) -> dict[str, str]:
+    """Position and size attributes that pin a node to ``box`` (points) under ``neato -n2``."""
+    return {"pos": f"{(box.x0 + box.x1) / 2:.2f},{(box.y0 + box.y1) / 2:.2f}",
+            "width": f"{box.width / 72:.4f}", "height": f"{box.height / 72:.4f}",
+            "fixedsize": "true"}
+
+
+def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[str, Any],
+               plate_names: Mapping[str, tuple[str, ...]], label_boxes: Mapping[str, Any],
+               edges: Mapping[tuple[str, str], str | None], theme: str | Mapping[str, Any],
+               distributions: bool, labels: str, route: bool = False) -> str:
+    """DOT that draws a finished layout with ``neato -n2``: every node at its place.
+
+    Plates are unfilled box nodes listed first (so drawn under everything), their labels
+    plain-text nodes; edges carry their graphviz ``pos`` (``e,x,y …``). With ``route=True``
+    it is the input for routing the edges whose ``pos`` is None instead: plates are left out
+    and labels are invisible obstacles that the routed splines go around.
+    """
+    styles = resolve_theme(theme)
+    records = shown.graph.get("plates", {})
+    plate_style = styles.get("plate", {})
+    ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
+    graph_attrs = {"splines": "true", "notranslate": "true", "outputorder": "nodesfirst"}
+    lines = _header(styles, graph_attrs)
+    for i, (key, box) in enumerate(plates.items()):
+        text = f"<{box_label(plate_names[key], records)}>"
+        label = {"shape": "plaintext", "label": text, "margin": "0",
+                 **{a: plate_style[a] for a in ("fontname", "fontsize", "fontcolor")
+                    if a in plate_style}, **_fixed(label_boxes[key])}
+        if route:
+            label.update({"style": "invis", "label": ""})
+        else:
+            style = plate_style.get("style", "solid")
+            lines.append(f"p{i} " + attr_list({
+                "shape": "box", "style": style, "label": "", "tooltip": " × ".join(
+                    plate_names[key]),
+                **{a: plate_style[a] for a in ("color", "penwidth") if a in plate_style},
+                **_fixed(box)}))
+        lines.append(f"l{i} {attr_list(label)}")
+    size = _paper_size(shown, theme, labels)
+    for node in shown.nodes:
+        attrs = _node_attrs(shown, node, styles, math=labels == "math",
+                            distributions=distributions, size=size)
+        lines.append(f"{ids[node]} {attr_list({**attrs, **_fixed(nodes[node])})}")
+    for (parent, child), pos in edges.items():
+        attrs = _edge_attrs(styles, parent, child, shown.edges[parent, child])
+        if pos is not None:
+            attrs["pos"] = pos
+        lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
+    return _digraph(shown, lines)
 
 
 def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
            distributions: bool = False, labels: str = "plain") -> str:
     """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``)."""
-    name = graph.graph.get("name") or "model"
     lines = dot_lines(graph, theme=theme, rankdir=rankdir, params=params,
                       deterministic=deterministic, distributions=distributions, labels=labels)
-    body = "".join(f"  {line}\n" for line in lines)
-    return f"digraph {quote(name)} {{\n{body}}}\n"
+    return _digraph(graph, lines)

@@ -11,6 +11,7 @@
      └── GalleryError          a gallery module or model reference is broken
 
     IncompleteTraceWarning     control flow had more values to try than the run budget allows
+    CrossedPlatesWarning       crossed plates drawn as one box per combination, not overlapping
 
 Every message names the model, site or file it is about; the original exception is chained.
 """
@@ -18,6 +19,7 @@ Every message names the model, site or file it is about; the original exception 
 from __future__ import annotations
 
 __all__ = [
+    "CrossedPlatesWarning",
     "DotNotFoundError",
     "FormatError",
     "GalleryError",
@@ -80,3 +82,9 @@ class GalleryError(PlategraphError):
 class IncompleteTraceWarning(UserWarning):
     """Python control flow on sampled values needed more re-runs than allowed; the graph may lack
     control edges or gated sites of the deciders named in the message."""
+
+
+class CrossedPlatesWarning(UserWarning):
+    """Crossed plates that no placement can draw as overlapping rectangles, each holding exactly
+    its sites (three plates crossing pairwise with every combination used): they are drawn as one
+    box per combination of plates instead, never as a cloned plate."""

@@ -7,17 +7,21 @@ into a ``geometry.Layout`` in points. Every exporter draws from that one layout.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from .collapse import collapse_families
-from .dot import Cluster, plate_tree, to_dot, visible_graph
+from .dot import Cluster, cells_dot, pinned_dot, plate_tree, to_dot, visible_graph
+from .exceptions import CrossedPlatesWarning
 from .geometry import Box, Layout, Point
-from .render import graphviz_json
+from .placement import Cells, cells_of, place
+from .render import graphviz_json, json_and
 
-__all__ = ["layout"]
+__all__ = ["Drawing", "layout", "lay_out"]
 
 INCH = 72.0  # graphviz gives node and label sizes in inches, positions in points
 
@@ -38,10 +42,202 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
                                "labels": labels, "collapse": collapse}
     shown = visible_graph(collapse_families(graph) if collapse else graph,
                           params=params, deterministic=deterministic)
+    return lay_out(shown, options)[0].layout
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A layout and the DOT that draws it: ``engine`` ``"dot"`` lays ``source`` out itself
+    (clusters); ``"neato"`` draws it as it is (``neato -n2``, every position pinned)."""
+
+    layout: Layout
+    source: str
+    engine: str
+
+
+def lay_out(shown: nx.DiGraph, options: dict[str, Any], *,
+            render: str | None = None) -> tuple[Drawing, bytes | None]:
+    """Lay out a graph as drawn (``visible_graph`` already applied) with ``layout``'s options.
+
+    With ``render`` (a format), the ``dot`` run that lays the figure out also renders it, and
+    the bytes come back when the drawing is ``dot``'s own (else None: draw ``Drawing.source``).
+    """
+    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
+    cells = cells_of(shown)
+    if cells is not None:
+        drawing = _crossed(shown, cells, options)
+        if drawing is not None:
+            return drawing, None
+        groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
+        warnings.warn(CrossedPlatesWarning(
+            f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
+            "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
+            "box per combination of plates instead"), stacklevel=3)
     # nothing is hidden any more, so to_dot draws `shown` as it is: the DOT of `draw`
-    source = to_dot(shown, theme=theme, rankdir=rankdir, params=True, deterministic=True,
-                    distributions=distributions, labels=labels)
-    return from_graphviz(shown, graphviz_json(source), options)
+    source = to_dot(shown, params=True, deterministic=True, **style)
+    if render is None:
+        data, rendered = graphviz_json(source), None
+    else:
+        data, rendered = json_and(source, render)
+    lay, pos = from_graphviz(shown, data, options)
+    crossing = [e for e, path in lay.edges.items()
+                if any(crosses(path, box) for box in lay.labels.values())]
+    if not crossing:
+        return Drawing(lay, source, "dot"), rendered
+    # graphviz ran these edges through a plate label: route them again around the labels
+    names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
+    kept = {e: (None if e in crossing else pos[e]) for e in lay.edges}
+    pinned = {k: options[k] for k in ("theme", "distributions", "labels")}
+    routed = graphviz_json(pinned_dot(shown, nodes=lay.nodes, plates=lay.plates,
+                                      plate_names=names, label_boxes=lay.labels, edges=kept,
+                                      route=True, **pinned), engine="neato")
+    pos = {**pos, **_edge_pos(shown, routed)}
+    edges = {e: edge_path(pos[e]) for e in lay.edges}
+    lay = Layout(graph=shown, nodes=lay.nodes, plates=lay.plates, labels=lay.labels,
+                 edges=edges, width=lay.width, height=lay.height, combined=lay.combined,
+                 options=options)
+    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
+                        label_boxes=lay.labels, edges=pos, **pinned)
+    return Drawing(lay, source, "neato"), None
+
+
+def _edge_pos(shown: nx.DiGraph, data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Edge → graphviz ``pos`` from a JSON layout whose node ``n<i>`` is ``shown``'s i-th."""
+    sites = list(shown.nodes)
+    names = {obj["_gvid"]: obj["name"] for obj in data.get("objects", ())}
+    out = {}
+    for edge in data.get("edges", ()):
+        tail, head = names[edge["tail"]], names[edge["head"]]
+        out[(sites[int(tail[1:])], sites[int(head[1:])])] = edge["pos"]
+    return out
+
+
+def _bezier(p0: Point, p1: Point, p2: Point, p3: Point, steps: int) -> Iterator[Point]:
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        yield (u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t ** 3 * p3[0],
+               u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1])
+
+
+def path_points(path: list[Point], steps: int = 32) -> Iterator[Point]:
+    """Points along a Bézier chain, ``steps`` per segment."""
+    for i in range(0, len(path) - 3, 3):
+        yield from _bezier(path[i], path[i + 1], path[i + 2], path[i + 3], steps)
+
+
+def crosses(path: list[Point], box: Box) -> bool:
+    """True when the drawn path enters the box's interior."""
+    # a Bézier curve stays inside the hull of its control points: most paths are far away
+    if (max(x for x, _ in path) <= box.x0 or min(x for x, _ in path) >= box.x1
+            or max(y for _, y in path) <= box.y0 or min(y for _, y in path) >= box.y1):
+        return False
+    return any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in path_points(path))
+
+
+def _pos_parts(pos: str) -> tuple[Point | None, list[Point], Point | None]:
+    start: Point | None = None
+    end: Point | None = None
+    points: list[Point] = []
+    for token in pos.split(";")[0].split():
+        if token.startswith("e,"):
+            end = _point(token[2:])
+        elif token.startswith("s,"):
+            start = _point(token[2:])
+        else:
+            points.append(_point(token))
+    return start, points, end
+
+
+def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> str:
+    parts = [f"s,{start[0]:.2f},{start[1]:.2f}"] if start else []
+    parts += [f"e,{end[0]:.2f},{end[1]:.2f}"] if end else []
+    parts += [f"{x:.2f},{y:.2f}" for x, y in points]
+    return " ".join(parts)
+
+
+def _moved(box: Box, dx: float, dy: float) -> Box:
+    return Box(round(box.x0 + dx, 2), round(box.y0 + dy, 2), round(box.x1 + dx, 2),
+               round(box.y1 + dy, 2))
+
+
+def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any]) -> Drawing | None:
+    """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
+    None when no placement exists."""
+    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
+    sites = list(shown.nodes)
+    measure = [(p,) for p in cells.key]
+    source = cells_dot(shown, [ns for _, ns in cells.cells], cells.local, measure, **style)
+    data = graphviz_json(source)
+    local_keys: list[tuple[tuple[str, ...], int]] = []
+    for i, (_, ns) in enumerate(cells.cells):
+        tree = nx.DiGraph()
+        tree.graph["plates"] = shown.graph.get("plates", {})
+        tree.add_nodes_from((n, {"plates": cells.local[n]}) for n in ns)
+        local_keys.extend((plates, i) for plates in cluster_plates(plate_tree(tree)))
+    nodes: dict[str, Box] = {}
+    local_plates: dict[str, Box] = {}
+    local_labels: dict[str, Box] = {}
+    local_cell: dict[str, int] = {}
+    names: dict[str, tuple[str, ...]] = {p: (p,) for p in cells.key}
+    sizes: dict[str, tuple[float, float]] = {}
+    for obj in data.get("objects", ()):
+        name = obj["name"]
+        if name.startswith("cluster_") and name[8:].isdigit():
+            plates, cell = local_keys[int(name[8:])]
+            key = " × ".join(plates)
+            names[key] = plates
+            local_cell[key] = cell
+            local_plates[key] = Box(*_floats(obj["bb"]))
+            local_labels[key] = _box_at(obj["lp"], float(obj["lwidth"]) * INCH,
+                                        float(obj["lheight"]) * INCH)
+        elif name[0] == "n" and name[1:].isdigit():
+            nodes[sites[int(name[1:])]] = _box_at(obj["pos"], float(obj["width"]) * INCH,
+                                                 float(obj["height"]) * INCH)
+        elif name[0] == "m" and name[1:].isdigit():
+            sizes[cells.key[int(name[1:])]] = (round(float(obj["width"]) * INCH, 2),
+                                              round(float(obj["height"]) * INCH, 2))
+    axis = 0 if options["rankdir"] in ("TB", "BT") else 1
+    placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
+    if placed is None:
+        return None
+    pinned = {k: options[k] for k in ("theme", "distributions", "labels")}
+    route = pinned_dot(shown, nodes=placed.nodes, plates=placed.plates, plate_names=names,
+                       label_boxes=placed.labels, edges={e: None for e in shown.edges},
+                       route=True, **pinned)
+    routed = graphviz_json(route, engine="neato")
+    by_gvid = {obj["_gvid"]: obj["name"] for obj in routed.get("objects", ())}
+    ids = {f"n{i}": n for i, n in enumerate(sites)}
+    parts = {}
+    for edge in routed.get("edges", ()):
+        key = (ids[by_gvid[edge["tail"]]], ids[by_gvid[edge["head"]]])
+        parts[key] = _pos_parts(edge["pos"])
+    # move the picture to the origin: the tight box of everything drawn
+    boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.labels.values()]
+    points = [pt for s, ps, e in parts.values() for pt in (*ps, *(p for p in (s, e) if p))]
+    x0 = min([b.x0 for b in boxes] + [x for x, _ in points])
+    y0 = min([b.y0 for b in boxes] + [y for _, y in points])
+    x1 = max([b.x1 for b in boxes] + [x for x, _ in points])
+    y1 = max([b.y1 for b in boxes] + [y for _, y in points])
+
+    def move(pt: Point | None) -> Point | None:
+        return None if pt is None else (round(pt[0] - x0, 2), round(pt[1] - y0, 2))
+
+    moved = {e: (move(s), [move(p) for p in ps], move(t)) for e, (s, ps, t) in parts.items()}
+    edges = {e: edge_path(_pos_text(*moved[e])) for e in shown.edges if e in moved}
+    order = {k: i for i, k in enumerate([*cells.key, *local_plates])}
+    plate_keys = sorted(placed.plates, key=order.__getitem__)
+    lay = Layout(
+        graph=shown,
+        nodes={n: _moved(placed.nodes[n], -x0, -y0) for n in sites},
+        plates={k: _moved(placed.plates[k], -x0, -y0) for k in plate_keys},
+        labels={k: _moved(placed.labels[k], -x0, -y0) for k in plate_keys},
+        edges=edges, width=round(x1 - x0, 2), height=round(y1 - y0, 2), options=options)
+    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
+                        label_boxes=lay.labels,
+                        edges={e: _pos_text(*moved[e]) if e in moved else None
+                               for e in shown.edges}, **pinned)
+    return Drawing(lay, source, "neato")
 
 
 def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:
@@ -77,16 +273,7 @@ def straight(a: Point, b: Point) -> list[Point]:
 def edge_path(pos: str) -> list[Point]:
     """A graphviz edge ``pos`` (``e,x,y p0 p1 …``) as a Bézier chain from the tail's outline to
     the arrow tip: graphviz ends the spline at the arrow's base and gives the tip apart."""
-    start: Point | None = None
-    end: Point | None = None
-    points: list[Point] = []
-    for token in pos.split(";")[0].split():
-        if token.startswith("e,"):
-            end = _point(token[2:])
-        elif token.startswith("s,"):
-            start = _point(token[2:])
-        else:
-            points.append(_point(token))
+    start, points, end = _pos_parts(pos)
     if start is not None:
         points = [start, *straight(start, points[0])[:-1], *points]
     if end is not None:
@@ -94,9 +281,10 @@ def edge_path(pos: str) -> list[Point]:
     return points
 
 
-def from_graphviz(shown: nx.DiGraph, data: dict[str, Any], options: dict[str, Any]) -> Layout:
-    """A ``Layout`` from ``dot``'s JSON for ``to_dot(shown)``: node ``n<i>`` is the i-th node of
-    ``shown``, cluster ``cluster_<i>`` the i-th box of its plate tree."""
+def from_graphviz(shown: nx.DiGraph, data: dict[str, Any],
+                  options: dict[str, Any]) -> tuple[Layout, dict[tuple[str, str], str]]:
+    """A ``Layout`` from ``dot``'s JSON for ``to_dot(shown)`` (node ``n<i>`` is the i-th node of
+    ``shown``, cluster ``cluster_<i>`` the i-th box of its plate tree), and each edge's ``pos``."""
     sites = list(shown.nodes)
     boxes = list(cluster_plates(plate_tree(shown)))
     by_gvid: dict[int, str] = {}
@@ -120,12 +308,12 @@ def from_graphviz(shown: nx.DiGraph, data: dict[str, Any], options: dict[str, An
             by_gvid[obj["_gvid"]] = site
             nodes[site] = _box_at(obj["pos"], float(obj["width"]) * INCH,
                                   float(obj["height"]) * INCH)
-    edges: dict[tuple[str, str], list[Point]] = {}
-    for edge in data.get("edges", ()):
-        edges[(by_gvid[edge["tail"]], by_gvid[edge["head"]])] = edge_path(edge["pos"])
+    pos = {(by_gvid[e["tail"]], by_gvid[e["head"]]): e["pos"] for e in data.get("edges", ())}
     # trace order, whatever order graphviz lists things in
     nodes = {n: nodes[n] for n in sites}
-    edges = {e: edges[e] for e in shown.edges if e in edges}
+    pos = {e: pos[e] for e in shown.edges if e in pos}
+    edges = {e: edge_path(p) for e, p in pos.items()}
     x0, y0, x1, y1 = _floats(data["bb"])
-    return Layout(graph=shown, nodes=nodes, plates=plates, labels=label_boxes, edges=edges,
-                  width=x1 - x0, height=y1 - y0, combined=combined, options=options)
+    lay = Layout(graph=shown, nodes=nodes, plates=plates, labels=label_boxes, edges=edges,
+                 width=x1 - x0, height=y1 - y0, combined=combined, options=options)
+    return lay, pos

@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ import graphviz
 
 from .exceptions import DotNotFoundError, FormatError, RenderError
 
-__all__ = ["FORMATS", "check_format", "format_for_path", "graphviz_json", "pipe", "run",
-           "write_atomic"]
+__all__ = ["FORMATS", "check_format", "format_for_path", "graphviz_json", "json_and", "pipe",
+           "run", "write_atomic"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex")
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
@@ -46,26 +47,45 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
         raise FormatError(f"{os.fspath(path)}: {err}") from err
 
 
-def pipe(source: str, fmt: str) -> bytes:
-    """Lay out and render DOT text with ``dot``; ``fmt`` 'dot' returns the text itself."""
+def pipe(source: str, fmt: str, *, engine: str = "dot") -> bytes:
+    """Lay out and render DOT text with ``dot`` (or draw it pinned with ``neato -n2``); ``fmt``
+    'dot' returns the text itself."""
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
     if fmt not in GRAPHVIZ_FORMATS:
         raise FormatError(f"graphviz does not write {fmt!r}; Diagram.pipe({fmt!r}) does")
-    return run(source, fmt)
+    return run(source, fmt, engine=engine)
 
 
 def run(source: str, fmt: str, *, engine: str = "dot") -> bytes:
-    """Run a graphviz layout program (``dot``, or ``neato`` for pinned positions) on DOT text
-    and return what it writes as ``fmt`` (any graphviz output format, e.g. ``json0``)."""
+    """Run ``dot``, or ``neato -n2`` (every node pinned at its ``pos``, edges with a ``pos``
+    kept, the others routed), on DOT text; ``fmt`` is any graphviz output format (``json0``)."""
+    no_op = 2 if engine == "neato" else None
     try:
-        return graphviz.pipe(engine, fmt, source.encode("utf-8"), quiet=True)
+        return graphviz.pipe(engine, fmt, source.encode("utf-8"), quiet=True,
+                             neato_no_op=no_op)
     except graphviz.ExecutableNotFound as err:
         raise DotNotFoundError(INSTALL_HINT) from err
     except subprocess.CalledProcessError as err:
         stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
         raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
+
+
+def json_and(source: str, fmt: str) -> tuple[dict[str, Any], bytes]:
+    """One ``dot`` run that writes both its layout (``json0``, parsed) and ``fmt`` bytes."""
+    with tempfile.TemporaryDirectory(prefix="plategraph-") as tmp:
+        layout_file, out_file = Path(tmp, "layout.json"), Path(tmp, f"out.{fmt}")
+        try:
+            subprocess.run(["dot", "-Tjson0", "-o", str(layout_file), f"-T{fmt}", "-o",
+                            str(out_file)], input=source.encode("utf-8"), capture_output=True,
+                           check=True)
+        except FileNotFoundError as err:
+            raise DotNotFoundError(INSTALL_HINT) from err
+        except subprocess.CalledProcessError as err:
+            stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
+            raise RenderError(f"dot failed to render {fmt}: {stderr or err}") from err
+        return json.loads(layout_file.read_bytes()), out_file.read_bytes()
 
 
 def graphviz_json(source: str, *, engine: str = "dot") -> dict[str, Any]:

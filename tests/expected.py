@@ -106,6 +106,36 @@ EXPECTED: dict[str, dict] = {
         "edges": ["u -> r", "v -> r", "sigma -> r"],
         "plates": {"users": 6, "items": 5},
     },
+    "tensor_factorization:model": {
+        "nodes": ["sigma:latent", "tau:latent", "u:latent@users", "v:latent@items",
+                  "b:latent@users,time", "c:latent@items,time",
+                  "r:observed@users,items,time"],
+        # three plates crossing pairwise: b and c drift over time, r is in all three
+        "edges": ["tau -> b", "tau -> c", "u -> r", "v -> r", "b -> r", "c -> r",
+                  "sigma -> r"],
+        "plates": {"users": 5, "items": 4, "time": 3},
+    },
+    "crossed_random_effects:model": {
+        "nodes": ["mu:latent", "sigma_s:latent", "sigma_i:latent", "sigma_y:latent",
+                  "a:latent@subjects", "b:latent@items",
+                  "y:observed@subjects,items,replicates"],
+        "edges": ["sigma_s -> a", "sigma_i -> b", "mu -> y", "a -> y", "b -> y",
+                  "sigma_y -> y"],
+        "plates": {"subjects": 6, "items": 4, "replicates": 3},
+    },
+    "lda_topic_weights:model": {
+        "nodes": ["phi:latent@topics", "theta:latent@topics,documents",
+                  "z:latent@documents,words", "w:observed@documents,words"],
+        # the weights are theta normalised: theta -> z; phi[z] carries phi and z into w
+        "edges": ["theta -> z", "phi -> w", "z -> w"],
+        "plates": {"topics": 3, "documents": 6, "words": 10},
+    },
+    "crossed_in_outer:model": {
+        "nodes": ["tau:latent", "mu_r:latent@regions", "s:latent@regions,stores",
+                  "p:latent@regions,products", "sales:observed@regions,stores,products"],
+        "edges": ["tau -> mu_r", "mu_r -> s", "s -> sales", "p -> sales"],
+        "plates": {"regions": 3, "stores": 4, "products": 5},
+    },
     "plates_dims:model": {
         "nodes": ["sigma_alpha:latent", "alpha:latent@subjects", "y:observed@subjects,times"],
         "edges": ["sigma_alpha -> alpha", "alpha -> y"],
