@@ -217,7 +217,8 @@ def _mt_join(segments: list[tuple[bool, str]]) -> str:
             else:
                 out.append(f"${text}$")
         else:
-            out.append(text.replace("$", r"\$") if has_math else text)
+            # a backslash before a `$` would escape it: drawn as U+29F5, which looks the same
+            out.append(text.replace("\\", "\u29f5").replace("$", r"\$") if has_math else text)
         previous_math = is_math
     return "".join(out)
 

@@ -86,3 +86,31 @@ def test_distributions_show_parents_and_constants(make_graph):
     assert distribution_label(g, "m", math=False) is None
     # parameters unknown: the distribution alone
     assert distribution_label(g, "u", math=False) == "u ~ Normal"
+
+
+@pytest.mark.parametrize(("name", "latex", "mathtext"), [
+    ("sigma_a", "$\\sigma_{a}$", "$\\sigma_{a}$"),
+    ("mu", "$\\mu$", "$\\mu$"),
+    ("x_0", "$x_{0}$", "$x_{0}$"),
+    ("theta_mu_k", "$\\theta_{\\mu,k}$", "$\\theta_{\\mu,k}$"),
+    ("sigma_obs", "$\\sigma_{\\mathrm{obs}}$", "$\\sigma_{\\mathrm{obs}}$"),
+    ("obs_j", "$\\mathrm{obs}_{j}$", "$\\mathrm{obs}_{j}$"),
+    ("log_radon", "$\\mathrm{log\\_radon}$", "log_radon"),
+    ("a b$", "$\\textrm{a\\ b\\$}$", "a b$"),
+    ("100%", "$\\textrm{100\\%}$", "100%"),
+    ("é", "$\\textrm{\\'{e}}$", "é"),
+    ("中", "$\\textrm{[U+4E2D]}$", "中"),
+])
+def test_latex_and_mathtext_names(name, latex, mathtext):
+    assert name_label(name, math=True, dialect="latex") == latex
+    assert name_label(name, math=True, dialect="mathtext") == mathtext
+
+
+def test_mathtext_text_cannot_open_or_escape_math(make_graph):
+    g = make_graph([Site("a$b\\", "latent", distribution="Normal", dist_args=(("loc", "-1"),))])
+    text = distribution_label(g, "a$b\\", math=True, dialect="mathtext")
+    # every literal $ escaped, the backslash drawn as ⧵: exactly two unescaped dollars remain
+    assert text == "a\\$b\u29f5$\\;\\sim\\;$Normal(\u22121)"
+    assert text.replace("\\$", "").count("$") == 2
+    assert distribution_label(g, "a$b\\", math=True, dialect="latex") == (
+        "$\\textrm{a\\$b\\textbackslash{}} \\sim \\mathrm{Normal}(-1)$")

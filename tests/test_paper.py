@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from _gallery import load_example
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import plategraph
 from plategraph.geometry import Box, Layout
@@ -204,3 +206,19 @@ def test_importing_plategraph_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=8),
+                min_size=2, max_size=2, unique=True))
+def test_any_site_name_draws(make_graph, names):
+    """mathtext's specials ($, \\, ^, {) in names are text, whatever is next to them."""
+    a, b = names
+    g = make_graph([Site(a, "latent", distribution="Normal", dist_args=(("loc", "0"),)),
+                    Site(b, "observed", distribution="Normal", dist_args=(("loc", None),))],
+                   [Edge(a, b, "data", ("loc",))])
+    lay = Layout(graph=g, nodes={a: Box(0, 40, 24, 64), b: Box(0, 0, 24, 24)}, plates={},
+                 labels={}, edges={(a, b): [(12, 40), (12, 35), (12, 30), (12, 24)]},
+                 width=24, height=64, options={"labels": "math"})
+    assert render_figure(figure_spec(lay, distributions=True), "pdf").startswith(b"%PDF")
