@@ -159,8 +159,8 @@ def _fonts(font: str) -> Iterator[None]:
 
     with matplotlib.rc_context(_font_rc(font)), warnings.catch_warnings():
         # a character the font lacks is drawn as a box, not an error
-        warnings.filterwarnings("ignore", message=r".*[Gg]lyph.*missing")
-        warnings.filterwarnings("ignore", message=r".*substituting with a dummy symbol")
+        warnings.filterwarnings("ignore", message=r"(?s).*[Gg]lyph.*missing")
+        warnings.filterwarnings("ignore", message=r"(?s).*substituting with a dummy symbol")
         yield
 
 

@@ -30,15 +30,23 @@ def _attrs(text: str) -> dict[str, str]:
     return dict(_ATTR.findall(text))
 
 
+# characters XML cannot hold (a site name may have them) become U+FFFD, as in quoting.py
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return escape(_UNSAFE.sub("\ufffd", text))
+
+
 def _title(title: str, names: Mapping[str, str], clusters: Mapping[str, str]) -> str:
     raw = title.replace("&#45;", "-").replace("&gt;", ">")
     if raw in names:
-        return escape(names[raw])
+        return _xml(names[raw])
     if raw in clusters:
-        return escape(clusters[raw])
+        return _xml(clusters[raw])
     tail, sep, head = raw.partition("->")
     if sep and tail in names and head in names:
-        return escape(f"{names[tail]}->{names[head]}")
+        return _xml(f"{names[tail]}->{names[head]}")
     return title
 
 
