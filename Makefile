@@ -32,13 +32,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# graphviz's `dot` and (for the page test) Chromium come from the system package manager.
+# graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
+# (the TikZ and paper-figure tests) come from the system package manager.
+SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures poppler-utils
 system-deps:
-	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
+	  && command -v pdftotext >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz chromium >/dev/null; \
-	  elif ! command -v dot >/dev/null 2>&1; then \
-	    echo "graphviz is missing: install it with your package manager (e.g. 'sudo apt-get install graphviz'), then re-run make" >&2; exit 1; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  elif ! command -v dot >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
+	    echo "missing system packages: install them with your package manager (e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)'), then re-run make" >&2; exit 1; \
 	  fi; }
 
 lint: install

@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, each side by side with numpyro in the same process.
 
 Run one alone with ``python benchmarks/run.py core`` (or ``first``, ``draw``, ``layout``,
-``gallery``, ``real``, ``jax``).
+``gallery``, ``paper``, ``real``, ``jax``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-SUITES = ("first", "core", "draw", "layout", "gallery", "real", "jax")
+SUITES = ("first", "core", "draw", "layout", "gallery", "paper", "real", "jax")
 
 
 def main(argv: list[str]) -> int:

@@ -27,6 +27,7 @@ from .exceptions import (
 from .geometry import Box, Layout
 from .graph import build_graph
 from .layout import layout
+from .tikz import to_tikz
 from .tracing import model_graph, trace_model
 
 __version__ = "0.1.0"
@@ -55,5 +56,6 @@ __all__ = [
     "model_graph",
     "render_model",
     "to_dot",
+    "to_tikz",
     "trace_model",
 ]

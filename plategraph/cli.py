@@ -45,6 +45,10 @@ def _drawing_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-collapse", action="store_true",
                        help="draw sites made in a Python loop one by one, "
                             "not as one node in a plate")
+    group.add_argument("--width", metavar="LENGTH",
+                       help="paper theme: scale the figure to this width (3.3in, 8cm, 240pt)")
+    group.add_argument("--dpi", type=int, help="paper theme: PNG resolution (default 300)")
+    group.add_argument("--font", help="paper theme: a font family or .ttf file (default STIX)")
 
 
 def _theme(value: str) -> str | dict[str, Any]:
@@ -71,8 +75,10 @@ def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     resolve_theme(theme)  # an unknown theme or key fails here, before any model runs
     return {"theme": theme, "rankdir": args.rankdir, "params": args.params,
             "deterministic": not args.hide_deterministic,
-            "distributions": args.distributions, "labels": "math" if args.math else "plain",
-            "collapse": not args.no_collapse, "data": args.data}
+            "distributions": args.distributions, "labels": "math" if args.math else None,
+            "collapse": not args.no_collapse, "data": args.data,
+            **{k: getattr(args, k) for k in ("width", "dpi", "font")
+               if getattr(args, k) is not None}}
 
 
 # -- render ---------------------------------------------------------------------------------

@@ -9,7 +9,14 @@ from typing import Any
 import networkx as nx
 
 from .exceptions import OptionError
-from .labels import combined_plate_label, distribution_label, name_label, plate_label
+from .labels import (
+    GREEK,
+    combined_plate_label,
+    distribution_label,
+    name_label,
+    plate_label,
+    symbol_parts,
+)
 from .quoting import attr_list, quote
 
 __all__ = ["THEMES", "DataNode", "box_label", "cells_dot", "dot_lines", "pinned_dot", "plate_tree",
@@ -51,25 +58,60 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
     "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
               "fontsize": "10", "margin": "10"},
 }
-_PAPER_FONT = "Times-Roman"
+_PAPER_FONT = "Times-Roman"  # metrics for the layout; the paper renderer sets its own font
 _PAPER: dict[str, dict[str, str]] = {
     **{k: dict(v) for k, v in _NOTEBOOK.items()},
-    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT},
-    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT},
+    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT, "fontsize": "9", "nodesep": "0.25",
+              "ranksep": "0.3", "pad": "0"},
+    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT, "fontsize": "11"},
     "edge": {"arrowsize": "0.6", "color": "black"},
+    # circles of one size, set per figure (paper_node_size); the label is the symbol only
     "latent": {"shape": "circle", "style": "filled", "fillcolor": "white", "color": "black",
-               "fixedsize": "false"},
-    "observed": {"shape": "circle", "style": "filled", "fillcolor": "gray80", "color": "black"},
+               "fixedsize": "true"},
+    "observed": {"shape": "circle", "style": "filled", "fillcolor": "gray80", "color": "black",
+                 "fixedsize": "true"},
     "deterministic": {"shape": "circle", "style": "filled", "fillcolor": "white",
-                      "peripheries": "2", "color": "black"},
+                      "peripheries": "2", "color": "black", "fixedsize": "true"},
     "param": {"shape": "plaintext", "fontcolor": "black", "height": "0.2"},
     "data": {"shape": "box", "style": "filled", "fillcolor": "white", "color": "black",
              "height": "0.3"},
+    "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
     "control": {"style": "dashed", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
-              "fontsize": "10", "fontname": _PAPER_FONT, "margin": "10"},
+              "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
 }
+PAPER_NODE_SIZE = 24.0  # points: the smallest circle of a paper figure
+PAPER_FONT_SIZE = 11.0  # points: a node's symbol
+_CIRCLES = ("latent", "observed", "deterministic")
 THEMES: dict[str, dict[str, dict[str, str]]] = {"notebook": _NOTEBOOK, "paper": _PAPER}
+
+
+def is_paper(theme: str | Mapping[str, Any]) -> bool:
+    """True for the paper theme (or a theme dict based on it): nodes of one size, symbol only."""
+    if isinstance(theme, str):
+        return theme == "paper"
+    return isinstance(theme, Mapping) and theme.get("base") == "paper"
+
+
+def _symbol_width(name: str, *, math: bool, size: float) -> float:
+    """An estimate of a node symbol's width in points (serif, ``size`` points)."""
+    found = symbol_parts(name) if math else None
+    if found is None:
+        return 0.5 * size * len(name)
+    head, parts = found
+    width = (0.6 if head in GREEK or len(head) == 1 else 0.5 * len(head)) * size
+    sub = sum(1 if part in GREEK else len(part) for part in parts) + 0.5 * (len(parts) - 1)
+    return width + 0.5 * 0.7 * size * sub
+
+
+def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
+    """The diameter of every circle of a paper figure, in points: the smallest that holds the
+    widest symbol (daft and tikz-bayesnet: node size is a property of the figure)."""
+    widest = max((_symbol_width(str(n), math=math, size=PAPER_FONT_SIZE)
+                  for n, kind in graph.nodes(data="kind") if kind in _CIRCLES), default=0.0)
+    # a long word is set a little smaller (the renderer fits it) rather than blowing up every
+    # circle of the figure
+    return max(PAPER_NODE_SIZE, round(0.8 * widest + 8.0))
 
 
 def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
@@ -235,12 +277,16 @@ def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx
 
 
 def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
-                distributions: bool) -> dict[str, Any]:
+                distributions: bool, size: float | None = None) -> dict[str, Any]:
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
     attrs: dict[str, Any] = dict(theme.get(kind, {}))
     name = name_label(str(node), math=math)
     text = distribution_label(graph, node, math=math) if distributions else None
+    if size is not None:  # a paper figure: circles of one size, distributions beside it
+        text = None
+        if kind in _CIRCLES:
+            attrs["width"] = attrs["height"] = f"{size / 72:.4f}"
     if kind == "factor":
         attrs["xlabel"] = f"<{name}>"
     elif "label" not in attrs:
@@ -256,6 +302,10 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
         tooltip += f" ({data['source']})"
     attrs["tooltip"] = tooltip
     return attrs
+
+
+def _paper_size(shown: nx.DiGraph, theme: str | Mapping[str, Any], labels: str) -> float | None:
+    return paper_node_size(shown, math=labels == "math") if is_paper(theme) else None
 
 
 def _check_options(labels: str, rankdir: str) -> None:
@@ -290,11 +340,14 @@ def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) 
 
 
 def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *, styles: dict,
-          ids: Mapping[str, str], counter: list[int], math: bool, distributions: bool) -> None:
-    """Node statements and plate clusters (``cluster_<i>``, numbered depth first)."""
+          ids: Mapping[str, str], counter: list[int], math: bool, distributions: bool,
+          size: float | None = None) -> None:
+    """Node statements and plate clusters (``cluster_<i>``, numbered depth first); ``size``:
+    the paper theme's one circle size."""
     records = shown.graph.get("plates", {})
     for node in cluster.nodes:
-        attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions)
+        attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions,
+                            size=size)
         lines.append(f"{indent}{ids[node]} {attr_list(attrs)}")
     for child in cluster.children.values():
         name = f"cluster_{counter[0]}"
@@ -304,7 +357,7 @@ def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
         lines.append(f"{indent}subgraph {name} {{")
         lines.append(f"{indent}  graph {attr_list(box)}")
         _emit(shown, child, lines, indent + "  ", styles=styles, ids=ids, counter=counter,
-              math=math, distributions=distributions)
+              math=math, distributions=distributions, size=size)
         lines.append(f"{indent}}}")
 
 
@@ -321,7 +374,8 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
     big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
     lines = _header(styles, {"rankdir": rankdir, **(LAYOUT_BIG if big else LAYOUT)})
     _emit(shown, plate_tree(shown), lines, "", styles=styles, ids=ids, counter=[0],
-          math=labels == "math", distributions=distributions)
+          math=labels == "math", distributions=distributions, size=_paper_size(shown, theme,
+                                                                              labels))
     for parent, child, data in shown.edges(data=True):
         attrs = _edge_attrs(styles, parent, child, data)
         lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
@@ -356,7 +410,8 @@ def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tup
         lines.append('  graph [style=invis label="" margin=0]')
         lines.append(f'  anchor_{i} [shape=point style=invis width=0 height=0 label=""]')
         _emit(shown, plate_tree(tree_graph), lines, "  ", styles=styles, ids=ids,
-              counter=counter, math=labels == "math", distributions=distributions)
+              counter=counter, math=labels == "math", distributions=distributions,
+              size=_paper_size(shown, theme, labels))
         lines.append("}")
     lines.append("{rank=min; " + " ".join(f"anchor_{i};" for i in range(len(cells))) + "}")
     plate_style = styles.get("plate", {})
@@ -412,9 +467,10 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
         lines.append(f"subgraph cluster_{i} {{ graph {attr_list(attrs)} }}")
         obstacle = {"shape": "box", "style": "invis", "label": "", **_fixed(label)}
         lines.append(f"l{i} {attr_list(obstacle)}")
+    size = _paper_size(shown, theme, labels)
     for node in shown.nodes:
         attrs = _node_attrs(shown, node, styles, math=labels == "math",
-                            distributions=distributions)
+                            distributions=distributions, size=size)
         lines.append(f"{ids[node]} {attr_list({**attrs, **_fixed(nodes[node])})}")
     for (parent, child), pos in edges.items():
         attrs = _edge_attrs(styles, parent, child, shown.edges[parent, child])

@@ -1,13 +1,25 @@
-"""Pure: site names, plates and distributions → display text (HTML-like label fragments)."""
+"""Pure: site names, plates and distributions → display text, one dialect per output.
+
+Every output writes the same label in its own markup: ``html`` (graphviz HTML-like labels),
+``latex`` (TikZ: LaTeX math, ``$\\sigma_{a}$``) and ``mathtext`` (matplotlib's TeX-like math
+for the paper figures). What a label says is decided once (``symbol_parts``,
+``distribution_parts``); the dialects only write it, each escaping for its own format here.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import networkx as nx
 
 from .quoting import html_text
 
-__all__ = ["GREEK", "combined_plate_label", "distribution_label", "name_label", "plate_label",
-           "previous_label"]
+__all__ = ["GREEK", "DIALECTS", "combined_plate_label", "distribution_label",
+           "distribution_parts", "latex_text", "name_label", "plate_label", "previous_label",
+           "symbol_parts"]
+
+DIALECTS = ("html", "latex", "mathtext")
 
 GREEK = {
     name: chr(code) for name, code in (
@@ -21,10 +33,25 @@ GREEK = {
         ("Psi", 0x3A8), ("Omega", 0x3A9),
     )
 }
+# the TeX command of each Greek letter (omicron has none: it is an italic o)
+_TEX_GREEK = {name: ("o" if name == "omicron" else "\\lambda" if name == "lam" else "\\" + name)
+              for name in GREEK}
+_TEX_OF_LETTER = {letter: _TEX_GREEK[name] for name, letter in GREEK.items() if name != "lam"}
+_TEX_OF_LETTER.update({chr(c): chr(c - 0x391 + ord("A")) for c in (0x391, 0x392, 0x395, 0x396,
+                                                                   0x397, 0x399, 0x39A, 0x39C,
+                                                                   0x39D, 0x39F, 0x3A1, 0x3A4,
+                                                                   0x3A5, 0x3A7)}
+                      | {"\u039f": "O", "\u0397": "H", "\u03a7": "X"})
+_TEX_OF_LETTER.update({"\u03c2": "\\varsigma", "\u03d1": "\\vartheta", "\u03d5": "\\phi",
+                       "\u03f5": "\\epsilon"})
 
-
-def _math_word(word: str) -> str:
-    return html_text(GREEK.get(word, word))
+# Unicode subscript forms a browser's sans-serif fonts hold (one text run, no gaps)
+_UNICODE_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()",
+                        "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
+_UNICODE_SUB["\u2212"] = "₋"  # a true minus: h with subscript t−1 is hₜ₋₁
+SUB_POINT_SIZE = 9  # graphviz sets <SUB> at the full size; notebook text is 12 pt
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _is_symbol(word: str) -> bool:
@@ -32,53 +59,251 @@ def _is_symbol(word: str) -> bool:
     return word in GREEK or (len(word) == 1 and word.isalpha())
 
 
-def name_label(name: str, *, math: bool) -> str:
-    """A site name as label markup: plain (escaped) or math (``sigma_a`` → σ with subscript a).
+def symbol_parts(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """How a name reads in math: ``(head, subscript parts)``, or None for a word.
 
-    In math mode a Greek letter name becomes the letter, and ``head_tail`` becomes ``head`` with
-    subscript ``tail`` when it reads as a symbol with an index: ``head`` is a Greek name or a
-    single letter (``sigma_obs``, ``x_0``, ``theta_mu_k``), or ``tail`` is one short part
-    (``obs_j``, ``y_12``). Other names are words and stay as they are (``sum_to_zero``,
-    ``log_sigma``). Greek names in a subscript become letters too (``theta_mu`` → θ with
-    subscript μ); several subscript parts are joined by commas.
+    A Greek letter name is its letter; ``head_tail`` is ``head`` with subscript ``tail`` when it
+    reads as a symbol with an index: ``head`` is a Greek name or a single letter (``sigma_obs``,
+    ``x_0``, ``theta_mu_k``), or ``tail`` is one short part (``obs_j``, ``y_12``). Other names
+    are words (``sum_to_zero``, ``log_sigma``).
     """
-    if not math:
-        return html_text(name)
+    if name in GREEK:
+        return name, ()
     head, _, tail = name.partition("_")
-    parts = [part for part in tail.split("_") if part]
+    parts = tuple(part for part in tail.split("_") if part)
     if not head or not parts:
-        return _math_word(name)
+        return (name, ()) if _is_symbol(name) else None
     short_index = len(parts) == 1 and len(parts[0]) <= 2
     if not (_is_symbol(head) or short_index):
+        return None
+    return head, parts
+
+
+# -- html (graphviz) --------------------------------------------------------------------------
+
+
+def _html_word(word: str) -> str:
+    return html_text(GREEK.get(word, word))
+
+
+def _html_sub(parts: tuple[str, ...]) -> str:
+    text = ",".join(GREEK.get(part, part) for part in parts)
+    if all(ch in _UNICODE_SUB for ch in text):
+        return "".join(_UNICODE_SUB[ch] for ch in text)
+    return f'<SUB><FONT POINT-SIZE="{SUB_POINT_SIZE}">{html_text(text)}</FONT></SUB>'
+
+
+def _html_name(name: str, math: bool) -> str:
+    found = symbol_parts(name) if math else None
+    if found is None:
         return html_text(name)
-    sub = ",".join(_math_word(part) for part in parts)
-    return f"{_math_word(head)}<SUB>{sub}</SUB>"
+    head, parts = found
+    return _html_word(head) + (_html_sub(parts) if parts else "")
 
 
-def plate_label(name: str, record: dict) -> str:
+# -- latex (TikZ) -----------------------------------------------------------------------------
+
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}",
+    ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"{\ttfamily\char34}", " ": r"\ ",
+    # ligatures of the text fonts (-- ``  !` ?`) are broken up
+    "-": "-{}", "`": "`{}", "'": "'{}", "!": "!{}", "?": "?{}",
+    "…": r"\ldots{}", "×": r"\ensuremath{\times}", "−": r"\ensuremath{-}",
+    "\u00a0": "~",
+}
+_TEX_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": '"',
+                "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
+                "\u0327": "c", "\u030a": "r", "\u0328": "k"}
+_TEX_LETTERS = {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
+                "œ": r"\oe{}", "Œ": r"\OE{}", "å": r"\aa{}", "Å": r"\AA{}", "ı": r"\i{}",
+                "ł": r"\l{}", "Ł": r"\L{}"}
+
+
+def _tex_char(ch: str) -> str:
+    if ch in _TEX_SPECIAL:
+        return _TEX_SPECIAL[ch]
+    if " " < ch < "\x7f":
+        return ch
+    if ch in _TEX_LETTERS:
+        return _TEX_LETTERS[ch]
+    if ch in _TEX_OF_LETTER:
+        return f"\\ensuremath{{{_TEX_OF_LETTER[ch]}}}"
+    decomposed = unicodedata.normalize("NFD", ch)
+    if (len(decomposed) == 2 and decomposed[0].isascii() and decomposed[0].isalpha()
+            and decomposed[1] in _TEX_ACCENTS):
+        base = r"\i" if decomposed[0] == "i" else decomposed[0]
+        return f"\\{_TEX_ACCENTS[decomposed[1]]}{{{base}}}"
+    # anything else (other scripts, symbols, control characters) by its code point, so any
+    # name compiles with any LaTeX set-up
+    return f"[U+{ord(ch):04X}]"
+
+
+def latex_text(text: str) -> str:
+    """``text`` for LaTeX's text mode: every special character escaped, accented Latin
+    letters as accents, Greek as math, any other character as ``[U+XXXX]``; compiles in any
+    LaTeX document with any font encoding."""
+    return "".join(_tex_char(ch) for ch in text)
+
+
+def _tex_word(word: str) -> str:
+    """A word in math mode: upright, ``\\mathrm{Normal}``; other characters through text mode."""
+    if word in GREEK:
+        return _TEX_GREEK[word]
+    if word in _TEX_OF_LETTER:
+        return _TEX_OF_LETTER[word]
+    if _ALNUM.fullmatch(word):
+        return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
+    if re.fullmatch(r"[A-Za-z0-9_]+", word):
+        return "\\mathrm{" + word.replace("_", r"\_") + "}"
+    return f"\\textrm{{{latex_text(word)}}}"
+
+
+def _tex_name(name: str, math: bool) -> str:
+    found = symbol_parts(name) if math else None
+    if found is None:
+        if math:
+            return _tex_word(name)
+        if re.fullmatch(r"[A-Za-z0-9_]+", name):  # plain names are set upright, as written
+            return "\\mathrm{" + name.replace("_", r"\_") + "}"
+        return f"\\textrm{{{latex_text(name)}}}"
+    head, parts = found
+    if not parts:
+        return _tex_word(head)
+    return _tex_word(head) + "_{" + ",".join(_tex_word(p) for p in parts) + "}"
+
+
+def _tex_constant(text: str) -> str:
+    if _NUMBER.fullmatch(text):
+        return text  # in math mode: a true minus sign
+    if text == "…":
+        return r"\ldots"
+    return f"\\textrm{{{latex_text(text)}}}"
+
+
+# -- mathtext (matplotlib) --------------------------------------------------------------------
+
+
+def _mt_word(word: str) -> str | None:
+    """A symbol or alphanumeric word as mathtext, or None when it must stay text."""
+    if word in GREEK:
+        return _TEX_GREEK[word]
+    if word in _TEX_OF_LETTER:
+        return _TEX_OF_LETTER[word]
+    if _ALNUM.fullmatch(word):
+        return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
+    return None
+
+
+def _mt_name(name: str, math: bool) -> list[tuple[bool, str]]:
+    found = symbol_parts(name) if math else None
+    if found is not None:
+        head, parts = found
+        words = [_mt_word(head), *(_mt_word(p) for p in parts)]
+        if all(w is not None for w in words):
+            body = str(words[0]) + ("_{" + ",".join(map(str, words[1:])) + "}" if parts else "")
+            return [(True, body)]
+    return [(False, name)]
+
+
+def _mt_join(segments: list[tuple[bool, str]]) -> str:
+    """Text and math segments as one matplotlib string: math in ``$…$`` (adjacent math merged);
+    a literal ``$`` escaped only when the string has math (else matplotlib shows it as is)."""
+    has_math = any(is_math for is_math, _ in segments)
+    out: list[str] = []
+    previous_math = False
+    for is_math, text in segments:
+        if is_math:
+            if previous_math:
+                out[-1] = out[-1][:-1] + text + "$"
+            else:
+                out.append(f"${text}$")
+        else:
+            # a backslash before a `$` would escape it: drawn as U+29F5, which looks the same
+            out.append(text.replace("\\", "\u29f5").replace("$", r"\$") if has_math else text)
+        previous_math = is_math
+    return "".join(out)
+
+
+def _mt_constant(text: str) -> str:
+    return text.replace("-", "\u2212") if _NUMBER.fullmatch(text) else text
+
+
+# -- the labels -------------------------------------------------------------------------------
+
+
+def _check(dialect: str) -> None:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown label dialect {dialect!r}; one of {', '.join(DIALECTS)}")
+
+
+def name_label(name: str, *, math: bool, dialect: str = "html") -> str:
+    """A site name as label markup: plain (escaped) or math (``sigma_a`` → σ with subscript a).
+
+    ``html``: σ with ``<SUB>a</SUB>`` (Unicode subscript letters where they all exist: σₐ);
+    ``latex``: ``$\\sigma_{a}$``; ``mathtext``: matplotlib's ``$\\sigma_{a}$``. See
+    ``symbol_parts`` for which names read as symbols; several subscript parts are joined by
+    commas, Greek names in a subscript become letters too.
+    """
+    _check(dialect)
+    if dialect == "html":
+        return _html_name(name, math)
+    if dialect == "latex":
+        return f"${_tex_name(name, math)}$"
+    return _mt_join(_mt_name(name, math))
+
+
+def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = False) -> str:
     """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate (markup)."""
-    text = f"{name} = {record.get('size')}"
-    if record.get("subsample_size") not in (None, record.get("size")):
-        text += f" (batch {record['subsample_size']})"
-    return html_text(text)
+    _check(dialect)
+    size = record.get("size")
+    batch = record.get("subsample_size")
+    batch = None if batch in (None, size) else batch
+    if dialect == "html":
+        return html_text(f"{name} = {size}" + (f" (batch {batch})" if batch else ""))
+    if dialect == "latex":
+        text = f"{_tex_name(name, math)} = {size}"
+        if batch:
+            text += f"\\ (\\mathrm{{batch}}\\ {batch})"
+        return f"${text}$"
+    return _mt_join([*_mt_name(name, math), (False, f" = {size}"),
+                     *([(False, f" (batch {batch})")] if batch else [])])
 
 
-def combined_plate_label(names: list[str], records: list[dict]) -> str:
+def combined_plate_label(names: list[str], records: list[dict], *, dialect: str = "html",
+                         math: bool = False) -> str:
     """Crossed plates drawn as one box: ``users = 50 × items = 20``."""
-    return " × ".join(plate_label(n, r) for n, r in zip(names, records))
+    return " × ".join(plate_label(n, r, dialect=dialect, math=math)
+                      for n, r in zip(names, records)).replace(
+        "$ × $", " \\times " if dialect == "latex" else "$ × $")
 
 
-def previous_label(name: str, index: str, *, math: bool) -> str:
-    """A site's value one step earlier (markup): ``h[t-1]``, or h with subscript t−1 in math."""
+def previous_label(name: str, index: str, *, math: bool, dialect: str = "html") -> str:
+    """A site's value one step earlier: ``h[t-1]``, or in math h with subscript t−1 (after the
+    name's own subscripts: ``x_{a,t-1}``). A loop family ``z_j`` steps back to ``z[j-1]``."""
+    _check(dialect)
     if name.endswith(f"_{index}") and len(name) > len(index) + 1:
-        name = name[: -len(index) - 1]  # a loop family ``z_j``: its previous member is z[j-1]
+        name = name[: -len(index) - 1]
+    found = symbol_parts(name) if math else None
     if not math:
-        return html_text(f"{name}[{index}-1]")
-    text = name_label(name, math=True)
-    step = f"{_math_word(index)}−1"
-    if text.endswith("</SUB>"):
-        return f"{text[:-len('</SUB>')]},{step}</SUB>"
-    return f"{text}<SUB>{step}</SUB>"
+        if dialect == "html":
+            return html_text(f"{name}[{index}-1]")
+        if dialect == "latex":
+            return f"${_tex_name(name, False)}[{_tex_word(index)}-1]$"
+        return _mt_join([*_mt_name(name, False), (False, f"[{index}-1]")])
+    head, parts = found if found is not None else (name, ())
+    if dialect == "html":
+        head_text = _html_word(head) if found is not None else html_text(name)
+        return head_text + _html_sub((*parts, f"{index}−1"))
+    if dialect == "latex":
+        head_tex = _tex_word(head) if found is not None else _tex_name(name, True)
+        subs = ",".join([*(_tex_word(p) for p in parts), f"{_tex_word(index)}-1"])
+        return f"${head_tex}_{{{subs}}}$"
+    words = [_mt_word(head), *(_mt_word(p) for p in parts), _mt_word(index)]
+    if any(w is None for w in words):
+        return _mt_join([(False, f"{name}[{index}-1]")])
+    subs = ",".join([*map(str, words[1:-1]), f"{words[-1]}-1"])
+    return f"${words[0]}_{{{subs}}}$"
 
 
 def _step_index(data: dict) -> str:
@@ -87,25 +312,18 @@ def _step_index(data: dict) -> str:
     return str(plates[-1]) if data.get("members") and plates else "t"
 
 
-def _distribution_text(data: dict, args: list[str]) -> str:
-    """``Normal(μ, σ)``; a TransformedDistribution as its transforms applied to the distribution
-    it transforms, ``Ordered(Normal(0, 3))``."""
-    base = data.get("base_distribution")
-    text = html_text(base or data["distribution"])
-    if args:
-        text += f"({', '.join(args)})"
-    if base:
-        for transform in data.get("transforms", ()):
-            text = f"{html_text(transform)}({text})"
-    return text
+def distribution_parts(graph: nx.DiGraph, node: str
+                       ) -> tuple[str, list[tuple], tuple[str, ...]] | None:
+    """What a distribution label says: ``(distribution, args, transforms)``.
 
-
-def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | None:
-    """``a ~ Normal(μ, σ)``: the distribution with each parameter shown as the parent site or
-    model argument whose value it is, ``f(u, v)`` when it is computed from parents (``f(h)`` for
-    ``exp(h / 2)``), or its constant value (markup); a site's own name means its previous step
-    (``h[t-1]``). Just ``a ~ Normal`` when the parameters are not known, None for nodes without a
-    distribution. Graphs without ``param_sources`` (built by hand) show a lone parent by name."""
+    Each argument is ``("site", name)`` when the parameter *is* that parent site's or model
+    argument's value, ``("previous", name, index)`` for the node's own value one step earlier
+    (``h[t-1]``), ``("f", (argument, …))`` when it is computed from those (``f(h)`` for
+    ``exp(h / 2)``), ``("constant", text)`` or ``("unknown",)``. A TransformedDistribution is
+    its base with the names of its transforms, innermost first (``Ordered(Normal(0, 3))``).
+    Graphs without ``param_sources`` (built by hand) show a lone parent by name. None for nodes
+    without a distribution.
+    """
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
@@ -118,25 +336,108 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool) -> str | Non
     sources = data.get("param_sources")
     data_args = data.get("data_args") or {}
 
-    def show(name: str) -> str:
+    def ref(name: object) -> tuple:
         if name == node:
-            return previous_label(str(node), _step_index(data), math=math)
-        return name_label(str(name), math=math)
+            return ("previous", str(node), _step_index(data))
+        return ("site", str(name))
 
-    args = []
+    args: list[tuple] = []
     for param, constant in data.get("dist_args", ()):
         if constant is not None:
-            args.append(html_text(constant))
+            args.append(("constant", str(constant)))
             continue
         if sources is not None and param in sources:
-            args.append(show(sources[param]))
+            args.append(ref(sources[param]))
             continue
-        names = [show(p) for p in dict.fromkeys([*feeding.get(param, []),
-                                                 *data_args.get(param, ())])]
+        names = list(dict.fromkeys([*feeding.get(param, []), *data_args.get(param, ())]))
         if len(names) == 1 and sources is None:
-            args.append(names[0])
+            args.append(ref(names[0]))
         elif names:
-            args.append("f(" + ", ".join(names) + ")")
+            args.append(("f", tuple(ref(n) for n in names)))
         else:
-            args.append("…")
-    return f"{name_label(node, math=math)} ~ {_distribution_text(data, args)}"
+            args.append(("unknown",))
+    base = data.get("base_distribution")
+    transforms = tuple(data.get("transforms", ())) if base else ()
+    return str(base or data["distribution"]), args, transforms
+
+
+def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
+                       dialect: str = "html") -> str | None:
+    """``a ~ Normal(μ, σ)``: each parameter as the parent site or model argument whose value it
+    is, ``f(u, v)`` when computed from parents, or its constant value (see
+    ``distribution_parts``); just ``a ~ Normal`` when the parameters are not known, None for
+    nodes without a distribution."""
+    _check(dialect)
+    found = distribution_parts(graph, node)
+    if found is None:
+        return None
+    dist, args, transforms = found
+    if dialect == "html":
+        def name(r: tuple) -> str:
+            if r[0] == "previous":
+                return previous_label(r[1], r[2], math=math)
+            return _html_name(r[1], math)
+
+        def arg(a: tuple) -> str:
+            if a[0] == "constant":
+                return html_text(a[1])
+            if a[0] in ("site", "previous"):
+                return name(a)
+            if a[0] == "f":
+                return "f(" + ", ".join(map(name, a[1])) + ")"
+            return "…"
+        text = html_text(dist) + (f"({', '.join(map(arg, args))})" if args else "")
+        for transform in transforms:
+            text = f"{html_text(transform)}({text})"
+        return f"{_html_name(str(node), math)} ~ {text}"
+    if dialect == "latex":
+        def tex_name(r: tuple) -> str:
+            if r[0] == "previous":
+                return previous_label(r[1], r[2], math=math, dialect="latex")[1:-1]
+            return _tex_name(r[1], math)
+
+        def tex_arg(a: tuple) -> str:
+            if a[0] == "constant":
+                return _tex_constant(a[1])
+            if a[0] in ("site", "previous"):
+                return tex_name(a)
+            if a[0] == "f":
+                return "f(" + ", ".join(map(tex_name, a[1])) + ")"
+            return r"\ldots"
+        text = _tex_word(dist) + (f"({', '.join(map(tex_arg, args))})" if args else "")
+        for transform in transforms:
+            text = f"{_tex_word(transform)}({text})"
+        return f"${_tex_name(str(node), math)} \\sim {text}$"
+
+    def mt_name(r: tuple) -> list[tuple[bool, str]]:
+        if r[0] != "previous":
+            return _mt_name(r[1], math)
+        text = previous_label(r[1], r[2], math=math, dialect="mathtext")
+        if math and len(text) > 1 and text[0] == text[-1] == "$":
+            return [(True, text[1:-1])]
+        return [(False, text)]
+
+    body: list[tuple[bool, str]] = [(False, dist)]
+    if args:
+        body.append((False, "("))
+        for i, a in enumerate(args):
+            if i:
+                body.append((False, ", "))
+            if a[0] == "constant":
+                body.append((False, _mt_constant(a[1])))
+            elif a[0] in ("site", "previous"):
+                body.extend(mt_name(a))
+            elif a[0] == "f":
+                body.append((True, "f"))
+                body.append((False, "("))
+                for j, n in enumerate(a[1]):
+                    if j:
+                        body.append((False, ", "))
+                    body.extend(mt_name(n))
+                body.append((False, ")"))
+            else:
+                body.append((False, "…"))
+        body.append((False, ")"))
+    for transform in transforms:
+        body = [(False, f"{transform}("), *body, (False, ")")]
+    return _mt_join([*_mt_name(str(node), math), (True, r"\;\sim\;"), *body])

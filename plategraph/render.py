@@ -18,7 +18,8 @@ from .exceptions import DotNotFoundError, FormatError, RenderError
 __all__ = ["FORMATS", "check_format", "format_for_path", "graphviz_json", "json_and", "pipe",
            "run", "write_atomic"]
 
-FORMATS = ("svg", "png", "pdf", "dot")
+FORMATS = ("svg", "png", "pdf", "dot", "tex")
+GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = (
     "graphviz's `dot` program is not installed (or not on PATH); install it with your package "
     "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
@@ -52,6 +53,8 @@ def pipe(source: str, fmt: str, *, engine: str = "dot") -> bytes:
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
+    if fmt not in GRAPHVIZ_FORMATS:
+        raise FormatError(f"graphviz does not write {fmt!r}; Diagram.pipe({fmt!r}) does")
     return run(source, fmt, engine=engine)
 
 

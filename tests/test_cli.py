@@ -119,7 +119,8 @@ def test_inspect_json_is_the_graph(capsys):
     (["render", "eight_schools"], "plategraph: error: 'eight_schools' is not a model reference: "
                                   "write path/to/file.py:function or package.module:function"),
     (["render", f"{EIGHT}:centered", "-o", "x.jpg"],
-     "plategraph: error: x.jpg: unsupported format '.jpg'; plategraph writes svg, png, pdf, dot"),
+     "plategraph: error: x.jpg: unsupported format '.jpg'; "
+     "plategraph writes svg, png, pdf, dot, tex"),
     (["inspect", "no_such_package_xyz:model"],
      "plategraph: error: no_such_package_xyz: importing it raised ModuleNotFoundError: "
      "No module named 'no_such_package_xyz'"),
@@ -206,27 +207,36 @@ def test_console_script_and_python_m(tmp_path):
 def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
     import os
     import pty
+    import threading
 
     folder = make_gallery(tmp_path / "gallery", ["coin_flips.py"])
     controller, terminal = pty.openpty()
     script = Path(sys.executable).with_name("plategraph")
-    try:
-        done = subprocess.run([str(script), "gallery", str(folder), "-o", str(tmp_path / "o"),
-                               "--jobs", "1"], stderr=terminal, stdout=subprocess.PIPE,
-                              text=True, check=False, timeout=120,
-                              env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
-        os.close(terminal)
-        seen = b""
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        # read while the command runs: a full pty buffer would block the progress bar's writes
         while True:
             try:
                 chunk = os.read(controller, 65536)
             except OSError:  # the terminal side is closed and drained
-                break
+                return
             if not chunk:
-                break
-            seen += chunk
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run([str(script), "gallery", str(folder), "-o", str(tmp_path / "o"),
+                               "--jobs", "1"], stderr=terminal, stdout=subprocess.PIPE,
+                              text=True, check=False, timeout=600,
+                              env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+        os.close(terminal)
+        reader.join(timeout=30)
     finally:
         os.close(controller)
+    seen = b"".join(chunks)
     assert done.returncode == 0
     text = seen.decode("utf-8", "replace")
     assert "coin_flips:model" in text and "1/1" in text  # the bar's model and count

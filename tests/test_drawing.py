@@ -39,11 +39,11 @@ def svg_texts(svg: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "math", "expected"), [
-    ("sigma_a", True, "σ<SUB>a</SUB>"),
+    ("sigma_a", True, "σₐ"),
     ("sigma_a", False, "sigma_a"),
     ("mu", True, "μ"),
-    ("theta_mu", True, "θ<SUB>μ</SUB>"),
-    ("obs_j", True, "obs<SUB>j</SUB>"),
+    ("theta_mu", True, 'θ<SUB><FONT POINT-SIZE="9">μ</FONT></SUB>'),
+    ("obs_j", True, "obsⱼ"),
     ("Sigma", True, "Σ"),
     ("x<1>", True, "x&lt;1&gt;"),
     ("_private", True, "_private"),
@@ -60,7 +60,7 @@ def test_distribution_label_shows_parents_and_constants():
         [Edge("mu_a", "a", "data", ("loc",)), Edge("sigma_a", "a", "data", ("scale",))],
     )
     assert distribution_label(g, "a", math=True) == (
-        "a ~ Normal(μ<SUB>a</SUB>, σ<SUB>a</SUB>)")
+        "a ~ Normal(μₐ, σₐ)")
     assert distribution_label(g, "mu_a", math=False) == "mu_a ~ Normal(0, 10)"
 
 

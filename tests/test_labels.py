@@ -15,16 +15,16 @@ from plategraph.records import Edge, Site
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("sigma_a", "σ<SUB>a</SUB>"),
+    ("sigma_a", "σₐ"),
     ("mu", "μ"),
     ("Sigma", "Σ"),
     ("lambda", "λ"),
-    ("theta_mu", "θ<SUB>μ</SUB>"),
-    ("mu_a_b", "μ<SUB>a,b</SUB>"),
-    ("beta_income", "β<SUB>income</SUB>"),
-    ("x_0", "x<SUB>0</SUB>"),
-    ("obs_j", "obs<SUB>j</SUB>"),
-    ("y_12", "y<SUB>12</SUB>"),
+    ("theta_mu", 'θ<SUB><FONT POINT-SIZE="9">μ</FONT></SUB>'),
+    ("mu_a_b", 'μ<SUB><FONT POINT-SIZE="9">a,b</FONT></SUB>'),
+    ("beta_income", 'β<SUB><FONT POINT-SIZE="9">income</FONT></SUB>'),
+    ("x_0", "x₀"),
+    ("obs_j", "obsⱼ"),
+    ("y_12", "y₁₂"),
     # words stay words
     ("sum_to_zero", "sum_to_zero"),
     ("log_sigma", "log_sigma"),
@@ -34,7 +34,7 @@ from plategraph.records import Edge, Site
     ("a_", "a_"),
     # markup in names is text
     ("x<1>", "x&lt;1&gt;"),
-    ("mu_<b>", "μ<SUB>&lt;b&gt;</SUB>"),
+    ("mu_<b>", 'μ<SUB><FONT POINT-SIZE="9">&lt;b&gt;</FONT></SUB>'),
 ])
 def test_math_names(name, expected):
     assert name_label(name, math=True) == expected
@@ -81,9 +81,9 @@ def hierarchical(make_graph):
 
 def test_distributions_show_parents_and_constants(make_graph):
     g = hierarchical(make_graph)
-    assert distribution_label(g, "a", math=True) == "a ~ Normal(μ<SUB>a</SUB>, σ<SUB>a</SUB>)"
+    assert distribution_label(g, "a", math=True) == "a ~ Normal(μₐ, σₐ)"
     assert distribution_label(g, "a", math=False) == "a ~ Normal(mu_a, sigma_a)"
-    assert distribution_label(g, "mu_a", math=True) == "μ<SUB>a</SUB> ~ Normal(0, 10)"
+    assert distribution_label(g, "mu_a", math=True) == "μₐ ~ Normal(0, 10)"
     # two parents into one parameter: a function of both; constants as written
     assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
     # a parameter from parents nobody recorded, and a constant that needs escaping
@@ -126,13 +126,14 @@ def test_a_parameter_computed_from_one_parent_is_a_function_of_it(make_graph):
     assert distribution_label(g, "r", math=False) == "r ~ Normal(0, f(h))"
     # a site's own value one step earlier, among other parents and alone
     assert distribution_label(g, "h", math=False) == "h ~ Normal(f(mu, h[t-1&#93;), sigma)"
-    assert distribution_label(g, "h", math=True) == "h ~ Normal(f(μ, h<SUB>t−1</SUB>), σ)"
+    assert distribution_label(g, "h", math=True) == "h ~ Normal(f(μ, hₜ₋₁), σ)"
     assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
 
 
 def test_data_is_named_by_its_argument(make_graph):
     g = traced_like(make_graph)
-    assert distribution_label(g, "obs", math=True) == "obs ~ Normal(θ, σ<SUB>y</SUB>)"
+    assert distribution_label(g, "obs", math=True) == (
+        'obs ~ Normal(θ, σ<SUB><FONT POINT-SIZE="9">y</FONT></SUB>)')
     assert distribution_label(g, "y", math=False) == "y ~ Normal(f(w, X), 1)"
 
 
@@ -143,10 +144,38 @@ def test_a_transformed_distribution_is_its_transforms_of_its_base(make_graph):
 
 @pytest.mark.parametrize(("name", "index", "math", "expected"), [
     ("h", "t", False, "h[t-1&#93;"),
-    ("h", "t", True, "h<SUB>t−1</SUB>"),
-    ("sigma_a", "t", True, "σ<SUB>a,t−1</SUB>"),
-    ("z_j", "j", True, "z<SUB>j−1</SUB>"),  # a loop family: the previous member
+    ("h", "t", True, "hₜ₋₁"),
+    ("sigma_a", "t", True, 'σ<SUB><FONT POINT-SIZE="9">a,t−1</FONT></SUB>'),
+    ("z_j", "j", True, "zⱼ₋₁"),  # a loop family: the previous member
     ("z_j", "j", False, "z[j-1&#93;"),
 ])
 def test_previous_step_labels(name, index, math, expected):
     assert previous_label(name, index, math=math) == expected
+
+
+@pytest.mark.parametrize(("name", "latex", "mathtext"), [
+    ("sigma_a", "$\\sigma_{a}$", "$\\sigma_{a}$"),
+    ("mu", "$\\mu$", "$\\mu$"),
+    ("x_0", "$x_{0}$", "$x_{0}$"),
+    ("theta_mu_k", "$\\theta_{\\mu,k}$", "$\\theta_{\\mu,k}$"),
+    ("sigma_obs", "$\\sigma_{\\mathrm{obs}}$", "$\\sigma_{\\mathrm{obs}}$"),
+    ("obs_j", "$\\mathrm{obs}_{j}$", "$\\mathrm{obs}_{j}$"),
+    ("log_radon", "$\\mathrm{log\\_radon}$", "log_radon"),
+    ("a b$", "$\\textrm{a\\ b\\$}$", "a b$"),
+    ("100%", "$\\textrm{100\\%}$", "100%"),
+    ("é", "$\\textrm{\\'{e}}$", "é"),
+    ("中", "$\\textrm{[U+4E2D]}$", "中"),
+])
+def test_latex_and_mathtext_names(name, latex, mathtext):
+    assert name_label(name, math=True, dialect="latex") == latex
+    assert name_label(name, math=True, dialect="mathtext") == mathtext
+
+
+def test_mathtext_text_cannot_open_or_escape_math(make_graph):
+    g = make_graph([Site("a$b\\", "latent", distribution="Normal", dist_args=(("loc", "-1"),))])
+    text = distribution_label(g, "a$b\\", math=True, dialect="mathtext")
+    # every literal $ escaped, the backslash drawn as ⧵: exactly two unescaped dollars remain
+    assert text == "a\\$b\u29f5$\\;\\sim\\;$Normal(\u22121)"
+    assert text.replace("\\$", "").count("$") == 2
+    assert distribution_label(g, "a$b\\", math=True, dialect="latex") == (
+        "$\\textrm{a\\$b\\textbackslash{}} \\sim \\mathrm{Normal}(-1)$")

@@ -309,7 +309,7 @@ def test_a_crossed_diagram_is_the_pinned_layout():
         assert f'pos="{x:.2f},{y:.2f}"' in node_statements(d.source)[node]
     svg = ET.fromstring(d.pipe("svg"))
     tips = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
-    assert "users × items" not in d.source and tips.count("n3") == 1  # r drawn once
+    assert "users × items" not in d.source and tips.count("r") == 1  # r drawn once
     assert d.pipe("png").startswith(b"\x89PNG") and d.pipe("pdf").startswith(b"%PDF")
 
 

@@ -38,7 +38,7 @@ def test_stochastic_volatility_scale_is_a_function_of_h_and_h_follows_its_previo
     assert plain["returns"] == "returns ~ Normal(0, f(h))"  # exp(h / 2), not h
     assert plain["h"] == "h ~ Normal(f(mu, phi, h[t-1&#93;), sigma)"  # `]` escaped for DOT
     math = gallery_labels("stochastic_volatility:model", math=True)
-    assert math["h"] == "h ~ Normal(f(μ, φ, h<SUB>t−1</SUB>), σ)"
+    assert math["h"] == "h ~ Normal(f(μ, φ, hₜ₋₁), σ)"
 
 
 IDX = np.array([0, 1, 1, 2])
@@ -99,7 +99,7 @@ def test_carried_state_is_the_previous_step():
     g = plategraph.model_graph(random_walk, 0.0)
     assert g.nodes["x"]["param_sources"] == {"loc": "x"}  # its own name: one step earlier
     assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
-    assert distribution_label(g, "x", math=True) == "x ~ Normal(x<SUB>t−1</SUB>, 1)"
+    assert distribution_label(g, "x", math=True) == "x ~ Normal(xₜ₋₁, 1)"
     # a site from outside the scan is the same value at every step; exp(x) is not x
     assert distribution_label(g, "y", math=False) == "y ~ Normal(mu, f(x))"
 
@@ -110,7 +110,7 @@ def test_loop_family_previous_member_is_the_previous_index():
     assert g.nodes["z_0"]["param_sources"] == {"probs": "trans"}  # trans[0]: that row of trans
     assert g.nodes["z_1"]["param_sources"] == {}  # trans[z_0]: a function of both
     d = plategraph.draw(g, distributions=True, labels="math")
-    assert "z<SUB>j</SUB> ~ Categorical(f(trans, z<SUB>j−1</SUB>))" in d.source
+    assert "zⱼ ~ Categorical(f(trans, zⱼ₋₁))" in d.source
 
 
 # -- data named by the model argument it came from ----------------------------------------------
@@ -249,7 +249,8 @@ def test_data_nodes_render_with_dot():
     model, args, kwargs = load_example("eight_schools:non_centered")
     svg = plategraph.draw(plategraph.model_graph(model, *args, **kwargs), data=True,
                           labels="math").pipe("svg").decode()
-    assert "<title>n0</title>" in svg and "σ" in svg
+    # the data node is drawn, titled by its argument's name (SVG titles are names, not ids)
+    assert "<title>sigma</title>" in svg and "σ" in svg
 
 
 def test_a_hidden_deterministic_is_not_named_in_its_childrens_labels():
