@@ -11,7 +11,7 @@ import networkx as nx
 
 from .collapse import collapse_families
 from .dot import to_dot
-from .render import check_format, format_for_path, pipe, write_atomic
+from .render import DEFAULT_TIMEOUT, check_format, format_for_path, pipe, write_output
 
 __all__ = ["Diagram", "draw"]
 
@@ -27,15 +27,19 @@ class Diagram:
         self.source = source
         self._svg: str | None = None
 
-    def pipe(self, format: str = "svg") -> bytes:  # noqa: A002  (graphviz's own name for it)
-        """The diagram rendered as ``format`` (svg, png, pdf or dot) bytes."""
-        return pipe(self.source, format)
+    def pipe(self, format: str = "svg", *,  # noqa: A002  (graphviz's own name for it)
+             timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+        """The diagram rendered as ``format`` (svg, png, pdf or dot) bytes; ``dot`` is stopped
+        after ``timeout`` seconds (None: no limit) with a RenderError."""
+        return pipe(self.source, format, timeout=timeout)
 
-    def save(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:  # noqa: A002
+    def save(self, path: str | os.PathLike[str], *, format: str | None = None,  # noqa: A002
+             timeout: float | None = DEFAULT_TIMEOUT) -> Path:
         """Write the diagram to ``path`` (format from its suffix unless given), atomically:
-        a failed render leaves whatever was at ``path`` untouched."""
+        a failed render leaves whatever was at ``path`` untouched. A symbolic link is followed
+        (the file it names is replaced, the link kept); a FIFO or device is written in place."""
         fmt = check_format(format) if format else format_for_path(path)
-        return write_atomic(path, self.pipe(fmt))
+        return write_output(path, self.pipe(fmt, timeout=timeout))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         if self._svg is None:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from .exceptions import OptionError
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
-from .quoting import attr_list, quote
+from .quoting import attr_list, html_text, quote
 
 __all__ = ["THEMES", "dot_lines", "plate_tree", "to_dot"]
 
@@ -28,6 +28,24 @@ LAYOUT = {"newrank": "true", "nslimit": "4", "nslimit1": "4", "mclimit": "0.5",
           "searchsize": "30", "remincross": "false"}
 LAYOUT_BIG = {**LAYOUT, "nslimit": "0", "nslimit1": "0", "splines": "line"}
 BIG = 200  # nodes + edges from which a graph lays out with LAYOUT_BIG
+
+# `dot` cannot read a label or quoted string over 16,384 bytes. Names are shortened in labels
+# (with an ellipsis) and in tooltips; escaping can make a character up to six bytes.
+LABEL_NAME_MAX = 1000  # characters of a name shown in a label
+TOOLTIP_MAX = 2500  # characters of a tooltip
+LABEL_BYTES_MAX = 16000  # a longer label falls back to the (shortened) name alone
+EMPTY_NAME = "<I>(empty name)</I>"  # what an empty site or plate name shows as
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _name_markup(name: str, *, math: bool) -> str:
+    """A site name as label markup, visible when empty, shortened when too long for `dot`."""
+    if not name:
+        return EMPTY_NAME
+    return name_label(_shorten(name, LABEL_NAME_MAX), math=math)
 
 _NOTEBOOK: dict[str, dict[str, str]] = {
     "graph": {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.4",
@@ -82,6 +100,9 @@ def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dic
             continue
         if key not in THEME_KEYS:
             raise OptionError(f"unknown theme key {key!r}; keys are {', '.join(THEME_KEYS)}")
+        if not isinstance(attrs, Mapping):
+            raise OptionError(f"theme key {key!r} must map graphviz attributes to values, "
+                              f"e.g. {{\"fillcolor\": \"red\"}}; got {type(attrs).__name__}")
         resolved[key] = {**resolved.get(key, {}), **{str(a): str(v) for a, v in attrs.items()}}
     return resolved
 
@@ -181,8 +202,10 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
     attrs: dict[str, Any] = dict(theme.get(kind, {}))
-    name = name_label(str(node), math=math)
+    name = _name_markup(str(node), math=math)
     text = distribution_label(graph, node, math=math) if distributions else None
+    if text is not None and (not str(node) or len(text.encode()) > LABEL_BYTES_MAX):
+        text = None  # the name alone, shortened
     if kind == "factor":
         attrs["xlabel"] = f"<{name}>"
     elif "label" not in attrs:
@@ -196,7 +219,7 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
         tooltip += f", {data['members'][0]} … {data['members'][-1]}"
     if data.get("source"):
         tooltip += f" ({data['source']})"
-    attrs["tooltip"] = tooltip
+    attrs["tooltip"] = _shorten(tooltip, TOOLTIP_MAX)
     return attrs
 
 
@@ -235,8 +258,10 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
             else:
                 label = combined_plate_label(list(child.plates),
                                              [records.get(p, {}) for p in child.plates])
+            if len(label.encode()) > LABEL_BYTES_MAX:
+                label = html_text(_shorten(" × ".join(child.plates), LABEL_NAME_MAX))
             box = {**styles.get("plate", {}), "label": f"<{label}>",
-                   "tooltip": " × ".join(child.plates)}
+                   "tooltip": _shorten(" × ".join(child.plates), TOOLTIP_MAX)}
             lines.append(f"{indent}subgraph {name} {{")
             lines.append(f"{indent}  graph {attr_list(box)}")
             emit(child, indent + "  ")
@@ -248,7 +273,7 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
         attrs = dict(styles.get("control", {})) if control else {}
         what = ", ".join(data.get("params", ())) or ("control" if control else "")
         if what:
-            attrs["tooltip"] = f"{parent} → {child}: {what}"
+            attrs["tooltip"] = _shorten(f"{parent} → {child}: {what}", TOOLTIP_MAX)
         lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
     return lines
 
@@ -257,7 +282,7 @@ def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
            distributions: bool = False, labels: str = "plain") -> str:
     """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``)."""
-    name = graph.graph.get("name") or "model"
+    name = _shorten(str(graph.graph.get("name") or "model"), TOOLTIP_MAX)
     lines = dot_lines(graph, theme=theme, rankdir=rankdir, params=params,
                       deterministic=deterministic, distributions=distributions, labels=labels)
     body = "".join(f"  {line}\n" for line in lines)

@@ -1,20 +1,26 @@
-"""The only code that runs graphviz's ``dot``: DOT text → SVG/PNG/PDF bytes; atomic file writes."""
+"""The only code that runs graphviz's ``dot``: DOT text → SVG/PNG/PDF bytes, with a time limit;
+output files written atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import math
 import os
+import signal
 import stat
 import subprocess
+import tempfile
 from pathlib import Path
 
-import graphviz
+from .exceptions import DotNotFoundError, FormatError, OptionError, OutputError, RenderError
 
-from .exceptions import DotNotFoundError, FormatError, RenderError
-
-__all__ = ["FORMATS", "check_format", "format_for_path", "pipe", "write_atomic"]
+__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "MAX_TIMEOUT", "check_format", "check_output",
+           "check_timeout", "format_for_path", "pipe", "write_atomic", "write_output"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
+DEFAULT_TIMEOUT = 60.0  # seconds `dot` may take for one diagram
+MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow timers)
 INSTALL_HINT = (
     "graphviz's `dot` program is not installed (or not on PATH); install it with your package "
     "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
@@ -42,18 +48,119 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
         raise FormatError(f"{os.fspath(path)}: {err}") from err
 
 
-def pipe(source: str, fmt: str) -> bytes:
-    """Lay out and render DOT text with ``dot``; ``fmt`` 'dot' returns the text itself."""
+def check_timeout(seconds: float | None, *, what: str = "timeout") -> float | None:
+    """``seconds`` as a time limit: a number above 0 and at most ``MAX_TIMEOUT``, or None for
+    no limit; anything else (0, negative, inf, nan) is an OptionError naming ``what``."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise OptionError(f"{what} must be a number of seconds or None; got {seconds!r}")
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise OptionError(f"{what} must be above 0 and at most {MAX_TIMEOUT:g} seconds; "
+                          f"got {seconds!r}")
+    return float(seconds)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill ``dot`` and anything it started (it leads its own session), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    process.communicate()
+
+
+def pipe(source: str, fmt: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """Lay out and render DOT text with ``dot``; ``fmt`` 'dot' returns the text itself.
+
+    ``dot`` is killed when it runs past ``timeout`` seconds (None: no limit), and a
+    RenderError says so.
+    """
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
+    timeout = check_timeout(timeout)
     try:
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
-    except graphviz.ExecutableNotFound as err:
+        # its own session: a time-out or Ctrl-C kills dot and whatever it started
+        process = subprocess.Popen(["dot", "-Kdot", f"-T{fmt}"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except FileNotFoundError as err:
         raise DotNotFoundError(INSTALL_HINT) from err
-    except subprocess.CalledProcessError as err:
-        stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
-        raise RenderError(f"dot failed to render {fmt}: {stderr or err}") from err
+    except PermissionError as err:
+        raise RenderError(f"cannot run dot: {err}") from err
+    try:
+        out, err_out = process.communicate(source.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired as err:
+        _kill_group(process)
+        raise RenderError(f"dot did not render {fmt} within {timeout:g} s (stopped); "
+                          "pass a longer timeout= (render --timeout)") from err
+    except BaseException:
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        stderr = err_out.decode("utf-8", "replace").strip()
+        how = (f"exited with status {process.returncode}" if process.returncode > 0 else
+               f"was killed by signal {-process.returncode}")
+        raise RenderError(f"dot failed to render {fmt}: {stderr or how}")
+    return out
+
+
+def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
+    """Fail early, with an OutputError naming ``path``, when a file (or, with ``folder``, the
+    files of a folder) cannot be written there; creates nothing but missing folders."""
+    target = Path(path)
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{path}: exists and is not a folder; give a folder for the output")
+        where = target
+    else:
+        if target.is_dir():
+            raise OutputError(f"{path}: is a folder; give a file name "
+                              f"(e.g. {Path(path) / 'model.svg'})")
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            return target  # a FIFO or a device: written in place
+        where = Path(os.path.realpath(target)).parent
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        # the real check: can a file be made there (the temporary of an atomic write)?
+        with tempfile.NamedTemporaryFile(dir=where, prefix=".plategraph-check-"):
+            pass
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    return target
+
+
+def _reason(err: OSError) -> str:
+    where = f": {err.filename}" if err.filename else ""
+    return f"{err.strerror or err}{where}"
+
+
+def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` as a user asked: a symbolic link is followed to the file it
+    names (which is replaced atomically, the link kept); an existing FIFO, device or terminal
+    (``/dev/stdout``, ``/proc/self/fd/1``) is written in place; a folder is refused. Errors are
+    OutputError naming ``path``."""
+    target = Path(path)
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    try:
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path}: is a folder; give a file name")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            with open(target, "wb") as handle:  # no rename: a FIFO or device stays what it is
+                handle.write(data)
+            return target
+        real = Path(os.path.realpath(target)) if target.is_symlink() else target
+        write_atomic(real, data)
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    return target
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
