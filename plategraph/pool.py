@@ -6,16 +6,16 @@ Workers are forked from a server that has already imported JAX, NumPyro and plat
 keeps a fresh worker cheap. pebble pairs each reply with its task by id, kills and replaces a
 worker whose task runs past the time limit, and reports a worker that died as that task's error.
 
-Around that, plategraph makes sure nothing a model does outlives the build:
+Around that, plategraph makes sure nothing a model does outlives its task:
 
-- a worker dies with its parent (``PR_SET_PDEATHSIG``, and a check that the parent is there);
+- each worker leads its own process group, and a keeper process kills that group when the worker
+  is gone, however it ended, or when the pool's process is gone (even killed by SIGKILL): the
+  worker and the processes its model started (``subprocess.Popen(["sleep", "600"])``) go;
+- a worker also dies with its parent, the fork server (``PR_SET_PDEATHSIG``);
 - a process forked by model code in a worker exits at once (``os.register_at_fork``), so it can
   never answer on the worker's pipe;
-- each worker leads its own session; the processes a model starts (``subprocess.Popen(["sleep",
-  "600"])``) are killed when its task ends, when its worker is stopped, and when the pool shuts
-  down;
-- exceptions from model code, ``SystemExit`` and ``KeyboardInterrupt`` included, come back as
-  ``RemoteError`` (or the original exception when it can be rebuilt here), never as a broken pool.
+- exceptions from model code, ``SystemExit`` and ``KeyboardInterrupt`` included, come back as the
+  task's error (``RemoteError`` when they cannot be rebuilt here), never as a broken pool.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ import ctypes
 import multiprocessing
 import os
 import pickle
+import select
 import signal
-import sys
 import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from pathlib import Path
 from typing import Any
 
 import pebble
@@ -65,61 +64,72 @@ class RemoteError(Exception):
 # -- in the worker -----------------------------------------------------------------------------
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when its parent exits (Linux), and exit now if the
-    parent is already gone."""
+def _die_with_parent(owner: int) -> None:
+    """Have the kernel kill this process when its parent exits (Linux); exit now if the pool's
+    process ``owner`` is already gone."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the pool still stops its workers itself
         pass
-    if os.getppid() != parent:
+    if not _exists(owner):  # it died before the line above took effect
         os._exit(1)
+
+
+def _keep_group(owner: int) -> None:
+    """Fork a keeper that kills this worker's process group once the worker or the pool's
+    process ``owner`` is gone.
+
+    The keeper waits on a pipe that only the worker holds open, and on ``owner``. However the
+    worker ends (its task done, killed at its time limit) or the pool's process ends (even by
+    SIGKILL), the keeper kills the group: the worker and what its model started.
+    """
+    read_end, write_end = os.pipe()  # close-on-exec: programs the model runs do not hold it
+    if os.fork() == 0:  # the keeper: a plain loop, no model code
+        try:
+            os.close(write_end)
+            try:
+                owner_fd: int | None = os.pidfd_open(owner)  # readable once owner exits
+            except (AttributeError, OSError):  # no pidfd (old Linux): poll owner instead
+                owner_fd = None
+            watched = [read_end] if owner_fd is None else [read_end, owner_fd]
+            while True:
+                ready, _, _ = select.select(watched, [], [], 0.5)
+                if read_end in ready and not os.read(read_end, 1):
+                    break  # the worker is gone
+                if owner_fd in ready or (owner_fd is None and not _exists(owner)):
+                    break  # the pool's process is gone
+        finally:
+            os.killpg(0, signal.SIGKILL)
+    os.close(read_end)
+    _KEEPER.append(write_end)  # open for as long as the worker lives
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_KEEPER: list[int] = []
 
 
 def _exit_forked_child() -> None:
     os._exit(_FORKED_CHILD_EXIT)
 
 
-def _start_worker(pids: Any, owner: int) -> None:
+def _start_worker(owner: int) -> None:
     """pebble's initializer, run once in each fresh worker; ``owner`` is the pool's process."""
-    _die_with(os.getppid())
-    if not _alive(owner):  # it died before the line above took effect
-        os._exit(1)
+    _die_with_parent(owner)
     os.setsid()  # the processes model code starts share this session and process group
-    pids.put(os.getpid())
+    _keep_group(owner)
     # a child forked by model code would run on, with this worker's pipe: end it at birth
     # (subprocess does not run these hooks, so a model can still run programs)
     os.register_at_fork(after_in_child=_exit_forked_child)
-
-
-def _group_members(groups: set[int], *, skip: int | None = None) -> list[int]:
-    """Processes whose process group is one of ``groups`` (from /proc; [] elsewhere)."""
-    found = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit() or int(entry) == skip:
-            continue
-        try:
-            stat = Path("/proc", entry, "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses
-        fields = stat.rpartition(")")[2].split()
-        if len(fields) > 2 and int(fields[2]) in groups:
-            found.append(int(entry))
-    return found
-
-
-def _kill_groups(groups: set[int], *, skip: int | None = None) -> None:
-    for pid in _group_members(groups, skip=skip):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def _run(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
@@ -133,10 +143,6 @@ def _run(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
         except Exception:  # noqa: BLE001  the exception itself does not pickle
             pickled = None
         return "error", (pickled, type(err).__name__, str(err), detail)
-    finally:
-        # what the model started ends with its task (the worker leads the group)
-        _kill_groups({os.getpid()}, skip=os.getpid())
-        sys.stdout.flush()
 
 
 # -- in the parent -----------------------------------------------------------------------------
@@ -167,13 +173,11 @@ class WorkerPool(Executor):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         self._timeout = timeout
-        self._pids = context.SimpleQueue()
-        self._groups: set[int] = set()
         self._lock = threading.Lock()
-        self._pool = pebble.ProcessPool(max_workers=max(1, max_workers), max_tasks=1,
-                                        initializer=_start_worker,
-                                        initargs=(self._pids, os.getpid()), context=context)
         self._closed = False
+        self._pool = pebble.ProcessPool(max_workers=max(1, max_workers), max_tasks=1,
+                                        initializer=_start_worker, initargs=(os.getpid(),),
+                                        context=context)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         with self._lock:
@@ -185,39 +189,23 @@ class WorkerPool(Executor):
         return outer
 
     def _settle(self, inner: Future, outer: Future) -> None:
-        if inner.cancelled():
+        if inner.cancelled() or not outer.set_running_or_notify_cancel():
             outer.cancel()
-            return
-        if not outer.set_running_or_notify_cancel():
             return
         err = inner.exception()
         if err is None:
             status, value = inner.result()
             if status == "ok":
                 outer.set_result(value)
-            else:
-                pickled, type_name, message, detail = value
-                rebuilt = _rebuild(pickled, type_name, message)
-                rebuilt.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
-                outer.set_exception(rebuilt)
-            return
-        self._reap()  # the worker was killed: what its model started goes too
-        if isinstance(err, TimeoutError):
-            outer.set_exception(TaskTimeout(f"did not finish within {self._timeout:g} s "
-                                            "(stopped)"))
+                return
+            pickled, type_name, message, detail = value
+            err = _rebuild(pickled, type_name, message)
+            err.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
+        elif isinstance(err, TimeoutError):
+            err = TaskTimeout(f"did not finish within {self._timeout:g} s (stopped)")
         elif isinstance(err, pebble.ProcessExpired):
-            outer.set_exception(WorkerDied(
-                f"the worker process exited with code {err.exitcode}"))
-        else:
-            outer.set_exception(err)
-
-    def _reap(self) -> None:
-        """Kill what is left in the sessions of workers that ended (not running workers)."""
-        with self._lock:
-            while not self._pids.empty():
-                self._groups.add(self._pids.get())
-            gone = {pid for pid in self._groups if not _alive(pid)}
-        _kill_groups(gone)
+            err = WorkerDied(f"the worker process exited with code {err.exitcode}")
+        outer.set_exception(err)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
@@ -225,26 +213,7 @@ class WorkerPool(Executor):
                 return
             self._closed = True
         if cancel_futures or not wait:
-            self._pool.stop()
+            self._pool.stop()  # running workers are killed, and their keepers kill the rest
         else:
             self._pool.close()
         self._pool.join()
-        with self._lock:
-            while not self._pids.empty():
-                self._groups.add(self._pids.get())
-            groups = set(self._groups)
-        _kill_groups(groups)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie (exited, not yet waited for) counts as gone
-    try:
-        return Path("/proc", str(pid), "stat").read_text().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return True
