@@ -58,8 +58,8 @@ def rows_of(report) -> dict:
 def test_forks_and_patches_do_not_reach_other_models(tmp_path):
     folder = tmp_path / "gallery"
     folder.mkdir()
-    # the forked child would go on as a second worker on the same pipe
-    (folder / "aa_forker.py").write_text(module("forker_site", "os.fork()"))
+    # each forked child would go on as a second worker on the same pipe
+    (folder / "aa_forker.py").write_text(module("forker_site", "os.fork()", top="os.fork()"))
     (folder / "aa_patcher.py").write_text(module(
         "patched_site", top="dist.Normal = dist.Cauchy  # at import, in its worker"))
     (folder / "ok_a.py").write_text(module("alpha_site"))
