@@ -10,8 +10,10 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import traceback
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,31 @@ from .exceptions import OptionError, PlategraphError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+BINARY = ("png", "pdf")  # formats not written to a terminal
+
+
+# -- text from models and users, shown as text ----------------------------------------------------
+
+
+def visible(text: object) -> str:
+    """``text`` with control characters (escape sequences, carriage returns, …) shown as
+    ``\\x1b``-style escapes, so a name cannot move the cursor or recolour the terminal."""
+    out = []
+    for char in str(text):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char not in "\n\t":
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _plain(text: object) -> Any:
+    """A rich ``Text`` (never parsed as markup) of ``text`` made visible."""
+    from rich.text import Text
+
+    return Text(visible(text))
 
 
 # -- options shared by render and gallery -------------------------------------------------------
@@ -86,8 +113,8 @@ def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def _render(args: argparse.Namespace) -> int:
     from .diagram import draw
-    from .loading import load_model, split_reference
-    from .render import check_format, format_for_path
+    from .loading import load_model, split_reference, user_code
+    from .render import check_format, check_output, format_for_path
     from .tracing import model_graph
 
     options = _draw_kwargs(args)
@@ -96,14 +123,21 @@ def _render(args: argparse.Namespace) -> int:
     to_stdout = output == "-"
     fmt = check_format(args.format) if args.format else (
         "svg" if to_stdout else format_for_path(output))
+    # what can be checked before the model runs
+    if to_stdout and fmt in BINARY and sys.stdout.isatty():
+        raise OptionError(f"not writing {fmt} to a terminal: redirect standard output "
+                          f"(-o - > model.{fmt}) or write a file (-o model.{fmt})")
+    if not to_stdout:
+        check_output(output)
     model, model_args, model_kwargs, _ = load_model(args.model)
-    graph = model_graph(model, *model_args, **model_kwargs)
+    with user_code(f"model {function!r}"):
+        graph = model_graph(model, *model_args, **model_kwargs)
     diagram = draw(graph, **options)
     if to_stdout:
-        sys.stdout.buffer.write(diagram.pipe(fmt))
+        sys.stdout.buffer.write(diagram.pipe(fmt, timeout=args.timeout))
         sys.stdout.flush()
         return EXIT_OK
-    path = diagram.save(output, format=fmt)
+    path = diagram.save(output, format=fmt, timeout=args.timeout)
     print(f"wrote {path} ({graph.number_of_nodes()} sites, {graph.number_of_edges()} edges)")
     return EXIT_OK
 
@@ -130,11 +164,13 @@ def site_rows(graph: Any) -> list[dict[str, Any]]:
 
 def _inspect(args: argparse.Namespace) -> int:
     from .json_graph import to_json
-    from .loading import load_model
+    from .loading import load_model, split_reference, user_code
     from .tracing import model_graph
 
+    _, function = split_reference(args.model)
     model, model_args, model_kwargs, _ = load_model(args.model)
-    graph = model_graph(model, *model_args, **model_kwargs)
+    with user_code(f"model {function!r}"):
+        graph = model_graph(model, *model_args, **model_kwargs)
     if args.json:
         sys.stdout.write(to_json(graph))
         return EXIT_OK
@@ -143,14 +179,14 @@ def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, title=args.model,
-                  title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=_plain(args.model), title_justify="left")
     for column in ("site", "kind", "distribution", "plates", "parents", "source"):
         table.add_column(column, overflow="fold")
     for row in site_rows(graph):
-        table.add_row(row["name"], row["kind"], row["distribution"] or "",
-                      " × ".join(row["plates"]), ", ".join(row["parents"]), row["source"] or "",
-                      style="dim" if row["kind"] == "param" else None)
+        table.add_row(*(_plain(cell) for cell in (
+            row["name"], row["kind"], row["distribution"] or "", " × ".join(row["plates"]),
+            ", ".join(row["parents"]), row["source"] or "")),
+            style="dim" if row["kind"] == "param" else None)
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     console.print(table)
     plates = graph.graph.get("plates", {})
@@ -158,7 +194,7 @@ def _inspect(args: argparse.Namespace) -> int:
         batch = plate.get("subsample_size")
         size = f"{plate['size']}" + (f" (batch {batch})" if batch not in (None, plate["size"])
                                      else "")
-        console.print(f"plate {name} = {size}", markup=False)
+        console.print(_plain(f"plate {name} = {size}"))
     return EXIT_OK
 
 
@@ -166,27 +202,62 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    """--formats, checked as the command line is parsed (a bad value is a usage error)."""
+    from .exceptions import FormatError
     from .render import check_format
 
-    formats = tuple(dict.fromkeys(check_format(f.strip()) for f in value.split(",") if f.strip()))
+    try:
+        formats = tuple(dict.fromkeys(check_format(f.strip()) for f in value.split(",")
+                                      if f.strip()))
+    except FormatError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
     if not {"svg", "png"} & set(formats):
-        raise OptionError(f"--formats {value!r}: the page needs svg or png among them")
+        raise argparse.ArgumentTypeError(f"{value!r}: the page needs svg or png among them")
     return formats
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a whole number of at least 1")
+    return jobs
+
+
+def _seconds(*, zero_means_none: bool) -> Any:
+    """An argparse type for a time limit: a number of seconds above 0 (``0``: no limit, where
+    ``zero_means_none``), finite and at most plategraph's MAX_TIMEOUT."""
+    from .render import MAX_TIMEOUT, check_timeout
+
+    def parse(value: str) -> float | None:
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = float("nan")
+        if zero_means_none and seconds == 0:
+            return None
+        try:
+            return check_timeout(seconds)
+        except OptionError as err:
+            none = " (0: no limit)" if zero_means_none else ""
+            raise argparse.ArgumentTypeError(
+                f"{value!r}: give seconds above 0 and at most {MAX_TIMEOUT:g}{none}") from err
+
+    return parse
+
+
 def _gallery(args: argparse.Namespace) -> int:
-    from .gallery import build_gallery, open_executor
+    from .gallery import build_gallery, check_gallery_output, open_executor
 
     options = _draw_kwargs(args)
-    formats = _formats(args.formats)
-    if args.jobs is not None and args.jobs < 1:
-        raise OptionError(f"--jobs must be at least 1; got {args.jobs}")
-    timeout = args.timeout if args.timeout and args.timeout > 0 else None
-    with open_executor(args.executor, jobs=args.jobs, timeout=timeout) as executor, \
+    check_gallery_output(args.output)  # before any worker starts
+    with open_executor(args.executor, jobs=args.jobs, timeout=args.timeout) as executor, \
             _progress(enabled=sys.stderr.isatty() and not args.quiet) as on_progress:
-        report = build_gallery(args.folder, args.output, formats=formats, executor=executor,
-                               timeout=timeout, force=args.force, options=options,
-                               on_progress=on_progress)
+        report = build_gallery(args.folder, args.output, formats=args.formats,
+                               executor=executor, timeout=args.timeout, force=args.force,
+                               options=options, on_progress=on_progress)
     _summary(report, quiet=args.quiet)
     return EXIT_ERROR if report.failed else EXIT_OK
 
@@ -199,14 +270,17 @@ def _progress(*, enabled: bool) -> Iterator[Any]:
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:
         task = bar.add_task("rendering", total=None)
-        yield lambda row, done, total: bar.update(task, completed=done, total=total,
-                                                  description=f"{row.ident} {row.status}")
+        # the description is markup: a module name like "[red]x" must not be read as such
+        yield lambda row, done, total: bar.update(
+            task, completed=done, total=total,
+            description=escape(visible(f"{row.ident} {row.status}")))
 
 
 def _summary(report: Any, *, quiet: bool) -> None:
@@ -223,15 +297,15 @@ def _summary(report: Any, *, quiet: bool) -> None:
         for row in report.results:
             error = (row.error or "").splitlines()[0] if row.error else ""
             seconds = f"{sum(row.timings.values()):.2f}" if row.timings else ""
-            table.add_row(row.ident, row.status, seconds, error,
+            table.add_row(*(_plain(cell) for cell in (row.ident, row.status, seconds, error)),
                           style="red" if row.status in ("error", "timeout") else None)
         console.print(table)
     counts: dict[str, int] = {}
     for row in report.results:
         counts[row.status] = counts.get(row.status, 0) + 1
     what = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    console.print(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
-                  f"{report.out_dir / 'index.html'}", markup=False)
+    console.print(_plain(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
+                         f"{report.out_dir / 'index.html'}"))
 
 
 # -- the parser -----------------------------------------------------------------------------
@@ -263,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "- writes to standard output")
     render.add_argument("-f", "--format", choices=("svg", "png", "pdf", "dot"),
                         help="the format, when the suffix does not say it")
+    render.add_argument("--timeout", type=_seconds(zero_means_none=False), default=60.0,
+                        metavar="SECONDS", help="stop dot after this long (default 60)")
     _drawing_options(render)
     render.set_defaults(run=_render)
 
@@ -283,13 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     gallery.add_argument("folder", help="the folder of gallery modules")
     gallery.add_argument("-o", "--output", default="build/gallery", metavar="DIR",
                          help="where the page and the diagrams go (default build/gallery)")
-    gallery.add_argument("-j", "--jobs", type=int, metavar="N",
+    gallery.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                          help=f"models rendered at once (default: the cores, {os.cpu_count()})")
     gallery.add_argument("--executor", choices=("process", "dask"), default="process",
                          help="process pool (default) or a local dask.distributed cluster")
-    gallery.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    gallery.add_argument("--timeout", type=_seconds(zero_means_none=True), default=120.0,
+                         metavar="SECONDS",
                          help="stop a model after this long (default 120; 0: no limit)")
-    gallery.add_argument("--formats", default="svg,png", metavar="LIST",
+    gallery.add_argument("--formats", type=_formats, default=("svg", "png"), metavar="LIST",
                          help="comma-separated formats among svg,png,pdf,dot (default svg,png)")
     gallery.add_argument("--force", action="store_true",
                          help="render every model, even those unchanged since the last run")
@@ -300,24 +377,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _on_sigterm(signum: int, frame: Any) -> None:
+    from .loading import Terminated
+
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread while the command runs."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (main() called from a thread): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with _sigterm_stops():
+            return int(args.run(args))
     except PlategraphError as err:
         return _fail(args, err, f"plategraph: error: {_one_line(err)}")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
+        from .loading import Terminated
+
+        if isinstance(err, Terminated):
+            print("plategraph: terminated", file=sys.stderr)
+            return EXIT_TERMINATED
         print("plategraph: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001  one line, not a bare traceback
         return _fail(args, err, f"plategraph: internal error: {type(err).__name__}: "
                                 f"{_one_line(err)} (run with --debug for the traceback)")
 
 
 def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split("\n")).strip()
+    return visible(" ".join(str(err).split("\n")).strip())
 
 
 def _fail(args: argparse.Namespace, err: BaseException, line: str) -> int:

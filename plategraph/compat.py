@@ -18,7 +18,7 @@ import networkx as nx
 
 from .collapse import collapse_families
 from .dot import dot_lines
-from .render import format_for_path, pipe, write_atomic
+from .render import format_for_path, pipe, write_output
 
 __all__ = ["get_model_relations", "numpyro_plates", "relations_from_graph", "render_model"]
 
@@ -108,5 +108,5 @@ def render_model(model: Callable, model_args: tuple | None = None,
     lines = dot_lines(graph, distributions=render_distributions, params=render_params)
     digraph = graphviz.Digraph(name=graph.graph.get("name"), body=[f"\t{x}\n" for x in lines])
     if filename is not None:
-        write_atomic(filename, pipe(digraph.source, format_for_path(filename)))
+        write_output(filename, pipe(digraph.source, format_for_path(filename)))
     return digraph

@@ -14,7 +14,7 @@ from .dot import is_paper, plate_tree, to_dot, visible_graph, with_data_nodes
 from .exceptions import DotNotFoundError, OptionError
 from .geometry import Layout
 from .layout import lay_out
-from .render import check_format, format_for_path, pipe, write_atomic
+from .render import DEFAULT_TIMEOUT, check_format, format_for_path, pipe, write_output
 
 __all__ = ["Diagram", "draw"]
 
@@ -89,8 +89,10 @@ class Diagram:
             raise RuntimeError("this Diagram was made without a layout")
         return self._layout
 
-    def pipe(self, format: str = "svg") -> bytes:  # noqa: A002  (graphviz's own name for it)
-        """The diagram rendered as ``format`` (svg, png, pdf, dot or tex) bytes."""
+    def pipe(self, format: str = "svg", *,  # noqa: A002  (graphviz's own name for it)
+             timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+        """The diagram rendered as ``format`` (svg, png, pdf, dot or tex) bytes; graphviz is
+        stopped after ``timeout`` seconds (None: no limit) with a RenderError."""
         fmt = check_format(format)
         if fmt == "dot":
             return self.source.encode("utf-8")
@@ -108,7 +110,7 @@ class Diagram:
         if fmt in self._rendered:
             data = self._rendered[fmt]
         else:
-            data = pipe(self._source, fmt, engine=self._engine)
+            data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
         if fmt == "svg":
             from .svg import tidy_svg
 
@@ -152,11 +154,14 @@ class Diagram:
         walk(plate_tree(shown))
         return names, boxes
 
-    def save(self, path: str | os.PathLike[str], *, format: str | None = None) -> Path:  # noqa: A002
+
+    def save(self, path: str | os.PathLike[str], *, format: str | None = None,  # noqa: A002
+             timeout: float | None = DEFAULT_TIMEOUT) -> Path:
         """Write the diagram to ``path`` (format from its suffix unless given), atomically:
-        a failed render leaves whatever was at ``path`` untouched."""
+        a failed render leaves whatever was at ``path`` untouched. A symbolic link is followed
+        (the file it names is replaced, the link kept); a FIFO or device is written in place."""
         fmt = check_format(format) if format else format_for_path(path)
-        return write_atomic(path, self.pipe(fmt))
+        return write_output(path, self.pipe(fmt, timeout=timeout))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         if self._svg is None:

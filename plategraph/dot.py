@@ -17,7 +17,7 @@ from .labels import (
     plate_label,
     symbol_parts,
 )
-from .quoting import attr_list, quote
+from .quoting import attr_list, html_text, quote
 
 __all__ = ["THEMES", "DataNode", "box_label", "cells_dot", "dot_lines", "pinned_dot", "plate_tree",
            "to_dot", "visible_graph", "with_data_nodes"]
@@ -36,6 +36,24 @@ LAYOUT = {"newrank": "true", "nslimit": "4", "nslimit1": "4", "mclimit": "0.5",
           "searchsize": "30", "remincross": "false"}
 LAYOUT_BIG = {**LAYOUT, "nslimit": "0", "nslimit1": "0", "splines": "line"}
 BIG = 200  # nodes + edges from which a graph lays out with LAYOUT_BIG
+
+# `dot` cannot read a label or quoted string over 16,384 bytes. Names are shortened in labels
+# (with an ellipsis) and in tooltips; escaping can make a character up to six bytes.
+LABEL_NAME_MAX = 1000  # characters of a name shown in a label
+TOOLTIP_MAX = 2500  # characters of a tooltip
+LABEL_BYTES_MAX = 16000  # a longer label falls back to the (shortened) name alone
+EMPTY_NAME = "<I>(empty name)</I>"  # what an empty site or plate name shows as
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _name_markup(name: str, *, math: bool) -> str:
+    """A site name as label markup, visible when empty, shortened when too long for `dot`."""
+    if not name:
+        return EMPTY_NAME
+    return name_label(_shorten(name, LABEL_NAME_MAX), math=math)
 
 _NOTEBOOK: dict[str, dict[str, str]] = {
     "graph": {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.4",
@@ -130,6 +148,9 @@ def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dic
             continue
         if key not in THEME_KEYS:
             raise OptionError(f"unknown theme key {key!r}; keys are {', '.join(THEME_KEYS)}")
+        if not isinstance(attrs, Mapping):
+            raise OptionError(f"theme key {key!r} must map graphviz attributes to values, "
+                              f"e.g. {{\"fillcolor\": \"red\"}}; got {type(attrs).__name__}")
         resolved[key] = {**resolved.get(key, {}), **{str(a): str(v) for a, v in attrs.items()}}
     return resolved
 
@@ -281,8 +302,10 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
     attrs: dict[str, Any] = dict(theme.get(kind, {}))
-    name = name_label(str(node), math=math)
+    name = _name_markup(str(node), math=math)
     text = distribution_label(graph, node, math=math) if distributions else None
+    if text is not None and (not str(node) or len(text.encode()) > LABEL_BYTES_MAX):
+        text = None  # the name alone, shortened
     if size is not None:  # a paper figure: circles of one size, distributions beside it
         text = None
         if kind in _CIRCLES:
@@ -300,7 +323,7 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
         tooltip += f", {data['members'][0]} … {data['members'][-1]}"
     if data.get("source"):
         tooltip += f" ({data['source']})"
-    attrs["tooltip"] = tooltip
+    attrs["tooltip"] = _shorten(tooltip, TOOLTIP_MAX)
     return attrs
 
 
@@ -324,10 +347,15 @@ def _header(styles: dict, graph_attrs: Mapping[str, str]) -> list[str]:
 
 
 def box_label(plates: tuple[str, ...], records: Mapping[str, dict]) -> str:
-    """The label markup of a plate box: ``N = 10``, or ``a = 2 × b = 3`` for a combined box."""
+    """The label markup of a plate box: ``N = 10``, or ``a = 2 × b = 3`` for a combined box;
+    a label too long for ``dot`` is the plates' names, shortened."""
     if len(plates) == 1:
-        return plate_label(plates[0], records.get(plates[0], {}))
-    return combined_plate_label(list(plates), [records.get(p, {}) for p in plates])
+        label = plate_label(plates[0], records.get(plates[0], {}))
+    else:
+        label = combined_plate_label(list(plates), [records.get(p, {}) for p in plates])
+    if len(label.encode()) > LABEL_BYTES_MAX:
+        label = html_text(_shorten(" × ".join(plates), LABEL_NAME_MAX))
+    return label
 
 
 def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) -> dict:
@@ -335,7 +363,7 @@ def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) 
     attrs = dict(styles.get("control", {})) if control else {}
     what = ", ".join(data.get("params", ())) or ("control" if control else "")
     if what:
-        attrs["tooltip"] = f"{parent} → {child}: {what}"
+        attrs["tooltip"] = _shorten(f"{parent} → {child}: {what}", TOOLTIP_MAX)
     return attrs
 
 
@@ -353,7 +381,7 @@ def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
         name = f"cluster_{counter[0]}"
         counter[0] += 1
         box = {**styles.get("plate", {}), "label": f"<{box_label(child.plates, records)}>",
-               "tooltip": " × ".join(child.plates)}
+               "tooltip": _shorten(" × ".join(child.plates), TOOLTIP_MAX)}
         lines.append(f"{indent}subgraph {name} {{")
         lines.append(f"{indent}  graph {attr_list(box)}")
         _emit(shown, child, lines, indent + "  ", styles=styles, ids=ids, counter=counter,
@@ -383,7 +411,7 @@ def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
 
 
 def _digraph(graph: nx.DiGraph, lines: list[str]) -> str:
-    name = graph.graph.get("name") or "model"
+    name = _shorten(str(graph.graph.get("name") or "model"), TOOLTIP_MAX)
     body = "".join(f"  {line}\n" for line in lines)
     return f"digraph {quote(name)} {{\n{body}}}\n"
 
@@ -461,7 +489,7 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
                  "label": f"<{box_label(plate_names[key], records)}>",
                  # not the graph's background: a filled plate would hide those it overlaps
                  "bgcolor": "transparent",
-                 "tooltip": " × ".join(plate_names[key]),
+                 "tooltip": _shorten(" × ".join(plate_names[key]), TOOLTIP_MAX),
                  "bb": f"{box.x0:.2f},{box.y0:.2f},{box.x1:.2f},{box.y1:.2f}",
                  "lp": f"{(label.x0 + label.x1) / 2:.2f},{(label.y0 + label.y1) / 2:.2f}"}
         lines.append(f"subgraph cluster_{i} {{ graph {attr_list(attrs)} }}")

@@ -6,8 +6,9 @@
      ├── UnsupportedJaxError   the installed JAX is outside the range the tracer supports
      ├── FormatError           an output format or file suffix plategraph does not write
      ├── OptionError           a drawing option with a value plategraph does not know
-     ├── RenderError           `dot` failed or is missing
+     ├── RenderError           `dot` failed, ran past its time limit, or is missing
      │    └── DotNotFoundError  the graphviz `dot` binary is not installed
+     ├── OutputError           an output file or folder cannot be written
      └── GalleryError          a gallery module or model reference is broken
 
     IncompleteTraceWarning     control flow had more values to try than the run budget allows
@@ -27,6 +28,7 @@ __all__ = [
     "ModelError",
     "NotCallableError",
     "OptionError",
+    "OutputError",
     "PlategraphError",
     "RenderError",
     "UnsupportedJaxError",
@@ -69,6 +71,10 @@ class OptionError(PlategraphError, ValueError):
 
 class RenderError(PlategraphError):
     """Running graphviz's ``dot`` failed."""
+
+
+class OutputError(PlategraphError):
+    """An output file or folder cannot be written (read-only, a folder where a file goes, …)."""
 
 
 class DotNotFoundError(RenderError):

@@ -17,25 +17,28 @@ import re
 import signal
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from .exceptions import GalleryError
-from .loading import load_module, module_info
-from .pool import IsolatedPool, RemoteError, TaskTimeout
-from .render import check_format, write_atomic
+from .exceptions import GalleryError, OutputError
+from .loading import load_module, module_info, user_code
+from .pool import RemoteError, TaskTimeout, WorkerPool
+from .render import FORMATS, check_format, check_output, check_timeout, write_atomic
 
-__all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery", "open_executor"]
+__all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
+           "check_gallery_output", "open_executor"]
 
 DEFAULT_FORMATS = ("svg", "png")
 EXECUTORS = ("process", "dask")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
+STATUSES = ("ok", "cached", "error", "timeout")
 _KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
 _REFIRE = 0.5  # seconds between repeats of a time limit's exception
 
@@ -166,18 +169,22 @@ def _render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...]
         module = load_module(path)
         args, kwargs = examples_of(module, path)[function]
         start = time.perf_counter()
-        graph = model_graph(getattr(module, function), *args, **kwargs)
+        with user_code(f"model {function!r}"):
+            graph = model_graph(getattr(module, function), *args, **kwargs)
         timings["trace"] = time.perf_counter() - start
         start = time.perf_counter()
         diagram = draw(graph, **options)
-        rendered = {fmt: diagram.pipe(fmt) for fmt in formats}  # all or nothing
+        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in formats}  # all or none
         timings["draw"] = time.perf_counter() - start
-    outputs = {}
+    outputs = output_names(Path(path).stem, function, formats)
     for fmt, data in rendered.items():
-        name = f"{Path(path).stem}__{function}.{fmt}"
-        write_atomic(Path(out_dir) / name, data)
-        outputs[fmt] = name
+        write_atomic(Path(out_dir) / outputs[fmt], data)
     return {"outputs": outputs, "timings": timings}
+
+
+def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[str, str]:
+    """The files of one model in the output folder: ``{"svg": "module__function.svg", …}``."""
+    return {fmt: f"{module}__{function}.{fmt}" for fmt in formats}
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -194,8 +201,9 @@ def open_executor(kind: str = "process", *, jobs: int | None = None,
     ``Client(address).get_executor()`` to ``build_gallery`` yourself.
     """
     jobs = jobs or os.cpu_count() or 1
+    timeout = check_timeout(timeout or None)
     if kind == "process":
-        pool = IsolatedPool(jobs, timeout=None if timeout is None else timeout + _KILL_GRACE)
+        pool = WorkerPool(jobs, timeout=None if timeout is None else timeout + _KILL_GRACE)
         try:
             yield pool
         finally:
@@ -228,24 +236,64 @@ def _module_key(path: Path, shared: bytes) -> str:
     return hashlib.sha256(path.read_bytes() + shared).hexdigest()[:20]
 
 
+def _valid_row(data: object) -> ModelResult | None:
+    """A manifest row as a ModelResult, or None when any field has the wrong type or value
+    (the manifest is a file anyone can edit: its rows decide what is linked from the page)."""
+    if not isinstance(data, dict) or set(data) != {f.name for f in fields(ModelResult)}:
+        return None
+    text = ("ident", "module", "function", "status", "title", "doc", "source", "key")
+    if not all(isinstance(data[name], str) for name in text):
+        return None
+    if data["status"] not in STATUSES or not (data["error"] is None
+                                              or isinstance(data["error"], str)):
+        return None
+    outputs, timings = data["outputs"], data["timings"]
+    if not (isinstance(outputs, dict) and isinstance(timings, dict)):
+        return None
+    if any(fmt not in FORMATS for fmt in outputs):
+        return None
+    # a model's files carry its own name, and nothing else is ever linked
+    if outputs != output_names(data["module"], data["function"], tuple(outputs)):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+               for k, v in timings.items()):
+        return None
+    return ModelResult(**data)
+
+
 def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
     try:
         data = json.loads((out_dir / MANIFEST).read_text())
-        rows = [ModelResult(**row) for row in data["models"]]
+        rows = data["models"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     by_module: dict[str, list[ModelResult]] = {}
-    for row in rows:
-        by_module.setdefault(row.module, []).append(row)
+    for row in rows if isinstance(rows, list) else ():
+        valid = _valid_row(row)
+        if valid is not None:
+            by_module.setdefault(valid.module, []).append(valid)
     return by_module
 
 
-def _reusable(rows: list[ModelResult] | None, key: str, out_dir: Path) -> bool:
+def _reusable(rows: list[ModelResult] | None, key: str, out_dir: Path,
+              formats: tuple[str, ...]) -> bool:
     return bool(rows) and all(
         r.key == key and r.status in ("ok", "cached")
+        and r.outputs == output_names(r.module, r.function, formats)
         and all((out_dir / name).is_file() for name in r.outputs.values())
         for r in rows or ()
     )
+
+
+def check_gallery_output(out_dir: str | os.PathLike[str]) -> Path:
+    """Fail early, with an OutputError, when the gallery cannot be written to ``out_dir``:
+    it is a file, cannot be created or written, or its manifest or page is not a file."""
+    target = check_output(out_dir, folder=True)
+    for name in (MANIFEST, INDEX):
+        if (target / name).exists() and not (target / name).is_file():
+            raise OutputError(f"{target / name}: is not a file; the gallery writes its "
+                              f"{'manifest' if name == MANIFEST else 'page'} there")
+    return target
 
 
 def _describe(err: BaseException) -> tuple[str, str]:
@@ -273,16 +321,33 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
     if not source_dir.is_dir():
         raise GalleryError(f"{source_dir}: no such gallery folder")
     formats = tuple(dict.fromkeys(check_format(f) for f in formats))
+    timeout = check_timeout(timeout or None)  # 0 or None: no limit
     options = dict(options or {})
     paths = sorted(p for p in source_dir.glob("*.py") if not p.name.startswith("_"))
     if not paths:
         raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
-    target.mkdir(parents=True, exist_ok=True)
+    check_gallery_output(target)
     previous = {} if force else _previous(target)
     versions = _versions()
 
     results: dict[str, list[ModelResult]] = {}
+
+    def finish() -> GalleryReport:
+        # only finished rows: a model still pending when the build is stopped is left out
+        ordered = [row for path in paths for row in results.get(path.stem, [])
+                   if row.status in STATUSES]
+        report_ = GalleryReport(target, ordered, time.perf_counter() - started, formats,
+                                options, versions)
+        write_atomic(target / MANIFEST, manifest_json(report_).encode())
+        write_atomic(target / INDEX, index_html(report_).encode())
+        return report_
+
+    def on_stop(kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            finish()  # Ctrl-C or SIGTERM: the manifest and page list what was done
+
     with contextlib.ExitStack() as stack:
+        stack.push(on_stop)  # runs after the pool below is shut down
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
         # the folder's _*.py helpers (modules may import them), formats, options, versions
@@ -293,7 +358,7 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         keys = {p.stem: _module_key(p, shared) for p in paths}
         inspections: dict[Future, Path] = {}
         for path in paths:
-            if _reusable(previous.get(path.stem), keys[path.stem], target):
+            if _reusable(previous.get(path.stem), keys[path.stem], target, formats):
                 results[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
                                       for r in previous[path.stem]]
             else:
@@ -336,15 +401,16 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
             except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
                 row.status, row.error = _describe(err)
             else:
-                row.status, row.outputs, row.timings = "ok", out["outputs"], out["timings"]
+                expected = output_names(row.module, row.function, formats)
+                if out.get("outputs") != expected:  # never another model's files
+                    row.status, row.error = "error", (
+                        f"WorkerError: the worker answered with {out.get('outputs')!r}, "
+                        f"not the files of {row.ident}")
+                else:
+                    row.status, row.outputs, row.timings = "ok", expected, out["timings"]
             report(row)
 
-    ordered = [row for path in paths for row in results.get(path.stem, [])]
-    report_ = GalleryReport(target, ordered, time.perf_counter() - started, formats, options,
-                            versions)
-    write_atomic(target / MANIFEST, manifest_json(report_).encode())
-    write_atomic(target / INDEX, index_html(report_).encode())
-    return report_
+    return finish()
 
 
 def manifest_json(report: GalleryReport) -> str:
@@ -372,15 +438,24 @@ def _prose(text: str) -> str:
     return _LITERAL.sub(lambda m: f"<code>{m[1] or m[2]}</code>", escaped)
 
 
+def _href(name: str) -> str:
+    """A file of the output folder as a link: relative and percent-encoded, so that no name
+    (``javascript:x.svg``, ``a#b?c.svg``) reads as a scheme, a fragment or a query."""
+    return html.escape(urllib.parse.quote(name, safe=""), quote=True)
+
+
 def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     e = html.escape
     ok = row.status in ("ok", "cached")
-    image = row.outputs.get("svg") or row.outputs.get("png")
-    thumb = (f'<a href="{e(image)}"><img src="{e(image)}" alt="plate diagram of {e(row.ident)}"'
-             f' loading="lazy"></a>' if ok and image else
+    # only the model's own files are linked (output_names), whatever a manifest said
+    outputs = {fmt: name for fmt, name in row.outputs.items()
+               if name == output_names(row.module, row.function, (fmt,)).get(fmt)}
+    image = outputs.get("svg") or outputs.get("png")
+    thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
+             f'alt="plate diagram of {e(row.ident)}" loading="lazy"></a>' if ok and image else
              f'<div class="failed">{e(row.status)}</div>')
-    links = " ".join(f'<a href="{e(row.outputs[f])}">{e(f.upper())}</a>'
-                     for f in formats if f in row.outputs)
+    links = " ".join(f'<a href="{_href(outputs[f])}">{e(f.upper())}</a>'
+                     for f in formats if f in outputs)
     paragraphs = "".join(f"<p>{_prose(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
     error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""
     code = (f"<details><summary>Source</summary><pre><code>{e(row.source)}</code></pre>"

@@ -6,20 +6,56 @@ A gallery module follows the convention in ``gallery/README.md``: a docstring (t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
 import inspect
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from .exceptions import GalleryError
+from .exceptions import GalleryError, ModelError, PlategraphError
 
-__all__ = ["ModelInfo", "examples_of", "load_model", "load_module", "module_info",
-           "split_reference"]
+__all__ = ["ModelInfo", "Terminated", "examples_of", "load_model", "load_module", "module_info",
+           "split_reference", "user_code"]
+
+
+class Terminated(KeyboardInterrupt):
+    """The process got SIGTERM (the command line raises this): stop as on Ctrl-C."""
+
+
+@contextlib.contextmanager
+def user_code(what: str, error: type[PlategraphError] = ModelError) -> Iterator[None]:
+    """Run user code (a module's import, ``examples()``, a model): a ``SystemExit`` or a
+    ``KeyboardInterrupt`` it raises itself becomes ``error`` naming ``what``, like any error of
+    the model. A real Ctrl-C (SIGINT) still stops the program."""
+    real_interrupt = False
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        current = signal.getsignal(signal.SIGINT)
+        if current is signal.default_int_handler:
+            def on_sigint(signum: int, frame: object) -> None:
+                nonlocal real_interrupt
+                real_interrupt = True
+                raise KeyboardInterrupt
+
+            previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    except SystemExit as err:
+        raise error(f"{what} called sys.exit({err.code!r})") from err
+    except KeyboardInterrupt as err:
+        if real_interrupt or isinstance(err, Terminated):
+            raise
+        raise error(f"{what} raised KeyboardInterrupt") from err
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 @dataclass(frozen=True)
@@ -59,15 +95,21 @@ def load_module(target: str | Path) -> ModuleType:
         # as when Python runs a script: its own folder is importable (a gallery's _helpers.py)
         sys.path.insert(0, str(path.parent))
         try:
-            spec.loader.exec_module(module)
+            with user_code(f"{text}: importing it", GalleryError):
+                spec.loader.exec_module(module)
         except Exception as err:
             sys.modules.pop(name, None)
+            if isinstance(err, GalleryError):
+                raise
             raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
         finally:
             sys.path.remove(str(path.parent))
         return module
     try:
-        return importlib.import_module(text)
+        with user_code(f"{text}: importing it", GalleryError):
+            return importlib.import_module(text)
+    except GalleryError:
+        raise
     except Exception as err:
         raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
 
@@ -78,7 +120,10 @@ def _examples(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
         raise GalleryError(f"{where}: defines no examples(); add examples() returning "
                            "{model_name: (args, kwargs)} (see gallery/README.md)")
     try:
-        found = examples()
+        with user_code(f"{where}: examples()", GalleryError):
+            found = examples()
+    except GalleryError:
+        raise
     except Exception as err:
         raise GalleryError(f"{where}: examples() raised {type(err).__name__}: {err}") from err
     if not isinstance(found, dict):

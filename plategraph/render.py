@@ -1,25 +1,30 @@
-"""The only code that runs graphviz's ``dot``: DOT text → SVG/PNG/PDF bytes; atomic file writes."""
+"""The only code that runs graphviz's ``dot``: DOT text → SVG/PNG/PDF bytes, with a time limit;
+output files written atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import math
 import os
+import signal
 import stat
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import graphviz
+from .exceptions import DotNotFoundError, FormatError, OptionError, OutputError, RenderError
 
-from .exceptions import DotNotFoundError, FormatError, RenderError
-
-__all__ = ["FORMATS", "check_format", "format_for_path", "graphviz_json", "json_and", "pipe",
-           "run", "write_atomic"]
+__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "MAX_TIMEOUT", "check_format", "check_output",
+           "check_timeout", "format_for_path", "graphviz_json", "json_and", "pipe", "run",
+           "write_atomic", "write_output"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex")
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
+DEFAULT_TIMEOUT = 60.0  # seconds `dot` may take for one diagram
+MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow timers)
 INSTALL_HINT = (
     "graphviz's `dot` program is not installed (or not on PATH); install it with your package "
     "manager, e.g. `apt-get install graphviz`, `brew install graphviz` or "
@@ -47,52 +52,156 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
         raise FormatError(f"{os.fspath(path)}: {err}") from err
 
 
-def pipe(source: str, fmt: str, *, engine: str = "dot") -> bytes:
+def check_timeout(seconds: float | None, *, what: str = "timeout") -> float | None:
+    """``seconds`` as a time limit: a number above 0 and at most ``MAX_TIMEOUT``, or None for
+    no limit; anything else (0, negative, inf, nan) is an OptionError naming ``what``."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise OptionError(f"{what} must be a number of seconds or None; got {seconds!r}")
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise OptionError(f"{what} must be above 0 and at most {MAX_TIMEOUT:g} seconds; "
+                          f"got {seconds!r}")
+    return float(seconds)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill ``dot`` and anything it started (it leads its own session), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    process.communicate()
+
+
+def _graphviz(command: list[str], source: str, what: str, timeout: float | None) -> bytes:
+    """Run a graphviz command on DOT text in its own session, killed (with anything it
+    started) when it runs past ``timeout`` seconds; its stdout."""
+    timeout = check_timeout(timeout)
+    try:
+        # its own session: a time-out or Ctrl-C kills it and whatever it started
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+    except FileNotFoundError as err:
+        raise DotNotFoundError(INSTALL_HINT) from err
+    except PermissionError as err:
+        raise RenderError(f"cannot run {command[0]}: {err}") from err
+    try:
+        out, err_out = process.communicate(source.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired as err:
+        _kill_group(process)
+        raise RenderError(f"{command[0]} did not render {what} within {timeout:g} s (stopped); "
+                          "pass a longer timeout= (render --timeout)") from err
+    except BaseException:
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        stderr = err_out.decode("utf-8", "replace").strip()
+        how = (f"exited with status {process.returncode}" if process.returncode > 0 else
+               f"was killed by signal {-process.returncode}")
+        raise RenderError(f"{command[0]} failed to render {what}: {stderr or how}")
+    return out
+
+
+def pipe(source: str, fmt: str, *, engine: str = "dot",
+         timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
     """Lay out and render DOT text with ``dot`` (or draw it pinned with ``neato -n2``); ``fmt``
-    'dot' returns the text itself."""
+    'dot' returns the text itself.
+
+    The graphviz process is killed when it runs past ``timeout`` seconds (None: no limit), and
+    a RenderError says so.
+    """
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
     if fmt not in GRAPHVIZ_FORMATS:
         raise FormatError(f"graphviz does not write {fmt!r}; Diagram.pipe({fmt!r}) does")
-    return run(source, fmt, engine=engine)
+    return run(source, fmt, engine=engine, timeout=timeout)
 
 
-def run(source: str, fmt: str, *, engine: str = "dot") -> bytes:
+def _command(engine: str) -> list[str]:
+    return ["neato", "-n2"] if engine == "neato" else ["dot", "-Kdot"]
+
+
+def run(source: str, fmt: str, *, engine: str = "dot",
+        timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
     """Run ``dot``, or ``neato -n2`` (every node pinned at its ``pos``, edges with a ``pos``
     kept, the others routed), on DOT text; ``fmt`` is any graphviz output format (``json0``)."""
-    no_op = 2 if engine == "neato" else None
-    try:
-        return graphviz.pipe(engine, fmt, source.encode("utf-8"), quiet=True,
-                             neato_no_op=no_op)
-    except graphviz.ExecutableNotFound as err:
-        raise DotNotFoundError(INSTALL_HINT) from err
-    except subprocess.CalledProcessError as err:
-        stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
-        raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
+    return _graphviz([*_command(engine), f"-T{fmt}"], source, fmt, timeout)
 
 
-def json_and(source: str, fmt: str, *, engine: str = "dot") -> tuple[dict[str, Any], bytes]:
+def json_and(source: str, fmt: str, *, engine: str = "dot",
+             timeout: float | None = DEFAULT_TIMEOUT) -> tuple[dict[str, Any], bytes]:
     """One run of ``dot`` (or ``neato -n2``) that writes both its layout (``json0``, parsed)
     and ``fmt`` bytes."""
     with tempfile.TemporaryDirectory(prefix="plategraph-") as tmp:
         layout_file, out_file = Path(tmp, "layout.json"), Path(tmp, f"out.{fmt}")
-        command = [engine, *(["-n2"] if engine == "neato" else []), "-Tjson0", "-o",
-                   str(layout_file), f"-T{fmt}", "-o", str(out_file)]
-        try:
-            subprocess.run(command, input=source.encode("utf-8"), capture_output=True,
-                           check=True)
-        except FileNotFoundError as err:
-            raise DotNotFoundError(INSTALL_HINT) from err
-        except subprocess.CalledProcessError as err:
-            stderr = (err.stderr or b"").decode("utf-8", "replace").strip()
-            raise RenderError(f"{engine} failed to render {fmt}: {stderr or err}") from err
+        _graphviz([*_command(engine), "-Tjson0", "-o", str(layout_file), f"-T{fmt}", "-o",
+                   str(out_file)], source, fmt, timeout)
         return json.loads(layout_file.read_bytes()), out_file.read_bytes()
 
 
-def graphviz_json(source: str, *, engine: str = "dot") -> dict[str, Any]:
+def graphviz_json(source: str, *, engine: str = "dot",
+                  timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
     """The layout graphviz computes for DOT text: its ``json0`` output, parsed (points, y up)."""
-    return json.loads(run(source, "json0", engine=engine))
+    return json.loads(run(source, "json0", engine=engine, timeout=timeout))
+
+
+def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
+    """Fail early, with an OutputError naming ``path``, when a file (or, with ``folder``, the
+    files of a folder) cannot be written there; creates nothing but missing folders."""
+    target = Path(path)
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{path}: exists and is not a folder; give a folder for the output")
+        where = target
+    else:
+        if target.is_dir():
+            raise OutputError(f"{path}: is a folder; give a file name "
+                              f"(e.g. {Path(path) / 'model.svg'})")
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            return target  # a FIFO or a device: written in place
+        where = Path(os.path.realpath(target)).parent
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        # the real check: can a file be made there (the temporary of an atomic write)?
+        with tempfile.NamedTemporaryFile(dir=where, prefix=".plategraph-check-"):
+            pass
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    return target
+
+
+def _reason(err: OSError) -> str:
+    where = f": {err.filename}" if err.filename else ""
+    return f"{err.strerror or err}{where}"
+
+
+def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` as a user asked: a symbolic link is followed to the file it
+    names (which is replaced atomically, the link kept); an existing FIFO, device or terminal
+    (``/dev/stdout``, ``/proc/self/fd/1``) is written in place; a folder is refused. Errors are
+    OutputError naming ``path``."""
+    target = Path(path)
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    try:
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path}: is a folder; give a file name")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            with open(target, "wb") as handle:  # no rename: a FIFO or device stays what it is
+                handle.write(data)
+            return target
+        real = Path(os.path.realpath(target)) if target.is_symlink() else target
+        write_atomic(real, data)
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_reason(err)})") from err
+    return target
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:

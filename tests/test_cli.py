@@ -184,11 +184,17 @@ def test_gallery_command_exit_status_summary_and_files(capsys, tmp_path):
 
 
 def test_gallery_command_rejects_bad_options_before_rendering(capsys, tmp_path):
-    code, _, err = run(capsys, "gallery", str(tmp_path), "--formats", "pdf")
-    assert (code, err) == (1, "plategraph: error: --formats 'pdf': the page needs svg or png "
-                              "among them\n")
-    code, _, err = run(capsys, "gallery", str(tmp_path), "--jobs", "0")
-    assert (code, err) == (1, "plategraph: error: --jobs must be at least 1; got 0\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["gallery", str(tmp_path), "--formats", "pdf"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "plategraph gallery: error: argument --formats: 'pdf': the page needs svg or png "
+        "among them")
+    with pytest.raises(SystemExit) as exit_:
+        main(["gallery", str(tmp_path), "--jobs", "0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "plategraph gallery: error: argument -j/--jobs: '0': give a whole number of at least 1")
     code, _, err = run(capsys, "gallery", str(tmp_path / "none"), "-o", str(tmp_path / "o"))
     assert (code, err) == (1, f"plategraph: error: {tmp_path / 'none'}: no such gallery folder\n")
 
@@ -211,11 +217,9 @@ def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
 
     folder = make_gallery(tmp_path / "gallery", ["coin_flips.py"])
     controller, terminal = pty.openpty()
-    script = Path(sys.executable).with_name("plategraph")
-    chunks: list[bytes] = []
+    seen = bytearray()
 
-    def drain() -> None:
-        # read while the command runs: a full pty buffer would block the progress bar's writes
+    def drain() -> None:  # read while it runs: a full terminal buffer would block the bar
         while True:
             try:
                 chunk = os.read(controller, 65536)
@@ -223,21 +227,21 @@ def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
                 return
             if not chunk:
                 return
-            chunks.append(chunk)
+            seen.extend(chunk)
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    script = Path(sys.executable).with_name("plategraph")
     try:
         done = subprocess.run([str(script), "gallery", str(folder), "-o", str(tmp_path / "o"),
                                "--jobs", "1"], stderr=terminal, stdout=subprocess.PIPE,
-                              text=True, check=False, timeout=600,
+                              text=True, check=False, timeout=240,
                               env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
         os.close(terminal)
         reader.join(timeout=30)
     finally:
         os.close(controller)
-    seen = b"".join(chunks)
     assert done.returncode == 0
-    text = seen.decode("utf-8", "replace")
+    text = bytes(seen).decode("utf-8", "replace")
     assert "coin_flips:model" in text and "1/1" in text  # the bar's model and count
     assert done.stdout.splitlines()[-1].startswith("1 models (1 ok) in ")
