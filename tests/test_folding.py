@@ -47,7 +47,7 @@ def test_values_and_types_under_the_tracer_are_those_of_jax(name):
     expected = expression()
     got, _trace = _jax.run_with_provenance(lambda trace: expression())
     assert isinstance(got, jax.Array)
-    assert got.shape == expected.shape
+    assert got.shape == expected.shape == np.asarray(got).shape
     assert got.dtype == expected.dtype
     assert got.weak_type == expected.weak_type
     np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-6, atol=1e-6)

@@ -45,7 +45,7 @@ check_jax_version()
 import inspect  # noqa: E402
 
 from jax._src import core, dtypes, literals  # noqa: E402  (private API, behind the version check)
-from jax._src.interpreters import ad, batching, mlir  # noqa: E402
+from jax._src.interpreters import ad, batching, mlir, pxla  # noqa: E402
 from jax._src.lax.control_flow import loops  # noqa: E402
 
 from ._fold import RULES as FOLD_RULES  # noqa: E402
@@ -535,6 +535,10 @@ def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
     if name not in FOLD_RULES and name != "jit":
         return None
     avals = [core.typeof(v) for v in vals]
+    kind = (primitive, tuple(avals))
+    uses = _FOLD_USES[kind] = _FOLD_USES.get(kind, 0) + 1
+    if uses > FOLD_LIMIT:
+        return None
     ins = [_host_value(v, a) for v, a in zip(vals, avals)]
     if any(x is None for x in ins):
         return None
@@ -544,18 +548,56 @@ def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
             return None
         outs, out_avals = _fold_jaxpr(closed, ins), closed.out_avals
     else:
-        try:
-            out_avals, _effects = primitive.abstract_eval(*avals, **params)
-        except Exception:  # noqa: BLE001  a rule JAX cannot check here: let JAX evaluate
+        out_avals = _out_avals(primitive, avals, params)
+        if out_avals is None:
             return None
-        if not primitive.multiple_results:
-            out_avals = [out_avals]
         outs = _fold_rule(name, ins, params, out_avals)
     if outs is None:
         return None
-    arrays = [jax.device_put(literals.TypedNdArray(out, aval))
-              for out, aval in zip(outs, out_avals)]
+    arrays = [_to_device(out, aval) for out, aval in zip(outs, out_avals)]
     return arrays if primitive.multiple_results else arrays[0]
+
+
+# A rule costs a little more than JAX's dispatch of an operation it has compiled (or evaluates
+# on a fast path), and a compilation costs as much as thousands of dispatches. So a primitive
+# is folded for its first FOLD_LIMIT uses on inputs of one type in a process (a first trace
+# compiles nothing), and then left to JAX, which is fastest from then on.
+FOLD_LIMIT = 1000
+_FOLD_USES: dict[tuple, int] = {}
+_OUT_AVALS: OrderedDict[tuple, list] = OrderedDict()
+
+
+def _out_avals(primitive: core.Primitive, avals: list, params: dict) -> list | None:
+    """JAX's shape and dtype rule for ``primitive`` (cached: it costs more than the rules)."""
+    try:
+        key: tuple | None = (primitive, tuple(avals), tuple(params.items()))
+        hit = _OUT_AVALS.get(key)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable parameter
+        key, hit = None, None
+    if hit is not None:
+        return hit
+    try:
+        out, _effects = primitive.abstract_eval(*avals, **params)
+    except Exception:  # noqa: BLE001  a rule JAX cannot check here: let JAX evaluate
+        return None
+    out = list(out) if primitive.multiple_results else [out]
+    if key is not None:
+        _OUT_AVALS[key] = out
+        if len(_OUT_AVALS) > _DEPS_CACHE_SIZE:
+            _OUT_AVALS.popitem(last=False)
+    return out
+
+
+def _to_device(out: np.ndarray, aval: Any) -> jax.Array:
+    """A host array as the JAX array an eager evaluation would return (dtype, weak type)."""
+    if not out.flags.c_contiguous:  # (np.ascontiguousarray would make a scalar 1-d)
+        out = np.ascontiguousarray(out)
+    if jax.config.jax_default_device is not None:  # a device chosen by the user: JAX's way
+        return jax.device_put(literals.TypedNdArray(out, aval))
+    # jax.device_put's own checks cost ten times the copy
+    device = jax.devices()[0]
+    return pxla.batched_device_put(aval, jax.sharding.SingleDeviceSharding(device), [out],
+                                   [device], committed=False)
 
 
 # ---------------------------------------------------------------------------------------------
