@@ -257,7 +257,8 @@ def _gallery(args: argparse.Namespace) -> int:
             _progress(enabled=sys.stderr.isatty() and not args.quiet) as on_progress:
         report = build_gallery(args.folder, args.output, formats=args.formats,
                                executor=executor, timeout=args.timeout, force=args.force,
-                               options=options, on_progress=on_progress)
+                               options=options, on_progress=on_progress,
+                               paper=not args.no_paper)
     _summary(report, quiet=args.quiet)
     return EXIT_ERROR if report.failed else EXIT_OK
 
@@ -368,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="stop a model after this long (default 120; 0: no limit)")
     gallery.add_argument("--formats", type=_formats, default=("svg", "png"), metavar="LIST",
                          help="comma-separated formats among svg,png,pdf,dot (default svg,png)")
+    gallery.add_argument("--no-paper", action="store_true",
+                         help="leave out each model's paper figure (SVG, PDF and TikZ shown "
+                              "beside the notebook diagram)")
     gallery.add_argument("--force", action="store_true",
                          help="render every model, even those unchanged since the last run")
     gallery.add_argument("-q", "--quiet", action="store_true",

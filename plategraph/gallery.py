@@ -35,6 +35,9 @@ __all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
            "check_gallery_output", "open_executor"]
 
 DEFAULT_FORMATS = ("svg", "png")
+# the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
+PAPER_OUTPUTS = ("paper.svg", "paper.pdf", "tex")
+PAPER_OPTIONS = {"theme": "paper", "width": "3.3in", "distributions": True}
 EXECUTORS = ("process", "dask")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -174,7 +177,15 @@ def _render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...]
         timings["trace"] = time.perf_counter() - start
         start = time.perf_counter()
         diagram = draw(graph, **options)
-        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in formats}  # all or none
+        notebook = [fmt for fmt in formats if fmt not in PAPER_OUTPUTS]
+        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in notebook}  # all or none
+        if any(fmt in PAPER_OUTPUTS for fmt in formats):
+            keep = ("rankdir", "params", "deterministic", "collapse", "data")
+            paper = draw(graph, **{k: v for k, v in options.items() if k in keep},
+                         **PAPER_OPTIONS)
+            for fmt in formats:
+                if fmt in PAPER_OUTPUTS:
+                    rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
         timings["draw"] = time.perf_counter() - start
     outputs = output_names(Path(path).stem, function, formats)
     for fmt, data in rendered.items():
@@ -250,7 +261,7 @@ def _valid_row(data: object) -> ModelResult | None:
     outputs, timings = data["outputs"], data["timings"]
     if not (isinstance(outputs, dict) and isinstance(timings, dict)):
         return None
-    if any(fmt not in FORMATS for fmt in outputs):
+    if any(fmt not in FORMATS and fmt not in PAPER_OUTPUTS for fmt in outputs):
         return None
     # a model's files carry its own name, and nothing else is ever linked
     if outputs != output_names(data["module"], data["function"], tuple(outputs)):
@@ -307,6 +318,7 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
                   formats: tuple[str, ...] = DEFAULT_FORMATS, jobs: int | None = None,
                   executor: Executor | None = None, timeout: float | None = 120.0,
                   force: bool = False, options: dict[str, Any] | None = None,
+                  paper: bool = True,
                   on_progress: Callable[[ModelResult, int, int], None] | None = None,
                   ) -> GalleryReport:
     """Render every model of ``gallery_dir`` into ``out_dir`` with ``index.html``/``manifest.json``.
@@ -314,13 +326,17 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
     Each model runs in a worker (``executor``; by default a killable pool of ``jobs`` processes);
     one that raises, cannot be imported or runs past ``timeout`` seconds is reported and the rest
     still render. Modules whose source, options and versions match the last manifest and whose
-    files exist are not rendered again (``force`` renders everything).
+    files exist are not rendered again (``force`` renders everything). With ``paper`` each model
+    also gets its paper figure (``draw(theme="paper", width="3.3in", distributions=True)``) as
+    ``.paper.svg``, ``.paper.pdf`` and TikZ ``.tex``, shown beside the notebook diagram.
     """
     started = time.perf_counter()
     source_dir, target = Path(gallery_dir), Path(out_dir)
     if not source_dir.is_dir():
         raise GalleryError(f"{source_dir}: no such gallery folder")
     formats = tuple(dict.fromkeys(check_format(f) for f in formats))
+    if paper:
+        formats += tuple(f for f in PAPER_OUTPUTS if f not in formats)
     timeout = check_timeout(timeout or None)  # 0 or None: no limit
     options = dict(options or {})
     paths = sorted(p for p in source_dir.glob("*.py") if not p.name.startswith("_"))
@@ -451,10 +467,15 @@ def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     outputs = {fmt: name for fmt, name in row.outputs.items()
                if name == output_names(row.module, row.function, (fmt,)).get(fmt)}
     image = outputs.get("svg") or outputs.get("png")
+    figure = outputs.get("paper.svg")
     thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
              f'alt="plate diagram of {e(row.ident)}" loading="lazy"></a>' if ok and image else
              f'<div class="failed">{e(row.status)}</div>')
-    links = " ".join(f'<a href="{_href(outputs[f])}">{e(f.upper())}</a>'
+    if ok and figure:  # the paper figure beside the notebook diagram
+        thumb += (f'<a class="paper" href="{_href(figure)}"><img src="{_href(figure)}" '
+                  f'alt="paper figure of {e(row.ident)}" loading="lazy"></a>')
+    names = {"paper.svg": "paper SVG", "paper.pdf": "paper PDF", "tex": "TikZ"}
+    links = " ".join(f'<a href="{_href(outputs[f])}">{e(names.get(f, f.upper()))}</a>'
                      for f in formats if f in outputs)
     paragraphs = "".join(f"<p>{_prose(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
     error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""

@@ -38,7 +38,9 @@ __all__ = ["RemoteError", "TaskTimeout", "WorkerDied", "WorkerPool"]
 
 # imported once by the fork server, so that a fresh worker does not import them again
 PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.gallery",
-           "plategraph.tracing", "plategraph.diagram"]
+           "plategraph.tracing", "plategraph.diagram", "plategraph.tikz",
+           # the paper figures: imported once by the server, not by every fresh worker
+           "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath"]
 _PR_SET_PDEATHSIG = 1
 _FORKED_CHILD_EXIT = 70  # exit status of a process forked by model code in a worker
 

@@ -99,7 +99,7 @@ def _spinning_build(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path, int, 
     (folder / "spins.py").write_text(SPINNER)
     out = tmp_path / "out"
     process = subprocess.Popen([str(PLATEGRAPH), "gallery", str(folder), "-o", str(out),
-                                "--jobs", "1", "--timeout", "300", "-q"],
+                                "--jobs", "1", "--timeout", "300", "-q", "--no-paper"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     pids = folder / "spins.pids"
     wait_for(lambda: pids.exists() and pids.read_text().strip()
@@ -241,13 +241,16 @@ def test_links_are_relative_encoded_paths_and_the_manifest_is_checked(tmp_path):
     first = build_gallery(folder, out, jobs=2, timeout=60)
     assert {row.status for row in first.results} == {"ok"}
     links = page_links(out)
-    assert len(links) == 3 * 4  # per model: the image, its link, SVG and PNG
+    # per model: the diagram and its link, the paper figure and its link, SVG, PNG, paper SVG,
+    # paper PDF and TikZ
+    assert len(links) == 3 * 9
     for link in links:
         parts = urllib.parse.urlsplit(link)
         assert (parts.scheme, parts.netloc, parts.query, parts.fragment) == ("", "", "", ""), link
         assert (out / urllib.parse.unquote(parts.path)).is_file(), link
     assert "javascript%3Aalert%281%29%3B__model.svg" in links
     assert "a%23b%3Fc__model.png" in links
+    assert "javascript%3Aalert%281%29%3B__model.tex" in links
 
     # a tampered manifest: wrong types in one row, outputs outside the folder in another
     (tmp_path / "secret.svg").write_text("<svg/>")

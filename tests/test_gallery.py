@@ -66,9 +66,13 @@ def test_rendered_models_have_real_files_and_failed_ones_none(built):
     rows = by_ident(report)
     for ident in ("aa_regression:model", "eight_schools:centered"):
         row = rows[ident]
-        assert set(row.outputs) == {"svg", "png"}
+        assert set(row.outputs) == {"svg", "png", "paper.svg", "paper.pdf", "tex"}
         assert (out / row.outputs["svg"]).read_bytes().startswith(b"<?xml")
         assert (out / row.outputs["png"]).read_bytes().startswith(PNG)
+        # the paper figure beside it: matplotlib's SVG and PDF, and TikZ
+        assert b"<svg" in (out / row.outputs["paper.svg"]).read_bytes()
+        assert (out / row.outputs["paper.pdf"]).read_bytes().startswith(b"%PDF-")
+        assert "\\begin{tikzpicture}" in (out / row.outputs["tex"]).read_text()
         assert row.timings["trace"] > 0 and row.timings["draw"] > 0
     assert rows["aa_regression:model"].outputs["svg"] == "aa_regression__model.svg"
     assert not list(out.glob("raises*")) and not list(out.glob("sleeps*"))
@@ -78,11 +82,13 @@ def test_rendered_models_have_real_files_and_failed_ones_none(built):
 def test_the_manifest_has_status_timings_outputs_and_errors(built):
     report, out, _ = built
     data = json.loads((out / "manifest.json").read_text())
-    assert data["formats"] == ["svg", "png"]
+    assert data["formats"] == ["svg", "png", "paper.svg", "paper.pdf", "tex"]
     assert data["summary"] == {"ok": 4, "error": 3, "timeout": 1}
     models = {m["ident"]: m for m in data["models"]}
     assert models["eight_schools:centered"]["outputs"] == {
-        "svg": "eight_schools__centered.svg", "png": "eight_schools__centered.png"}
+        "svg": "eight_schools__centered.svg", "png": "eight_schools__centered.png",
+        "paper.svg": "eight_schools__centered.paper.svg",
+        "paper.pdf": "eight_schools__centered.paper.pdf", "tex": "eight_schools__centered.tex"}
     assert set(models["eight_schools:centered"]["timings"]) == {"trace", "draw"}
     assert models["raises:model"]["status"] == "error"
     assert "the model failed on purpose" in models["raises:model"]["error"]
@@ -97,6 +103,10 @@ def test_the_page_has_a_card_per_model_and_escapes_what_it_shows(built):
     assert "<b>&amp;" not in page and "Regression &lt;b&gt;&amp;amp; friends&lt;/b&gt;" in page
     assert '<img src="eight_schools__centered.svg"' in page
     assert '<a href="eight_schools__centered.png">PNG</a>' in page
+    # the paper figure beside the notebook diagram, its PDF and TikZ linked
+    assert '<img src="eight_schools__centered.paper.svg"' in page
+    assert '<a href="eight_schools__centered.paper.pdf">paper PDF</a>' in page
+    assert '<a href="eight_schools__centered.tex">TikZ</a>' in page
     assert html.escape('numpyro.sample("theta"') in page  # the model's source code
     assert "the model failed on purpose" in page
     assert 'id="filter"' in page
@@ -174,7 +184,8 @@ def test_a_failed_model_is_tried_again(tmp_path, pool):
 
 def test_pdf_and_dot_by_option(tmp_path, pool):
     folder = make_gallery(tmp_path / "gallery", ["coin_flips.py"])
-    report = build_gallery(folder, tmp_path / "out", executor=pool, formats=("svg", "pdf", "dot"))
+    report = build_gallery(folder, tmp_path / "out", executor=pool, formats=("svg", "pdf", "dot"),
+                           paper=False)
     outputs = report.results[0].outputs
     assert outputs == {"svg": "coin_flips__model.svg", "pdf": "coin_flips__model.pdf",
                        "dot": "coin_flips__model.dot"}

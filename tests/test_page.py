@@ -50,7 +50,9 @@ def test_the_page_loads_its_images_filters_and_has_no_console_errors(browser, pa
     cards = page.locator("article.card")
     assert cards.count() == 7
     images = page.locator("article.card img")
-    assert images.count() == 6  # every card but the failed model's
+    # the notebook diagram and the paper figure of every card but the failed model's
+    assert images.count() == 12
+    assert page.locator("article.card img[src$=\".paper.svg\"]").count() == 6
     for i in range(images.count()):
         images.nth(i).scroll_into_view_if_needed()
         assert images.nth(i).evaluate(
