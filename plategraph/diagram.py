@@ -43,7 +43,8 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}
         self._svg: str | None = None
 
-    def _settle(self, fmt: str | None, *, always: bool = True) -> None:
+    def _settle(self, fmt: str | None, *, always: bool = True,
+                timeout: float | None = DEFAULT_TIMEOUT) -> None:
         """Lay the diagram out, once; a graphviz run for ``fmt`` on the way is kept. Without
         ``always``, a diagram without plates is left to ``dot`` alone: there is nothing in it
         that plategraph would place differently."""
@@ -52,7 +53,8 @@ class Diagram:
         shown, options = self._settle_from
         if not always and not any(plates for _, plates in shown.nodes(data="plates")):
             return
-        drawing, rendered = lay_out(shown, options, render=fmt, source=self._source)
+        drawing, rendered = lay_out(shown, options, render=fmt, source=self._source,
+                                    timeout=timeout)
         self._settle_from = None
         self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
         if rendered is not None and fmt is not None:
@@ -101,12 +103,12 @@ class Diagram:
         if is_paper(self.options.get("theme", "notebook")):
             from .paper import figure_spec, render_figure
 
-            self._settle(None)
+            self._settle(None, timeout=timeout)
             spec = figure_spec(self.layout, width=self.options.get("width"),
                                font=self.options.get("font"),
                                distributions=self.options.get("distributions", False))
             return render_figure(spec, fmt, dpi=self.options.get("dpi"))
-        self._settle(fmt, always=False)
+        self._settle(fmt, always=False, timeout=timeout)
         if fmt in self._rendered:
             data = self._rendered[fmt]
         else:

@@ -23,7 +23,7 @@ from .dot import Cluster, cells_dot, pinned_dot, plate_tree, to_dot, visible_gra
 from .exceptions import CrossedPlatesWarning
 from .geometry import Box, Layout, Point
 from .placement import Cells, cells_of, place
-from .render import graphviz_json, json_and
+from .render import DEFAULT_TIMEOUT, graphviz_json, json_and
 
 __all__ = ["Drawing", "layout", "lay_out"]
 
@@ -62,17 +62,19 @@ class Drawing:
 
 
 def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = None,
-            source: str | None = None) -> tuple[Drawing, bytes | None]:
+            source: str | None = None,
+            timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, bytes | None]:
     """Lay out a graph as drawn (``visible_graph`` already applied) with ``layout``'s options.
 
     With ``render`` (a format), the graphviz run that makes the layout also renders it in that
     format, and the bytes come back with the drawing. ``source`` is ``to_dot``'s text for the
-    graph when the caller has it already.
+    graph when the caller has it already. Each graphviz run is stopped after ``timeout``
+    seconds (None: no limit) with a RenderError.
     """
     style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     cells = cells_of(shown)
     if cells is not None:
-        crossed = _crossed(shown, cells, options, render)
+        crossed = _crossed(shown, cells, options, render, timeout)
         if crossed is not None:
             return crossed
         groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
@@ -84,20 +86,21 @@ def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = 
     if source is None:
         source = to_dot(shown, params=True, deterministic=True, **style)
     if render is None:
-        data, rendered = graphviz_json(source), None
+        data, rendered = graphviz_json(source, timeout=timeout), None
     else:
-        data, rendered = json_and(source, render)
+        data, rendered = json_and(source, render, timeout=timeout)
     lay, pos = from_graphviz(shown, data, options)
     crossing = [e for e, path in lay.edges.items()
                 if any(crosses(path, box) for box in lay.labels.values())]
     if not crossing:
         return Drawing(lay, source, "dot"), rendered
     # graphviz ran these edges through a plate label: route them again around the labels
-    return _pinned(lay, {e: (None if e in crossing else p) for e, p in pos.items()}, render)
+    return _pinned(lay, {e: (None if e in crossing else p) for e, p in pos.items()}, render,
+                   timeout)
 
 
-def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None],
-            render: str | None) -> tuple[Drawing, bytes | None]:
+def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str | None,
+            timeout: float | None) -> tuple[Drawing, bytes | None]:
     """The layout drawn pinned by ``neato -n2``, which routes the edges whose ``pos`` is None
     around nodes and labels (and renders ``render`` in the same run)."""
     shown, options = lay.graph, lay.options
@@ -106,9 +109,9 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None],
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
                         label_boxes=lay.labels, edges=pos, **style)
     if render is None:
-        data, rendered = graphviz_json(source, engine="neato"), None
+        data, rendered = graphviz_json(source, engine="neato", timeout=timeout), None
     else:
-        data, rendered = json_and(source, render, engine="neato")
+        data, rendered = json_and(source, render, engine="neato", timeout=timeout)
     routed = {**pos, **_edge_pos(shown, data)}
     edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
     points = [pt for path in edges.values() for pt in path]
@@ -211,15 +214,15 @@ def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> st
     return " ".join(parts)
 
 
-def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any],
-             render: str | None) -> tuple[Drawing, bytes | None] | None:
+def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any], render: str | None,
+             timeout: float | None) -> tuple[Drawing, bytes | None] | None:
     """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
     None when no placement exists."""
     style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     sites = list(shown.nodes)
     measure = [(p,) for p in cells.key]
     source = cells_dot(shown, [ns for _, ns in cells.cells], cells.local, measure, **style)
-    data = graphviz_json(source)
+    data = graphviz_json(source, timeout=timeout)
     local_keys: list[tuple[tuple[str, ...], int]] = []
     for i, (_, ns) in enumerate(cells.cells):
         tree = nx.DiGraph()
@@ -259,7 +262,7 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any],
                  plates={k: move.box(placed.plates[k]) for k in plate_keys},
                  labels={k: move.box(placed.labels[k]) for k in plate_keys},
                  edges={}, width=0.0, height=0.0, options=options)
-    return _pinned(lay, {e: None for e in shown.edges}, render)
+    return _pinned(lay, {e: None for e in shown.edges}, render, timeout)
 
 
 def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:

@@ -317,8 +317,9 @@ def test_a_diagram_without_crossings_is_dots_own_in_one_run(monkeypatch):
     d = plategraph.draw(gallery_graph("eight_schools:centered"))
     calls = []
     render = importlib.import_module("plategraph.render")
-    run = subprocess.run
-    monkeypatch.setattr(render.subprocess, "run", lambda *a, **k: calls.append(a) or run(*a, **k))
+    popen = subprocess.Popen  # every graphviz run starts one process (render._graphviz)
+    monkeypatch.setattr(render.subprocess, "Popen",
+                        lambda *a, **k: calls.append(a) or popen(*a, **k))
     svg = d.pipe("svg")
     assert svg.startswith(b"<?xml") and len(calls) == 1 and d.engine == "dot"
     assert d.source == plategraph.to_dot(d.graph)

@@ -197,7 +197,8 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
         if isinstance(obj, Distribution):
             data, aux = _pytree_fields(type(obj))
             for attr, value in vars(obj).items():
-                if attr in data or not (attr.startswith("_") or attr in aux):
+                # public static fields too: an array there (Multinomial's total_count) is data
+                if attr in data or not attr.startswith("_"):
                     field = attr.lstrip("_")
                     visit(value, name if attr == "base_dist"
                           else f"{name}.{field}" if name else field)
