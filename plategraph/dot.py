@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +19,8 @@ from .labels import (
 )
 from .quoting import attr_list, html_text, quote
 
-__all__ = ["THEMES", "DataNode", "box_label", "cells_dot", "dot_lines", "pinned_dot", "plate_tree",
-           "to_dot", "visible_graph", "with_data_nodes"]
+__all__ = ["THEMES", "DataNode", "box_label", "cells_dot", "dot_lines", "pinned_dot",
+           "plate_nesting", "plate_tree", "to_dot", "visible_graph", "with_data_nodes"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
@@ -164,6 +164,29 @@ class Cluster:
     children: dict[tuple[str, ...], Cluster] = field(default_factory=dict)
 
 
+def plate_nesting(graph: nx.DiGraph) -> tuple[list[str], dict[str, set[str]],
+                                               Callable[[str, str], bool]]:
+    """The plates that hold sites, in order of appearance; each plate's sites; and
+    ``nested(q, p)``: plate ``q`` is drawn inside ``p`` (every site of ``q`` is in ``p``;
+    plates with the same sites nest in order of appearance)."""
+    order = list(graph.graph.get("plates", {}))
+    members: dict[str, set[str]] = {}
+    for node, plates in graph.nodes(data="plates"):
+        for p in plates or ():
+            members.setdefault(p, set()).add(node)
+            if p not in order:
+                order.append(p)
+    order = [p for p in order if p in members]
+    rank = {p: i for i, p in enumerate(order)}
+
+    def nested(q: str, p: str) -> bool:
+        if q == p or not members[q] <= members[p]:
+            return False
+        return members[q] != members[p] or rank[p] < rank[q]
+
+    return order, members, nested
+
+
 def plate_tree(graph: nx.DiGraph) -> Cluster:
     """Nest plate boxes as the sites nest, never cloning one and never nesting a crossed one.
 
@@ -174,20 +197,8 @@ def plate_tree(graph: nx.DiGraph) -> Cluster:
     (``users × items``). So a box is inside another only when each of its plates is nested in
     each plate of the outer box, and each combination of plates has exactly one box.
     """
-    order = list(graph.graph.get("plates", {}))
-    members: dict[str, set[str]] = {}
-    for node, plates in graph.nodes(data="plates"):
-        for p in plates or ():
-            members.setdefault(p, set()).add(node)
-            if p not in order:
-                order.append(p)
+    order, _, inside = plate_nesting(graph)
     rank = {p: i for i, p in enumerate(order)}
-
-    def inside(q: str, p: str) -> bool:
-        if q == p or not members[q] <= members[p]:
-            return False
-        return members[q] != members[p] or rank[p] < rank[q]
-
     root = Cluster(())
     for node, plates in graph.nodes(data="plates"):
         rest = sorted(dict.fromkeys(plates or ()), key=rank.__getitem__)

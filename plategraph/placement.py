@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .dot import plate_nesting
 from .geometry import Box
 
 __all__ = ["Cells", "Placement", "cells_of", "place"]
@@ -52,28 +53,9 @@ class Cells:
     local: dict[str, tuple[str, ...]]  # node → its plates that are not key plates
 
 
-def _nesting(graph: nx.DiGraph) -> tuple[list[str], dict[str, set[str]], dict]:
-    order = list(graph.graph.get("plates", {}))
-    members: dict[str, set[str]] = {}
-    for node, plates in graph.nodes(data="plates"):
-        for p in plates or ():
-            members.setdefault(p, set()).add(node)
-            if p not in order:
-                order.append(p)
-    order = [p for p in order if p in members]
-    rank = {p: i for i, p in enumerate(order)}
-
-    def nested(q: str, p: str) -> bool:  # as dot.plate_tree: q drawn inside p
-        if q == p or not members[q] <= members[p]:
-            return False
-        return members[q] != members[p] or rank[p] < rank[q]
-
-    return order, members, nested
-
-
 def cells_of(graph: nx.DiGraph) -> Cells | None:
     """The cells of a graph with crossed plates; None when no two plates cross."""
-    order, members, nested = _nesting(graph)
+    order, members, nested = plate_nesting(graph)
     crossing = [p for p in order
                 if any(q != p and members[p] & members[q] and not nested(p, q)
                        and not nested(q, p) for q in order)]

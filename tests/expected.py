@@ -321,3 +321,16 @@ def parse_edges(spec: list[str]) -> set[tuple[str, str, str]]:
         a, b = (part.strip() for part in item.split(arrow))
         out.add((a, b, "control" if arrow == "~>" else "data"))
     return out
+
+
+def assert_nodes_and_edges(g, expected: dict) -> None:
+    """The graph's nodes (in trace order, with kind, plates and gates) and its edges (with
+    their kind) are exactly those ``expected`` writes out."""
+    nodes = parse_nodes(expected["nodes"])
+    assert list(g.nodes) == [n for n, _, _ in nodes]
+    for name, kind, plates in nodes:
+        assert g.nodes[name]["kind"] == kind, name
+        assert g.nodes[name]["plates"] == plates, name
+        assert g.nodes[name]["gated_by"] == tuple(expected.get("gated", {}).get(name, ())), name
+    assert {(a, b, d["kind"]) for a, b, d in g.edges(data=True)} == parse_edges(
+        expected["edges"])

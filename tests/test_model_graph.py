@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from _gallery import GALLERY, gallery_ids, load_example, load_module
-from expected import EXPECTED, parse_edges, parse_nodes
+from expected import EXPECTED, assert_nodes_and_edges
 
 import plategraph
 
@@ -29,14 +29,7 @@ def test_graph_matches_the_structure_written_by_hand(ident):
     expected = EXPECTED[ident]
     g = plategraph.model_graph(model, *args, **kwargs)
 
-    nodes = parse_nodes(expected["nodes"])
-    assert list(g.nodes) == [n for n, _, _ in nodes]
-    for name, kind, plates in nodes:
-        assert g.nodes[name]["kind"] == kind, name
-        assert g.nodes[name]["plates"] == plates, name
-        assert g.nodes[name]["gated_by"] == tuple(expected.get("gated", {}).get(name, ())), name
-    assert {(a, b, d["kind"]) for a, b, d in g.edges(data=True)} == parse_edges(
-        expected["edges"])
+    assert_nodes_and_edges(g, expected)
     sizes = {name: rec["size"] if rec["subsample_size"] is None
              else (rec["size"], rec["subsample_size"])
              for name, rec in g.graph["plates"].items()}

@@ -15,7 +15,7 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 import pytest
-from expected import parse_edges, parse_nodes
+from expected import assert_nodes_and_edges
 from jax.example_libraries import stax
 from numpyro import handlers
 from numpyro.infer.reparam import CircularReparam
@@ -287,14 +287,7 @@ def test_graph_matches_the_structure_written_by_hand(ident):
     model, args, expected = CASES[ident]
     g = plategraph.model_graph(model, *args)
 
-    nodes = parse_nodes(expected["nodes"])
-    assert list(g.nodes) == [n for n, _, _ in nodes]
-    for name, kind, plates in nodes:
-        assert g.nodes[name]["kind"] == kind, name
-        assert g.nodes[name]["plates"] == plates, name
-        assert g.nodes[name]["gated_by"] == tuple(expected.get("gated", {}).get(name, ())), name
-    assert {(a, b, d["kind"]) for a, b, d in g.edges(data=True)} == parse_edges(
-        expected["edges"])
+    assert_nodes_and_edges(g, expected)
     for (a, b), params in expected.get("params", {}).items():
         assert g.edges[a, b]["params"] == params, (a, b)
     assert {name: rec["size"] for name, rec in g.graph["plates"].items()} == expected["plates"]
