@@ -16,6 +16,9 @@ from _jax_envs import GraphRecorder
 from plategraph.graph import build_graph
 from plategraph.records import Edge, Plate, Site, TraceRecord
 
+# the benchmarks' model collections (benchmarks/realworld, bench_real) are tested models too
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
 GOLDEN = Path(__file__).parent / "golden"
 
 

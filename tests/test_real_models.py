@@ -15,6 +15,7 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 import pytest
+from bench_real import newton_solver  # the model the benchmark times: one copy
 from expected import assert_nodes_and_edges
 from jax.example_libraries import stax
 from numpyro import handlers
@@ -138,19 +139,6 @@ def cart(x, y):
 
 
 # -- a Python while loop on sampled values: Newton's method inside the model ---------------------
-
-
-def newton_solver(y):
-    a = numpyro.sample("a", dist.LogNormal(0.0, 0.5))
-    b = numpyro.sample("b", dist.Normal(1.0, 0.1))
-    x = jnp.array(1.0)
-    f = x**3 + a * x - b  # the root of x³ + a·x = b
-    while jnp.abs(f) > 1e-5:
-        x = x - f / (3 * x**2 + a)
-        f = x**3 + a * x - b
-    sigma = numpyro.sample("sigma", dist.HalfNormal(1.0))
-    with numpyro.plate("N", y.shape[0]):
-        numpyro.sample("y", dist.Normal(x, sigma), obs=y)
 
 
 def out_of_range_index():
