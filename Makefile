@@ -33,15 +33,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
-# (the TikZ and paper-figure tests) come from the system package manager.
-SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures poppler-utils
-system-deps:
-	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+# (the TikZ and paper-figure tests) and the paper figures' default font come from the system
+# package manager.
+SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures poppler-utils fonts-liberation2
+HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
 	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
-	  && command -v pdftotext >/dev/null 2>&1 || { \
+	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q .
+system-deps:
+	@$(HAVE_SYSTEM_DEPS) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	  elif ! command -v dot >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
+	  else \
 	    echo "missing system packages: install them with your package manager (e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)'), then re-run make" >&2; exit 1; \
 	  fi; }
 

@@ -196,7 +196,8 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     - ``data``: draw the model's arguments that feed sites as ``"data"`` nodes (rectangles) with
       data edges into those sites (from the nodes' ``data_args``; ``.graph`` stays sites only).
     - paper theme only: ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``) scales the figure to
-      that width, ``dpi`` for PNG (300), ``font`` (a family name or a ``.ttf`` file; STIX).
+      that width, ``dpi`` for PNG (300), ``font`` (a family name or a ``.ttf`` file;
+      Liberation Serif).
 
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
     >>> draw(g, theme="paper", width="3.3in", distributions=True).save("model.pdf")

@@ -13,6 +13,7 @@ import functools
 import io
 import os
 import re
+import subprocess
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,12 @@ READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
 DEFAULT_DPI = 300
-DEFAULT_FONT = "STIX"  # matplotlib's own STIX fonts: Times-like, Type 42 in PDF, every machine
+# Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
+# included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
+# (also Times-like, the same on every machine) stands in, with a warning.
+DEFAULT_FONT = "Liberation Serif"
+BUNDLED_FONT = "STIX"
+DEFAULT_FONT_PACKAGE = "fonts-liberation2"
 PLACEMENTS = ("auto", "beside", "below")
 _UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 _WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
@@ -126,13 +132,15 @@ def check_options(*, width: str | float | None, dpi: int | None, font: str | Non
 
 
 def _font_rc(font: str) -> dict[str, Any]:
-    """matplotlib settings for ``font``: the default STIX, a font family matplotlib knows, or
-    a font file (``.ttf``/``.otf``)."""
+    """matplotlib settings for ``font``: the default Liberation Serif, ``"STIX"`` (matplotlib's
+    bundled STIX fonts), a font family matplotlib knows, or a font file (``.ttf``/``.otf``)."""
     from matplotlib import font_manager
 
     common = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
               "svg.hashsalt": "plategraph", "axes.unicode_minus": True}
     if font == DEFAULT_FONT:
+        font = _default_font()
+    if font == BUNDLED_FONT:
         return {**common, "font.family": "STIXGeneral", "mathtext.fontset": "stix"}
     if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
         path = Path(font)
@@ -142,15 +150,53 @@ def _font_rc(font: str) -> dict[str, Any]:
         family = font_manager.FontProperties(fname=str(path)).get_name()
     else:
         family = font
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=family),
-                                  fallback_to_default=False)
-        except ValueError as err:
+        if not _installed(family):
             raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
-                              "give a family name it knows or the path of a .ttf file") from err
+                              "give a family name it knows or the path of a .ttf file")
     return {**common, "font.family": family, "mathtext.fontset": "custom",
             "mathtext.rm": family, "mathtext.it": f"{family}:italic",
-            "mathtext.bf": f"{family}:bold", "mathtext.fallback": "stix"}
+            "mathtext.bf": f"{family}:bold", "mathtext.cal": f"{family}:italic",
+            "mathtext.fallback": "stix"}
+
+
+@functools.cache
+def _default_font() -> str:
+    """The default font, or the bundled STIX where it is not installed (said once a process)."""
+    if _installed(DEFAULT_FONT) or _add_from_fontconfig(DEFAULT_FONT):
+        return DEFAULT_FONT
+    warnings.warn(f"the paper font {DEFAULT_FONT} is not installed (Debian package "
+                  f"{DEFAULT_FONT_PACKAGE}); using matplotlib's bundled {BUNDLED_FONT}",
+                  UserWarning, stacklevel=4)
+    return BUNDLED_FONT
+
+
+def _add_from_fontconfig(family: str) -> bool:
+    """Make a font installed after matplotlib cached its font list known to it (from
+    fontconfig's list); whether that found the family."""
+    from matplotlib import font_manager
+
+    try:
+        listed = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True,
+                                timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    for line in sorted(listed.splitlines()):
+        path = line.rstrip().rstrip(":")
+        if path.lower().endswith((".ttf", ".otf")):
+            font_manager.fontManager.addfont(path)
+    return _installed(family)
+
+
+def _installed(family: str) -> bool:
+    """Whether matplotlib finds the font family ``family`` (without falling back)."""
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=family),
+                              fallback_to_default=False)
+    except ValueError:
+        return False
+    return True
 
 
 @contextmanager

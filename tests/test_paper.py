@@ -154,6 +154,37 @@ def test_font_option_takes_a_font_file(tmp_path):
     assert "DejaVuSerif" in fonts
 
 
+def test_default_font_is_the_debian_package_embedded_in_the_pdf(tmp_path):
+    # Liberation Serif comes from Debian's fonts-liberation2, which the Makefile installs
+    path = plategraph.draw(gallery_graph("radon:model"), theme="paper",
+                           distributions=True).save(tmp_path / "fig.pdf")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    names = [f.split()[0].split("+")[-1] for f in fonts]
+    assert "LiberationSerif" in names and "LiberationSerif-Italic" in names
+    assert all("CID TrueType" in f for f in fonts if "Liberation" in f)
+    # STIX names matplotlib's bundled fonts, the same on every machine
+    path = plategraph.draw(gallery_graph("radon:model"), theme="paper",
+                           font="STIX").save(tmp_path / "stix.pdf")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "STIXGeneral" in fonts and "Liberation" not in fonts
+
+
+def test_missing_default_font_falls_back_to_bundled_stix_with_a_warning(monkeypatch):
+    from plategraph import paper
+
+    monkeypatch.setattr(paper, "_installed", lambda family: False)
+    monkeypatch.setattr(paper, "_add_from_fontconfig", lambda family: False)
+    paper._default_font.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="fonts-liberation2.*bundled STIX"):
+            rc = paper._font_rc(paper.DEFAULT_FONT)
+        assert rc["font.family"] == "STIXGeneral"
+    finally:
+        paper._default_font.cache_clear()
+
+
 @pytest.mark.parametrize(("options", "message"), [
     ({"theme": "paper", "width": "3.3 furlongs"}, "width must be a length"),
     ({"theme": "paper", "width": "-2in"}, "width must be a length"),
