@@ -76,7 +76,7 @@ def _drawing_options(parser: argparse.ArgumentParser) -> None:
                        help="paper theme: scale the figure to this width (3.3in, 8cm, 240pt)")
     group.add_argument("--dpi", type=int, help="paper theme: PNG resolution (default 300)")
     group.add_argument("--font", help="paper theme: a font family or .ttf file (default Liberation "
-                            "Serif; STIX for the one matplotlib bundles)")
+                        "Serif; STIX for the one matplotlib bundles)")
 
 
 def _theme(value: str) -> str | dict[str, Any]:
