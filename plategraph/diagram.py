@@ -126,7 +126,8 @@ class Diagram:
         if is_paper(self.options.get("theme", "notebook")):
             self._settle(None)
             return tikz_picture(self.layout,
-                                distributions=bool(self.options.get("distributions")))
+                                distributions=bool(self.options.get("distributions")),
+                                width=self.options.get("width"))
         from .layout import layout
 
         keys = ("rankdir", "params", "deterministic", "distributions", "data")

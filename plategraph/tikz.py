@@ -7,11 +7,13 @@ layout's, in points. All LaTeX escaping is in ``labels`` (the ``latex`` dialect)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 
+from .exceptions import OptionError
 from .geometry import Layout, Point
 from .labels import combined_plate_label, distribution_label, latex_text, name_label, plate_label
 
@@ -20,6 +22,28 @@ __all__ = ["tikz_picture", "to_tikz"]
 STYLE_OF_KIND = {"latent": "latent", "observed": "obs", "deterministic": "det",
                  "param": "const", "factor": "factor"}
 GAP = 12.0  # points between the diagram and its list of distributions
+
+
+_TEX_WIDTH = re.compile(
+    r"^\s*([0-9]*\.?[0-9]+)?\s*\\(columnwidth|linewidth|textwidth|hsize)\s*$")
+
+
+def tex_width(width: str | float | None) -> str | None:
+    """``width`` as a TeX length: a length ``draw`` takes (``"3.3in"``, ``"8cm"``, points as a
+    number), or a TeX width macro such as ``\\columnwidth`` or ``"0.9\\linewidth"``."""
+    if width is None:
+        return None
+    match = _TEX_WIDTH.match(width) if isinstance(width, str) else None
+    if match:
+        return f"{match.group(1) or ''}\\{match.group(2)}"
+    from .paper import parse_width
+
+    try:
+        points = parse_width(width)
+    except OptionError:
+        raise OptionError(f"width must be a length such as '3.3in', '8cm' or '240pt', or a TeX "
+                          f"width such as '\\columnwidth'; got {width!r}") from None
+    return f"{points:.2f}bp"  # bp: PostScript points, as everywhere else in plategraph
 
 
 def _num(value: float) -> str:
@@ -95,9 +119,10 @@ def _plate_text(lay: Layout, key: str, math: bool) -> str:
 
 
 def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool | None = None,
-                 comment: str | None = None) -> str:
+                 comment: str | None = None, width: str | float | None = None) -> str:
     """The TikZ of a laid-out figure (see ``to_tikz``); ``distributions`` defaults to the
     layout's option of that name."""
+    scaled_to = tex_width(width)
     graph = lay.graph
     math = lay.options.get("labels", "math") == "math"
     if distributions is None:
@@ -110,6 +135,10 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
              "% needs \\usepackage{tikz} (no TikZ libraries); coordinates in points"]
     if comment:
         lines.append(f"% {comment}")
+    if scaled_to:
+        lines.append(f"% scaled to {scaled_to} wide, text with it, by \\resizebox "
+                     "(graphicx, which tikz loads)")
+        lines.append(f"\\resizebox{{{scaled_to}}}{{!}}{{%")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
     lines.extend(f"  {style}" for style in _styles(size))
     lines[-1] = lines[-1].rstrip(",") + "]"
@@ -134,7 +163,9 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
             lines.append(f"  \\node[distributions] at {_at((lay.width + GAP, lay.height))} {{%")
             lines.extend(f"    {row}\\\\" for row in rows[:-1])
             lines.append(f"    {rows[-1]}}};")
-    lines.append("\\end{tikzpicture}")
+    lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")
+    if scaled_to:
+        lines.append("}")
     body = "\n".join(lines) + "\n"
     return _document(body) if standalone else body
 
@@ -149,7 +180,7 @@ def _document(picture: str) -> str:
         "\\newsavebox\\platefigure\n"
         "\\begin{document}\n"
         "\\sbox\\platefigure{%\n"
-        f"{picture}"
+        f"{picture.rstrip()}%\n"  # no line end inside the box: it would be a space
         "}\n"
         "\\pdfpagewidth=\\wd\\platefigure\n"
         "\\pdfpageheight=\\dimexpr\\ht\\platefigure+\\dp\\platefigure\\relax\n"
@@ -164,6 +195,9 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     """The plate diagram as TikZ: a ``tikzpicture`` to ``\\input`` into a paper (it needs only
     ``\\usepackage{tikz}``), or with ``standalone=True`` a complete document.
 
+    ``width`` scales the whole picture, text included, to that width: ``"3.3in"``, ``"8cm"``,
+    points as a number, or a TeX width such as ``"\\columnwidth"`` (``\\resizebox``).
+
     The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
     ``distributions=True`` the distributions listed beside the diagram.
@@ -173,5 +207,8 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     from .layout import layout
 
     options.setdefault("labels", "math")
-    return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone)
+    width = options.pop("width", None)
+    tex_width(width)  # a bad width is an error before any layout
+    return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
+                        width=width)
 

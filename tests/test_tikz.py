@@ -99,6 +99,41 @@ def test_standalone_compiles_and_reads_back(make_graph, tmp_path):
     assert re.search(r"Pages:\s+1\n", info) and width < 200 and height < 120
 
 
+def page_size(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    width, height = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups()
+    return float(width), float(height)
+
+
+@pytest.mark.parametrize(("width", "points"), [
+    ("3.3in", 237.6), ("8cm", 8 / 2.54 * 72), (300, 300.0),
+    # article's column: 345 TeX points = 343.71 PostScript points
+    ("\\columnwidth", 345 * 72 / 72.27), ("0.5\\textwidth", 345 / 2 * 72 / 72.27),
+])
+def test_width_scales_the_whole_picture(make_graph, tmp_path, width, points):
+    natural = page_size(pdflatex(tmp_path, tikz_picture(hand_layout(make_graph),
+                                                        standalone=True), "natural"))
+    tex = tikz_picture(hand_layout(make_graph), standalone=True, width=width)
+    assert "\\resizebox{" in tex and "\\usepackage{graphicx}" not in tex
+    scaled = page_size(pdflatex(tmp_path, tex, "scaled"))
+    assert scaled[0] == pytest.approx(points, abs=0.5)
+    # text and all: the aspect ratio is kept
+    assert scaled[1] / scaled[0] == pytest.approx(natural[1] / natural[0], rel=0.01)
+    assert "xj∼Normal(µ,σa)" in squeeze(pdf_text(tmp_path / "scaled.pdf"))
+
+
+def test_width_reaches_tikz_from_every_way_in(tmp_path):
+    model, args, kwargs = load_example("eight_schools:centered")
+    graph = plategraph.model_graph(model, *args, **kwargs)
+    by_function = plategraph.to_tikz(graph, width="3.3in")
+    by_diagram = plategraph.draw(graph, theme="paper", width="3.3in").pipe("tex").decode()
+    assert by_function == by_diagram and "\\resizebox{237.60bp}{!}{%" in by_function
+    with pytest.raises(plategraph.OptionError, match="TeX width such as"):
+        plategraph.to_tikz(graph, width="wide")
+    with pytest.raises(plategraph.OptionError, match="TeX width such as"):
+        plategraph.to_tikz(graph, width="-1in")
+
+
 names = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
 
 
@@ -162,5 +197,5 @@ def test_to_tikz_pipe_save_and_cli_agree(make_graph, tmp_path):
     assert diagram.pipe("tex").decode() == tex
     assert diagram.save(tmp_path / "fig.tex").read_text() == tex
     document = plategraph.to_tikz(graph, standalone=True, distributions=True)
-    assert document.startswith("\\documentclass") and tex in document
+    assert document.startswith("\\documentclass") and tex.rstrip() in document
     assert "$\\theta \\sim \\mathrm{Normal}(\\mu, \\tau)$" in tex
