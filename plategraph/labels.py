@@ -372,72 +372,51 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
     if found is None:
         return None
     dist, args, transforms = found
-    if dialect == "html":
-        def name(r: tuple) -> str:
-            if r[0] == "previous":
-                return previous_label(r[1], r[2], math=math)
-            return _html_name(r[1], math)
+    name, constant, word, ellipsis, f, sim, join = _WRITERS[dialect]
 
-        def arg(a: tuple) -> str:
-            if a[0] == "constant":
-                return html_text(a[1])
-            if a[0] in ("site", "previous"):
-                return name(a)
-            if a[0] == "f":
-                return "f(" + ", ".join(map(name, a[1])) + ")"
-            return "…"
-        text = html_text(dist) + (f"({', '.join(map(arg, args))})" if args else "")
-        for transform in transforms:
-            text = f"{html_text(transform)}({text})"
-        return f"{_html_name(str(node), math)} ~ {text}"
-    if dialect == "latex":
-        def tex_name(r: tuple) -> str:
-            if r[0] == "previous":
-                return previous_label(r[1], r[2], math=math, dialect="latex")[1:-1]
-            return _tex_name(r[1], math)
-
-        def tex_arg(a: tuple) -> str:
-            if a[0] == "constant":
-                return _tex_constant(a[1])
-            if a[0] in ("site", "previous"):
-                return tex_name(a)
-            if a[0] == "f":
-                return "f(" + ", ".join(map(tex_name, a[1])) + ")"
-            return r"\ldots"
-        text = _tex_word(dist) + (f"({', '.join(map(tex_arg, args))})" if args else "")
-        for transform in transforms:
-            text = f"{_tex_word(transform)}({text})"
-        return f"${_tex_name(str(node), math)} \\sim {text}$"
-
-    def mt_name(r: tuple) -> list[tuple[bool, str]]:
+    def ref(r: tuple) -> list[tuple[bool, str]]:
         if r[0] != "previous":
-            return _mt_name(r[1], math)
-        text = previous_label(r[1], r[2], math=math, dialect="mathtext")
-        if math and len(text) > 1 and text[0] == text[-1] == "$":
+            return name(r[1], math)
+        text = previous_label(r[1], r[2], math=math, dialect=dialect)
+        # latex's is always in $…$, mathtext's only in math
+        if (dialect == "latex" or dialect == "mathtext" and math) and len(text) > 1 \
+                and text[0] == text[-1] == "$":
             return [(True, text[1:-1])]
         return [(False, text)]
 
-    body: list[tuple[bool, str]] = [(False, dist)]
-    if args:
-        body.append((False, "("))
-        for i, a in enumerate(args):
-            if i:
-                body.append((False, ", "))
-            if a[0] == "constant":
-                body.append((False, _mt_constant(a[1])))
-            elif a[0] in ("site", "previous"):
-                body.extend(mt_name(a))
-            elif a[0] == "f":
-                body.append((True, "f"))
-                body.append((False, "("))
-                for j, n in enumerate(a[1]):
-                    if j:
-                        body.append((False, ", "))
-                    body.extend(mt_name(n))
-                body.append((False, ")"))
-            else:
-                body.append((False, "…"))
-        body.append((False, ")"))
+    def listed(items: list, write) -> list[tuple[bool, str]]:
+        out: list[tuple[bool, str]] = [(False, "(")]
+        for i, item in enumerate(items):
+            out.extend([(False, ", ")] * bool(i) + write(item))
+        return [*out, (False, ")")]
+
+    def arg(a: tuple) -> list[tuple[bool, str]]:
+        if a[0] == "constant":
+            return [(False, constant(a[1]))]
+        if a[0] in ("site", "previous"):
+            return ref(a)
+        if a[0] == "f":
+            return [f, *listed(list(a[1]), ref)]
+        return [(False, ellipsis)]
+
+    body = [(False, word(dist)), *(listed(list(args), arg) if args else [])]
     for transform in transforms:
-        body = [(False, f"{transform}("), *body, (False, ")")]
-    return _mt_join([*_mt_name(str(node), math), (True, r"\;\sim\;"), *body])
+        body = [(False, word(transform) + "("), *body, (False, ")")]
+    return join([*name(str(node), math), sim, *body])
+
+
+# one writer per dialect: (name, constant, word, ellipsis, the f of f(u, v), the ~, join); text
+# is a list of (is_math, text) segments, which only mathtext sets apart
+def _plain_join(segments: list[tuple[bool, str]]) -> str:
+    return "".join(text for _, text in segments)
+
+
+_WRITERS = {
+    "html": (lambda n, math: [(False, _html_name(n, math))], html_text, html_text, "…",
+             (False, "f"), (False, " ~ "), _plain_join),
+    "latex": (lambda n, math: [(True, _tex_name(n, math))], _tex_constant, _tex_word,
+              r"\ldots", (True, "f"), (True, r" \sim "),
+              lambda segments: f"${_plain_join(segments)}$"),
+    "mathtext": (_mt_name, _mt_constant, str, "…", (True, "f"), (True, r"\;\sim\;"),
+                 _mt_join),
+}
