@@ -261,6 +261,14 @@ def test_matrix_factorisation_is_the_pmf_figure():
     assert not users.overlaps(lay.nodes["sigma"]) and not items.overlaps(lay.nodes["sigma"])
 
 
+def test_the_paper_layout_is_the_one_draw_shows():
+    graph = gallery_graph("lda_topic_weights:model")
+    lay, shown = plategraph.layout(graph, theme="paper"), plategraph.draw(graph, theme="paper")
+    assert lay.options["labels"] == "math"  # draw's default in the paper theme
+    assert (lay.nodes, lay.plates, lay.labels) == (shown.layout.nodes, shown.layout.plates,
+                                                   shown.layout.labels)
+
+
 def test_topics_beside_documents_in_the_paper_theme():
     # fixed-size circles left the topics column narrower than its label, whose every corner
     # then crossed the side of documents: the gap before the shared column makes room
