@@ -351,14 +351,14 @@ PLATE_SETS = st.lists(st.sets(st.sampled_from("ABCD"), max_size=3), min_size=2, 
 
 
 @settings(max_examples=25, deadline=None)
-@given(PLATE_SETS, st.sampled_from(["TB", "LR"]))
-def test_random_plate_structures_keep_the_rules_or_warn(plate_sets, rankdir):
+@given(PLATE_SETS, st.sampled_from(["TB", "LR"]), st.sampled_from(["notebook", "paper"]))
+def test_random_plate_structures_keep_the_rules_or_warn(plate_sets, rankdir, theme):
     sites = [Site(f"s{i}", "latent", plates=tuple(sorted(ps))) for i, ps in enumerate(plate_sets)]
     edges = [Edge(f"s{i}", f"s{i + 1}", "data", ("loc",)) for i in range(len(sites) - 1)]
     graph = graph_of(sites, edges, [Plate(p, 2) for p in "ABCD"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        lay = plategraph.layout(graph, rankdir=rankdir)
+        lay = plategraph.layout(graph, rankdir=rankdir, theme=theme)
     assert bool(caught) == bool(lay.combined)
     assert layout_problems(lay) == []
 
