@@ -167,14 +167,16 @@ def render_model(model: Callable, model_args: tuple | None = None,
 
     graph = model_graph(model, *(model_args or ()), **(model_kwargs or {}))
     diagram = draw(graph, distributions=render_distributions, params=render_params)
+    drawn: Diagram | None = diagram
     try:
         engine = diagram.engine  # lays the diagram out: "neato" when every position is pinned
     except DotNotFoundError:
-        engine = "dot"  # no graphviz here: dot's DOT, for wherever it is rendered
+        # no graphviz here: dot's DOT for wherever it is rendered, and graphviz's own errors
+        engine, drawn = "dot", None
     # the statements between `digraph name {` and `}` (dot.py writes those on lines of their own)
     body = [f"{line}\n" for line in diagram.source.splitlines()[1:-1]]
     digraph = PlateDigraph(name=graph.graph.get("name"), body=body, engine=engine,
-                           diagram=diagram)
+                           diagram=drawn)
     if filename is not None:
         diagram.save(filename)
     return digraph

@@ -370,6 +370,8 @@ def test_render_model_without_graphviz_still_returns_the_digraph(monkeypatch, tm
     digraph = plategraph.render_model(crossed, (), {"y": jnp.ones((3, 4))})
     assert isinstance(digraph, graphviz.Digraph) and digraph.engine == "dot"
     assert "subgraph cluster_0" in digraph.source
+    with pytest.raises(graphviz.ExecutableNotFound):  # as NumPyro's Digraph says it
+        digraph.pipe(format="svg")
 
 
 def test_a_factor_is_not_drawn_as_observed_data():
