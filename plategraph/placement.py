@@ -14,7 +14,10 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
 3. *Rectangles*: each key plate's rectangle is the bounding box of its members (and of the
    plates nested in it), inner plates first, with margins staggered per plate so that no two
    sides coincide; its label goes in the first corner (bottom right, bottom left, top right,
-   top left) where it touches no node, no other label and no other plate's side.
+   top left) where it touches no node, no other label and no other plate's side (a plate
+   around it is drawn around its label too, so is no obstacle). A label with no room at either
+   end of its plate, where a crossing plate's side is in its way, widens the gap before that
+   plate's columns, and the order is placed again; then the next order (shortest edges first).
 
 Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the labels as obstacles
 (``layout.py``).
