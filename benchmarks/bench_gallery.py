@@ -1,5 +1,6 @@
 """The whole gallery: a cold `plategraph gallery --jobs 2`, the incremental re-run, and the same
-models drawn one by one in this process by plategraph and by numpyro.render_model (SVG + PNG).
+models drawn one by one in this process by plategraph, by its drop-in plategraph.render_model and
+by numpyro.render_model (SVG + PNG).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from _gallery import iter_gallery_models  # noqa: E402
 FORMATS = ("svg", "png")
 
 
-def one_by_one() -> tuple[dict[str, float], dict[str, float | str]]:
-    """Seconds per model for plategraph and numpyro (or numpyro's error), SVG and PNG each."""
+def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | str]]:
+    """Seconds per model for plategraph, its drop-in render_model and numpyro (or numpyro's
+    error), SVG and PNG each."""
     ours: dict[str, float] = {}
+    drop_in: dict[str, float] = {}
     theirs: dict[str, float | str] = {}
     for ident, model, args, kwargs in iter_gallery_models():
         start = time.perf_counter()
@@ -31,6 +34,11 @@ def one_by_one() -> tuple[dict[str, float], dict[str, float | str]]:
         for fmt in FORMATS:
             diagram.pipe(fmt)
         ours[ident] = time.perf_counter() - start
+        start = time.perf_counter()
+        ours_digraph = plategraph.render_model(model, model_args=args, model_kwargs=kwargs)
+        for fmt in FORMATS:
+            ours_digraph.pipe(format=fmt)
+        drop_in[ident] = time.perf_counter() - start
         start = time.perf_counter()
         try:
             digraph = numpyro.render_model(model, model_args=args, model_kwargs=kwargs)
@@ -40,7 +48,7 @@ def one_by_one() -> tuple[dict[str, float], dict[str, float | str]]:
             theirs[ident] = type(err).__name__
         else:
             theirs[ident] = time.perf_counter() - start
-    return ours, theirs
+    return ours, drop_in, theirs
 
 
 def main() -> None:
@@ -50,9 +58,10 @@ def main() -> None:
         again = build_gallery(ROOT / "gallery", out, jobs=2)
     assert not cold.failed, [r.ident for r in cold.failed]
     assert {r.status for r in again.results} == {"cached"}
-    ours, theirs = one_by_one()
+    ours, drop_in, theirs = one_by_one()
     drawable = [k for k, v in theirs.items() if not isinstance(v, str)]
     ours_drawable = sum(ours[k] for k in drawable)
+    drop_in_drawable = sum(drop_in[k] for k in drawable)
     theirs_total = sum(theirs[k] for k in drawable)  # type: ignore[misc]
     n = len(cold.results)
     print(f"{'run':58s} {'models':>6s} {'seconds':>8s}")
@@ -63,6 +72,9 @@ def main() -> None:
     print(f"{'plategraph, one by one in one process':58s} {n:6d} {sum(ours.values()):8.2f}")
     print(f"{'plategraph, one by one, the models numpyro can draw':58s} {len(drawable):6d} "
           f"{ours_drawable:8.2f}")
+    print(f"{'plategraph.render_model drop-in, the models numpyro draws':58s} "
+          f"{len(drawable):6d} {drop_in_drawable:8.2f}   "
+          f"({theirs_total / drop_in_drawable:.1f}x numpyro's speed)")
     print(f"{'numpyro.render_model, one by one, the models it can draw':58s} {len(drawable):6d} "
           f"{theirs_total:8.2f}   (plategraph {theirs_total / ours_drawable:.1f}x faster)")
     failed = {k: v for k, v in theirs.items() if isinstance(v, str)}

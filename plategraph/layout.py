@@ -19,7 +19,16 @@ from typing import Any
 import networkx as nx
 
 from .collapse import collapse_families
-from .dot import Cluster, cells_dot, pinned_dot, plate_tree, to_dot, visible_graph, with_data_nodes
+from .dot import (
+    Cluster,
+    cells_dot,
+    is_paper,
+    pinned_dot,
+    plate_tree,
+    to_dot,
+    visible_graph,
+    with_data_nodes,
+)
 from .exceptions import CrossedPlatesWarning
 from .geometry import Box, Layout, Point
 from .placement import Cells, cells_of, place
@@ -32,7 +41,7 @@ INCH = 72.0  # graphviz gives node and label sizes in inches, positions in point
 
 def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-           distributions: bool = False, labels: str = "plain", collapse: bool = True,
+           distributions: bool = False, labels: str | None = None, collapse: bool = True,
            data: bool = False) -> Layout:
     """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
 
@@ -42,6 +51,9 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
     >>> lay = plategraph.layout(g)
     >>> lay.nodes["theta"], lay.plates["J"], lay.edges[("mu", "theta")]
     """
+    # labels as in draw: math in the paper theme unless asked otherwise
+    if labels is None:
+        labels = "math" if is_paper(theme) else "plain"
     options: dict[str, Any] = {"theme": theme, "rankdir": rankdir, "params": params,
                                "deterministic": deterministic, "distributions": distributions,
                                "labels": labels, "collapse": collapse, "data": data}

@@ -14,7 +14,10 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
 3. *Rectangles*: each key plate's rectangle is the bounding box of its members (and of the
    plates nested in it), inner plates first, with margins staggered per plate so that no two
    sides coincide; its label goes in the first corner (bottom right, bottom left, top right,
-   top left) where it touches no node, no other label and no other plate's side.
+   top left) where it touches no node, no other label and no other plate's side (a plate
+   around it is drawn around its label too, so is no obstacle). A label with no room at either
+   end of its plate, where a crossing plate's side is in its way, widens the gap before that
+   plate's columns, and the order is placed again; then the next order (shortest edges first).
 
 Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the labels as obstacles
 (``layout.py``).
@@ -40,6 +43,8 @@ MARGIN = 8.0  # space between a plate's side and what it holds
 STAGGER = 5.0  # extra margin per crossing plate, so that crossing sides never coincide
 LABEL_PAD = 3.0  # space between a label and its plate's sides
 GAP = 18.0  # space between columns, on top of the margins of the plates ending there
+ORDERS_TRIED = 20  # admissible column orders tried, shortest edges first, before giving up
+WIDEN_STEPS = 8  # widenings of the gaps between columns tried for one order
 
 
 @dataclass
@@ -155,15 +160,16 @@ def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
              for p in cells.key}
     wide = {p: label_sizes[p][0] + 2 * LABEL_PAD for p in cells.key}
 
-    def offsets(order: Sequence[int], spans: Mapping[str, tuple[int, int]]) -> dict[int, float]:
+    def offsets(order: Sequence[int], spans: Mapping[str, tuple[int, int]],
+                extra: Mapping[int, float]) -> dict[int, float]:
         out: dict[int, float] = {}
         pos = 0.0
         for i, c in enumerate(order):
-            gap = GAP if i else 0.0
+            gap = GAP + extra.get(i, 0.0) if i else 0.0
             for p, (lo, hi) in spans.items():
                 if hi == i - 1:
-                    width = sum(extent[order[j]][1] - extent[order[j]][0]
-                                for j in range(lo, hi + 1))
+                    # the plate's columns and the gaps between them: room enough for its label?
+                    width = pos - (out[order[lo]] + extent[order[lo]][0])
                     gap += outer[p] + max(0.0, wide[p] - width - 2 * outer[p])
                 if lo == i and i:
                     gap += outer[p]
@@ -175,42 +181,97 @@ def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
         x, y = nodes[n].center
         return (x + off[cell_of[n]], y) if axis == 0 else (x, y + off[cell_of[n]])
 
-    best: tuple[float, tuple[int, ...], dict[int, float]] | None = None
     edges = [(a, b) for a, b in graph.edges if a != b]
+    ranked: list[tuple[float, tuple[int, ...], dict[str, tuple[int, int]]]] = []
+    best = None
     for order in _orders(len(cells.cells)):
         spans = _spans(order, cell_keys, cells.key)
         if spans is None:
             continue
-        off = offsets(order, spans)
+        off = offsets(order, spans, {})
         length = 0.0
         for a, b in edges:
             (xa, ya), (xb, yb) = centre(a, off), centre(b, off)
             length += ((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5
-        if best is None or length < best[0] - 1e-6:
-            best = (length, order, off)
+        if best is None or length < ranked[best][0] - 1e-6:
+            best = len(ranked)
+        ranked.append((length, order, spans))
     if best is None:
         return None
-    _, order, off = best
-    placed = {n: _shift(b, axis, off[cell_of[n]]) for n, b in nodes.items()}
-    plates = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_plates.items()}
-    labels = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_labels.items()}
+    # the shortest first (the first found of equal ones), then the others, shortest first
+    tried = [ranked[best], *sorted(ranked[:best] + ranked[best + 1:], key=lambda r: r[0])]
     local_in = {p: [q for q, c in local_cell.items() if p in cell_keys[c]] for p in cells.key}
     # inner plates first: fewer members, or the same members and later in plate order
     rank = {p: i for i, p in enumerate(cells.key)}
-    # every key plate's rectangle before labels, so a label can keep off plates placed later
-    for p in cells.key:
-        content = [placed[n] for n in cells.members[p]] + [plates[q] for q in local_in[p]]
-        plates[p] = _union(content).expanded(margin[p])
-    for p in sorted(cells.key, key=lambda p: (len(cells.members[p]), -rank[p])):
-        content = [placed[n] for n in cells.members[p]]
-        content += [plates[q] for q in local_in[p]] + [plates[q] for q in cells.inside[p]]
-        content += [labels[q] for q in cells.inside[p]]
-        rect = _union(content).expanded(margin[p])
-        chosen = _label_place(p, rect, label_sizes[p], cells, placed, plates, labels, axis)
-        if chosen is None:
-            return None
-        plates[p], labels[p] = chosen
-    return Placement(placed, plates, labels, list(order))
+    inner_first = sorted(cells.key, key=lambda p: (len(cells.members[p]), -rank[p]))
+
+    def rectangles(order: Sequence[int], off: Mapping[int, float]) -> Placement | str:
+        """The placement with these column offsets, or the plate whose label found no room."""
+        placed = {n: _shift(b, axis, off[cell_of[n]]) for n, b in nodes.items()}
+        plates = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_plates.items()}
+        labels = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_labels.items()}
+        # every key plate's rectangle before labels, so a label can keep off plates placed later
+        for p in cells.key:
+            content = [placed[n] for n in cells.members[p]] + [plates[q] for q in local_in[p]]
+            plates[p] = _union(content).expanded(margin[p])
+        for p in inner_first:
+            content = [placed[n] for n in cells.members[p]]
+            content += [plates[q] for q in local_in[p]] + [plates[q] for q in cells.inside[p]]
+            content += [labels[q] for q in cells.inside[p]]
+            rect = _union(content).expanded(margin[p])
+            chosen = _label_place(p, rect, label_sizes[p], cells, placed, plates, labels, axis)
+            if chosen is None:
+                plates[p] = rect
+                widen = _widening(p, rect, label_sizes[p], cells, plates, spans, axis)
+                return p if widen is None else widen
+            plates[p], labels[p] = chosen
+        return Placement(placed, plates, labels, list(order))
+
+    for _, order, spans in tried[:ORDERS_TRIED]:
+        # a label with no room at either end of its plate, where a crossing plate's side is in
+        # its way, widens the gap before that plate's columns; then the order is tried again
+        extra: dict[int, float] = {}
+        for _ in range(WIDEN_STEPS):
+            result = rectangles(order, offsets(order, spans, extra))
+            if isinstance(result, Placement):
+                return result
+            if isinstance(result, str):
+                break
+            column, more = result
+            extra[column] = extra.get(column, 0.0) + more
+    return None
+
+
+def _widening(p: str, rect: Box, size: tuple[float, float], cells: Cells,
+              plates: Mapping[str, Box], spans: Mapping[str, tuple[int, int]],
+              axis: int) -> tuple[int, float] | None:
+    """Where to widen the gap between columns (the column it goes before, and by how much) so
+    that ``p``'s label finds room at one end of ``rect``, clear of the sides of the key plates
+    that cross ``p``; None when no widening makes room there."""
+    need = (size[0] if axis == 0 else size[1]) + 2 * LABEL_PAD + SIDE_GAP + 1
+    lo, hi = _lo_hi(rect, axis)
+    first, last = spans[p]
+    crossing = [q for q in cells.key if q != p and q not in cells.inside[p]
+                and p not in cells.inside[q] and cells.members[p] & cells.members[q]]
+    options = []
+    # the near side of a plate starting inside p's columns, in the way of a label at p's start
+    starts = [q for q in crossing if first < spans[q][0] <= last
+              and _lo_hi(plates[q], axis)[0] < lo + need]
+    if starts:
+        column = min(spans[q][0] for q in starts)
+        more = max(lo + need - _lo_hi(plates[q], axis)[0] for q in starts)
+        options.append((more, column))
+    # the far side of a plate ending inside p's columns, in the way of a label at p's end
+    ends = [q for q in crossing if first <= spans[q][1] < last
+            and _lo_hi(plates[q], axis)[1] > hi - need]
+    if ends:
+        column = max(spans[q][1] for q in ends) + 1
+        more = max(_lo_hi(plates[q], axis)[1] - (hi - need) for q in ends)
+        options.append((more, column))
+    if not options:
+        return None
+    more, column = min(options)
+    return column, round(more, 2)
 
 
 SIDE_GAP = 3.0  # parallel sides of two plates closer than this would read as one line
@@ -245,6 +306,9 @@ def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
     plates first)."""
     w, h = size
     foreign_nodes = [b for n, b in nodes.items() if n not in cells.members[p]]
+    # a plate around p is drawn later around p's rectangle and label: its side is no obstacle
+    others = {q: b for q, b in plates.items()
+              if q != p and p not in cells.inside.get(q, ())}
     candidates = []
     for bottom, right in ((True, True), (True, False), (False, True), (False, False)):
         x0, y0, x1, y1 = rect.x0, rect.y0, rect.x1, rect.y1
@@ -259,12 +323,11 @@ def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
                 x1 = x0 + w + 2 * LABEL_PAD
             else:
                 x0 = x1 - w - 2 * LABEL_PAD
-        grown = _apart(Box(x0, y0, x1, y1), [b for q, b in plates.items() if q != p])
+        grown = _apart(Box(x0, y0, x1, y1), list(others.values()))
         lx = grown.x1 - LABEL_PAD - w if right else grown.x0 + LABEL_PAD
         ly = grown.y0 + LABEL_PAD if bottom else grown.y1 - LABEL_PAD - h
         label = Box(round(lx, 2), round(ly, 2), round(lx + w, 2), round(ly + h, 2))
         candidates.append((grown, label))
-    others = {q: b for q, b in plates.items() if q != p}
     ok = []
     for grown, label in candidates:
         if any(grown.overlaps(b) for b in foreign_nodes):

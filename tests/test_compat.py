@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import graphviz
 import jax
@@ -23,6 +25,7 @@ from numpyro.infer.inspect import get_model_relations as numpyro_relations
 
 import plategraph
 from plategraph.compat import numpyro_plates
+from plategraph.geometry import Box
 
 # Models where NumPyro's answer is right: ours must be the same, key for key, value for value.
 
@@ -231,8 +234,26 @@ def test_render_model_options_and_file(tmp_path):
         plategraph.render_model(model, args, kwargs, filename=tmp_path / "model.jpg")
 
 
-# The drawing is plategraph's own (README, "Drawing"): one box for crossed plates, never a
-# clone; a factor is not drawn as observed data.
+# The drawing is plategraph's own (README, "Drawing"): crossed plates as overlapping
+# rectangles, never a clone; a factor is not drawn as observed data.
+
+
+def rendered_geometry(digraph: graphviz.Digraph, fmt: str = "json") -> tuple[dict, dict]:
+    """Plate rectangles and node boxes (by plate and site name) as graphviz draws the Digraph:
+    its own ``pipe``, so its own engine and flags."""
+    return geometry_of(json.loads(digraph.pipe(format=fmt)))
+
+
+def geometry_of(data: dict) -> tuple[dict, dict]:
+    plates, nodes = {}, {}
+    for obj in data["objects"]:
+        if obj["name"].startswith("cluster_"):
+            plates[obj["tooltip"]] = Box(*map(float, obj["bb"].split(",")))
+        elif re.fullmatch(r"n\d+", obj["name"]):
+            x, y = map(float, obj["pos"].split(","))
+            w, h = float(obj["width"]) * 36, float(obj["height"]) * 36
+            nodes[obj["tooltip"].split(":")[0]] = Box(x - w, y - h, x + w, y + h)
+    return plates, nodes
 
 
 def test_crossed_plates_are_cloned_in_the_relations_not_in_the_drawing():
@@ -242,8 +263,115 @@ def test_crossed_plates_are_cloned_in_the_relations_not_in_the_drawing():
     graph = plategraph.model_graph(crossed, y=jnp.ones((3, 4)))
     assert list(graph.graph["plates"]) == ["users", "items"]
     assert graph.nodes["v"]["plates"] == ("items",)
-    source = plategraph.render_model(crossed, (), {"y": jnp.ones((3, 4))}).source
-    assert "label=<users = 3 × items = 4>" in source and "CLONE" not in source
+    digraph = plategraph.render_model(crossed, (), {"y": jnp.ones((3, 4))})
+    source = digraph.source
+    assert "label=<users = 3>" in source and "label=<items = 4>" in source
+    assert "×" not in source and "CLONE" not in source
+    plates, nodes = rendered_geometry(digraph)
+    assert set(plates) == {"users", "items"}
+    assert plates["users"].contains(nodes["r"]) and plates["items"].contains(nodes["r"])
+
+
+CROSSED_GALLERY = ["matrix_factorization:model", "crossed_random_effects:model",
+                   "tensor_factorization:model", "lda_topic_weights:model"]
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("ident", CROSSED_GALLERY)
+def test_render_model_draws_crossed_plates_as_overlapping_rectangles(ident):
+    model, args, kwargs = load_example(ident)
+    digraph = plategraph.render_model(model, args, kwargs)
+    assert isinstance(digraph, graphviz.Digraph) and digraph.engine == "neato"
+    graph = plategraph.model_graph(model, *args, **kwargs)
+    plates, nodes = rendered_geometry(digraph)
+    # one rectangle a plate, holding exactly its sites: none combined, none cloned
+    assert set(plates) == set(graph.graph["plates"]) and set(nodes) == set(graph.nodes)
+    for site, box in nodes.items():
+        for plate, rect in plates.items():
+            if plate in graph.nodes[site]["plates"]:
+                assert rect.contains(box), (site, plate)
+            else:
+                assert not rect.overlaps(box), (site, plate)
+    assert any(a.overlaps(b) and not a.contains(b) and not b.contains(a)
+               for a in plates.values() for b in plates.values())
+    # the drawing is draw's: every node where plategraph's layout put it
+    lay = plategraph.layout(graph)
+    for site, box in nodes.items():
+        assert box.center == pytest.approx(lay.nodes[site].center, abs=0.01), site
+    # the notebook shows the same picture: one cluster a plate, each site once
+    svg = ET.fromstring(digraph._repr_mimebundle_()["image/svg+xml"])
+    groups = [g.get("class") for g in svg.iter("{http://www.w3.org/2000/svg}g")]
+    assert groups.count("cluster") == len(plates) and groups.count("node") >= len(nodes)
+    titles = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+    assert all(titles.count(site) == 1 for site in nodes)  # each site drawn once, by name
+
+
+@pytest.mark.dot
+def test_a_changed_digraph_is_drawn_by_graphviz_as_changed():
+    model, args, kwargs = load_example("matrix_factorization:model")
+    digraph = plategraph.render_model(model, args, kwargs)
+    before = digraph.pipe(format="svg", encoding="utf-8")
+    digraph.attr(label="Figure 1")  # users add to NumPyro's Digraph: graphviz draws it
+    after = digraph.pipe(format="svg", encoding="utf-8")
+    assert "Figure 1" in after and "Figure 1" not in before
+    assert digraph._repr_mimebundle_()["image/svg+xml"] == after
+
+
+@pytest.mark.dot
+def test_matrix_factorisation_by_render_model_puts_r_in_the_overlap():
+    model, args, kwargs = load_example("matrix_factorization:model")
+    plates, nodes = rendered_geometry(plategraph.render_model(model, args, kwargs))
+    users, items = plates["users"], plates["items"]
+    overlap = Box(max(users.x0, items.x0), max(users.y0, items.y0),
+                  min(users.x1, items.x1), min(users.y1, items.y1))
+    assert overlap.contains(nodes["r"])
+    assert not items.overlaps(nodes["u"]) and not users.overlaps(nodes["v"])
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])
+def test_render_model_writes_the_whole_file(tmp_path, suffix):
+    model, args, kwargs = load_example("crossed_random_effects:model")
+    target = tmp_path / f"model.{suffix}"
+    digraph = plategraph.render_model(model, args, kwargs, filename=target)
+    data = target.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary, no .gv left
+    if suffix == "svg":
+        root = ET.fromstring(data)
+        titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+        # site and plate names as titles (plategraph's SVG), one cluster a plate
+        assert {"subjects", "items", "replicates", "y"} <= set(titles)
+        assert all("×" not in (t or "") for t in titles)
+    elif suffix == "png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
+        # the file is what graphviz draws from the Digraph's DOT (its own run, not a copy)
+        assert data == digraph.pipe(format="png") == digraph.pipe(format="png", neato_no_op=2)
+    else:
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.dot
+def test_the_returned_digraph_renders_and_copies_like_any_digraph(tmp_path):
+    model, args, kwargs = load_example("matrix_factorization:model")
+    digraph = plategraph.render_model(model, args, kwargs)
+    expected = rendered_geometry(digraph)
+    # render() and view()'s path: the file graphviz writes is the pinned drawing too
+    out = digraph.render(outfile=tmp_path / "model.json")
+    assert geometry_of(json.loads(Path(out).read_text())) == expected
+    copy = digraph.copy()
+    assert type(copy) is type(digraph) and rendered_geometry(copy) == expected
+    assert digraph.pipe(format="svg", encoding="utf-8").startswith("<?xml")
+    # asked explicitly, graphviz's own flags win: plain neato lays the graph out again
+    assert geometry_of(json.loads(digraph.pipe(format="json0", neato_no_op=False))) != expected
+
+
+def test_render_model_without_graphviz_still_returns_the_digraph(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    digraph = plategraph.render_model(crossed, (), {"y": jnp.ones((3, 4))})
+    assert isinstance(digraph, graphviz.Digraph) and digraph.engine == "dot"
+    assert "subgraph cluster_0" in digraph.source
+    with pytest.raises(graphviz.ExecutableNotFound):  # as NumPyro's Digraph says it
+        digraph.pipe(format="svg")
 
 
 def test_a_factor_is_not_drawn_as_observed_data():

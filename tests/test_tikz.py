@@ -171,8 +171,6 @@ def test_tikz_matches_golden(ident, assert_golden):
 
 
 @pytest.mark.dot
-# a crossed-plate model whose paper layout falls back to combined boxes still compiles
-@pytest.mark.filterwarnings("ignore::plategraph.CrossedPlatesWarning")
 def test_every_gallery_model_compiles(tmp_path):
     """All the gallery's pictures in one document (one pdflatex run), a page each."""
     ids = gallery_ids()
