@@ -1,7 +1,8 @@
 """Figures for papers: layout + paper PDF + TikZ for every gallery model, beside NumPyro's own
 PDF (``numpyro.render_model(...).pipe('pdf')``) in the same process, and the paper figure of the
 big models (a chain of 300 latents, a model unrolled to 1,000 sites) end to end in a fresh
-process.
+process beside NumPyro's the same way, and each stage of it (imports, trace, layout, matplotlib's
+import, the figure, the PDF) in a fresh process of its own.
 
 Target (issue 8): the paper figure of the 300-chain and the 1,000-site loop under 2 s each, end to
 end (trace + layout + PDF).
@@ -18,6 +19,9 @@ import time
 from pathlib import Path
 
 import numpyro
+
+# the big models and the fresh-process runner are the drawing benchmark's
+from bench_draw import NUMPYRO_TIMEOUT, _row, fresh_seconds
 
 import plategraph
 from plategraph.paper import figure_spec, render_figure
@@ -56,28 +60,81 @@ def gallery_rows() -> list[tuple[str, float, float, float, float | str]]:
     return rows
 
 
-def fresh_paper_seconds(case: str) -> str:
-    """Trace + paper PDF of a bench_draw case in a fresh interpreter, timed inside it (imports
-    of plategraph and numpyro excluded; matplotlib's import and JAX's compiling included)."""
-    script = (
-        "import sys, time\n"
-        f"sys.path.insert(0, {str(HERE)!r})\n"
-        "import numpyro, plategraph\n"
-        "from bench_draw import CASES\n"
-        f"model, args = CASES[{case!r}]\n"
-        "start = time.perf_counter()\n"
-        "g = plategraph.model_graph(model, *args)\n"
-        "plategraph.draw(g, theme='paper', width='3.3in', distributions=True).pipe('pdf')\n"
-        "print(time.perf_counter() - start)\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env={**os.environ, "JAX_PLATFORMS": "cpu"}, timeout=300)
+PAPER_PDF = ("plategraph.draw(plategraph.model_graph(model, *args), theme='paper', "
+             "width='3.3in', distributions=True{extra}).pipe('pdf')")
+NUMPYRO_PDF = ("numpyro.render_model(model, model_args=args, render_distributions=True)"
+               ".pipe('pdf')")
+
+# each stage on its own in a fresh interpreter: where the end-to-end time goes
+STAGES = """
+import os, sys, time
+start = time.perf_counter()
+sys.path.insert(0, {here!r})
+import numpyro, plategraph
+from bench_draw import CASES
+model, args = CASES[{case!r}]
+marks = [("imports", time.perf_counter())]
+g = plategraph.model_graph(model, *args)
+marks.append(("trace", time.perf_counter()))
+lay = plategraph.layout(g, theme="paper", labels="math", distributions=True{extra})
+marks.append(("layout", time.perf_counter()))
+import matplotlib.backends.backend_pdf
+marks.append(("matplotlib import", time.perf_counter()))
+from plategraph.paper import figure_spec, render_figure
+spec = figure_spec(lay, width="3.3in")
+marks.append(("figure (text measured)", time.perf_counter()))
+render_figure(spec, "pdf")
+marks.append(("PDF (drawn, fonts subset)", time.perf_counter()))
+last = start
+for name, t in marks:
+    print(f"{{name}}={{t - last:.2f}}")
+    last = t
+"""
+
+
+def fresh_stages(case: str, extra: str) -> str:
+    """Seconds of each stage of the paper PDF in a fresh interpreter (imports included)."""
+    run = subprocess.run([sys.executable, "-c", STAGES.format(here=str(HERE), case=case,
+                                                              extra=extra)],
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "JAX_PLATFORMS": "cpu"})
     if run.returncode != 0:
         return f"failed: {run.stderr.strip().splitlines()[-1]}"
-    return f"{float(run.stdout.strip().splitlines()[-1]):.2f}"
+    return ", ".join(f"{k} {v}" for k, v in (line.split("=") for line in run.stdout.splitlines()))
 
 
-def main() -> None:
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def big_models(timeout: float) -> None:
+    """The paper PDF of the big models end to end in a fresh process (trace + draw + PDF;
+    imports of plategraph and numpyro excluded, matplotlib's import and JAX's compiling
+    included), beside numpyro.render_model(...).pipe('pdf') the same way, with the load
+    average of the machine when each was measured; then each stage on its own."""
+    widths = [34, 9, 5, 16, 5, 6, 6]
+    print(_row(["case", "paper PDF", "load", "numpyro PDF", "load", "ratio", "target"], widths))
+    print(_row(["-" * w for w in widths], widths))
+    stages = []
+    for case in BIG:
+        for extra in ("", ", collapse=False"):
+            ours = fresh_seconds(case, PAPER_PDF.format(extra=extra), timeout)
+            ours_load = _load()
+            theirs = fresh_seconds(case, NUMPYRO_PDF, timeout)
+            theirs_load = _load()
+            fast = ours[0].isdigit()
+            ratio = (f"{float(theirs) / float(ours):.1f}×" if fast and theirs[0].isdigit()
+                     else "-")
+            ok = "" if extra else ("ok" if fast and float(ours) < TARGET else "SLOW")
+            print(_row([case + extra, ours, ours_load, theirs, theirs_load, ratio, ok], widths),
+                  flush=True)
+            stages.append(f"{case + extra} (load {_load()}): {fresh_stages(case, extra)}")
+    print("stages, each in a fresh process (imports of plategraph and numpyro included):")
+    for line in stages:
+        print(line, flush=True)
+
+
+def main(timeout: float = NUMPYRO_TIMEOUT) -> None:
     print("## papers: layout + paper PDF (3.3in, distributions) + TikZ, every gallery model")
     rows = gallery_rows()
     drawable = [r for r in rows if not isinstance(r[4], str)]
@@ -86,14 +143,16 @@ def main() -> None:
     worst = max(rows, key=lambda r: r[1] + r[2] + r[3])
     print(f"{len(rows)} models: layout {sum(r[1] for r in rows):.2f} s, paper PDF "
           f"{sum(r[2] for r in rows):.2f} s, TikZ {sum(r[3] for r in rows):.3f} s in all; "
-          f"slowest {worst[0]} {worst[1] + worst[2] + worst[3]:.2f} s")
+          f"slowest {worst[0]} {worst[1] + worst[2] + worst[3]:.2f} s (load {_load()})")
     print(f"the {len(drawable)} NumPyro can draw: layout + paper PDF {ours:.2f} s, "
           f"numpyro.render_model(...).pipe('pdf') {theirs:.2f} s ({ours / theirs:.2f}×)")
-    print(f"{'case':20s} {'paper PDF, fresh process (s)':>30s} {'target':>7s}")
-    for case in BIG:
-        seconds = fresh_paper_seconds(case)
-        ok = "ok" if seconds[0].isdigit() and float(seconds) < TARGET else "SLOW"
-        print(f"{case:20s} {seconds:>30s} {ok:>7s}", flush=True)
+    print("\nbig models, seconds end to end in a fresh process (trace + layout + PDF; imports of "
+          "plategraph and\nnumpyro excluded, matplotlib's included); numpyro: "
+          f"render_model(...).pipe('pdf'), stopped after {timeout:.0f} s;\n"
+          "ratio: numpyro's time / plategraph's; load: the machine's load average then; target "
+          f"< {TARGET:.0f} s for\nthe default drawing (collapse=False: every site of a family "
+          "its own node, as numpyro draws it)")
+    big_models(timeout)
 
 
 if __name__ == "__main__":

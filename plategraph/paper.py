@@ -210,22 +210,36 @@ def _fonts(font: str) -> Iterator[None]:
         yield
 
 
+def _font_file() -> str:
+    """The file of the text font (under ``_fonts``). Texts name their font by file: matplotlib
+    looks a font up by family again for every new text size, scoring every installed font
+    each time, and the file it would find is this one."""
+    from matplotlib import font_manager, rcParams
+
+    return font_manager.findfont(font_manager.FontProperties(family=rcParams["font.family"]))
+
+
+def _font(size: float) -> Any:
+    """The text font at ``size`` points (under ``_fonts``), as a matplotlib FontProperties."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(fname=_font_file(), size=size)
+
+
 def _measure(text: str, size: float) -> tuple[float, float, float]:
     """Width, height and descent of ``text`` in points (under ``_fonts``); text scales with its
     size, so each string is measured once (mathtext parsing is the slow part of a figure)."""
     from matplotlib import rcParams
 
-    width, height, descent = _measure_unit(text, rcParams["font.family"][0],
-                                           rcParams["mathtext.fontset"])
+    width, height, descent = _measure_unit(text, _font_file(), rcParams["mathtext.fontset"])
     return width * size, height * size, descent * size
 
 
 @functools.lru_cache(maxsize=4096)
-def _measure_unit(text: str, family: str, fontset: str) -> tuple[float, float, float]:
-    from matplotlib.font_manager import FontProperties
+def _measure_unit(text: str, file: str, fontset: str) -> tuple[float, float, float]:
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=_UNIT_SIZE)
+    prop = _font(_UNIT_SIZE)
     ismath = text.count("$") - text.count(r"\$") >= 2
     width, height, descent = TextToPath().get_text_width_height_descent(
         text, prop, ismath=ismath)
@@ -396,31 +410,33 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
         ax.set_ylim(b.y0, b.y1)
         ax.set_axis_off()
         lw = LINE_WIDTH * s
+        # add_artist, not add_patch: the limits are set, and add_patch would update the data
+        # limits from every patch's path (seconds on a diagram of hundreds of nodes)
         for shape in spec.shapes:
             box = shape.box
             style = "--" if shape.dashed else "-"
             if shape.kind == "rect":
-                ax.add_patch(Rectangle((box.x0, box.y0), box.width, box.height, fill=False,
-                                       lw=lw, ec="black", zorder=1))
+                ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, fill=False,
+                                        lw=lw, ec="black", zorder=1))
             elif shape.kind == "square":
-                ax.add_patch(Rectangle((box.x0, box.y0), box.width, box.height, lw=0,
-                                       fc="black", zorder=3))
+                ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, lw=0,
+                                        fc="black", zorder=3))
             else:
                 r = min(box.width, box.height) / 2
-                ax.add_patch(Circle(box.center, r - lw / (2 * s), fc=shape.fill, ec="black",
-                                    lw=lw, ls=style, zorder=3))
+                ax.add_artist(Circle(box.center, r - lw / (2 * s), fc=shape.fill,
+                                     ec="black", lw=lw, ls=style, zorder=3))
                 if shape.kind == "double":
-                    ax.add_patch(Circle(box.center, r - 3, fill=False, ec="black", lw=lw,
-                                        ls=style, zorder=3))
+                    ax.add_artist(Circle(box.center, r - 3, fill=False, ec="black",
+                                         lw=lw, ls=style, zorder=3))
         for points, dashed in spec.curves:
             codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
-            ax.add_patch(FancyArrowPatch(
+            ax.add_artist(FancyArrowPatch(
                 path=MplPath(points, codes), arrowstyle="-|>,head_length=0.45,head_width=0.17",
                 mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
                 shrinkA=0, shrinkB=0, zorder=2))
         for text in spec.texts:
-            ax.text(text.x, text.y, text.text, fontsize=text.size * s, ha=text.ha, va=text.va,
-                    zorder=4)
+            ax.text(text.x, text.y, text.text, fontproperties=_font(text.size * s), ha=text.ha,
+                    va=text.va, zorder=4)
         buffer = io.BytesIO()
         metadata = {"pdf": {"CreationDate": None, "Creator": "plategraph", "Producer": None},
                     "svg": {"Date": None, "Creator": "plategraph"},
