@@ -226,6 +226,18 @@ def _font(size: float) -> Any:
     return FontProperties(fname=_font_file(), size=size)
 
 
+_PHI = re.compile(r"\\phi(?![A-Za-z])")
+
+
+def _in_font(text: str) -> str:
+    """``text`` for the font in use (under ``_fonts``): mathtext's ``\\phi`` is the symbol ϕ
+    (U+03D5), which text fonts such as Liberation Serif draw upright even in italic, so outside
+    STIX it is set as the letter φ (U+03C6, ``\\varphi``), italic as every other symbol."""
+    from matplotlib import rcParams
+
+    return text if rcParams["mathtext.fontset"] == "stix" else _PHI.sub(r"\\varphi", text)
+
+
 def _measure(text: str, size: float) -> tuple[float, float, float]:
     """Width, height and descent of ``text`` in points (under ``_fonts``); text scales with its
     size, so each string is measured once (mathtext parsing is the slow part of a figure)."""
@@ -306,13 +318,13 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
             label = lay.labels.get(key)
             if label is not None:
                 texts.append(Text(label.x1, (label.y0 + label.y1) / 2,
-                                  _plate_text(lay, key, math), SMALL_TEXT, "right", "center",
-                                  "plate"))
+                                  _in_font(_plate_text(lay, key, math)), SMALL_TEXT, "right",
+                                  "center", "plate"))
         for node, box in lay.nodes.items():
             data = graph.nodes[node]
             kind = data.get("kind", "latent")
             dashed = bool(data.get("gated_by")) and kind not in ("factor", "param")
-            symbol = name_label(str(node), math=math, dialect="mathtext")
+            symbol = _in_font(name_label(str(node), math=math, dialect="mathtext"))
             cx, cy = box.center
             if kind == "factor":
                 shapes.append(Shape("square", box, fill="black"))
@@ -340,9 +352,10 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
         diagram = _union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         rows = []
         if placement:
-            rows = [row for row in (distribution_label(graph, node, math=math,
-                                                       dialect="mathtext")
-                                    for node in graph.nodes if node in lay.nodes) if row]
+            rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
+                                                                 dialect="mathtext")
+                                              for node in graph.nodes if node in lay.nodes)
+                    if row]
         if rows:
             step = LINE * SMALL_TEXT
             block_w = max(_measure(row, SMALL_TEXT)[0] for row in rows)

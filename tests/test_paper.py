@@ -171,6 +171,19 @@ def test_default_font_is_the_debian_package_embedded_in_the_pdf(tmp_path):
     assert "STIXGeneral" in fonts and "Liberation" not in fonts
 
 
+def test_phi_is_an_italic_letter_in_a_text_font(tmp_path):
+    # mathtext's \phi is ϕ (U+03D5), which Liberation Serif draws upright even in italic: the
+    # paper figure sets it as the letter φ (U+03C6) there; STIX's ϕ is italic and stays
+    graph = gallery_graph("lda_topic_weights:model")
+    for font, letter, other in (("Liberation Serif", "\u03c6", "\u03d5"),
+                                ("STIX", "\u03d5", "\u03c6")):
+        path = plategraph.draw(graph, theme="paper", distributions=True,
+                               font=font).save(tmp_path / "fig.pdf")
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert text.count(letter) == 3 and other not in text  # node, prior, w's parameter
+
+
 def test_missing_default_font_falls_back_to_bundled_stix_with_a_warning(monkeypatch):
     from plategraph import paper
 
