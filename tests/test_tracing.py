@@ -505,3 +505,24 @@ def test_a_big_model_runs_concretely_from_its_second_trace_on(monkeypatch):
     second = plategraph.model_graph(model)
     assert calls == [True, False]
     assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 12345, 2**31 - 1])
+def test_the_seed_key_is_jax_own_key_for_that_seed(seed):
+    # the tracer builds a run's key without evaluating PRNGKey: it must be the very same key
+    key = _jax.prng_key(seed)
+    expected = jax.random.PRNGKey(seed)
+    assert key is not None
+    assert jax.typeof(key) == jax.typeof(expected)
+    assert key.tolist() == expected.tolist()
+    assert _jax.prng_key(-1) is None and _jax.prng_key(2**31) is None  # JAX's PRNGKey then
+
+
+def test_a_model_drawing_from_its_own_key_traces_as_with_numpyro_seed():
+    def model():
+        z = numpyro.sample("z", dist.Normal(0.0, 1.0))
+        noise = jax.random.normal(numpyro.prng_key())
+        numpyro.sample("y", dist.Normal(z + noise, 1.0))
+
+    record = plategraph.trace_model(model, seed=3)
+    assert [e.parent + "->" + e.child for e in record.edges] == ["z->y"]
