@@ -722,6 +722,41 @@ class ProvenanceTracer(core.Tracer):
     def __repr__(self) -> str:
         return f"ProvenanceTracer({self.val!r}, from={sorted(map(str, self.prov))})"
 
+    def __getitem__(self, idx: Any) -> Any:
+        out = _static_take(self, idx)
+        return super().__getitem__(idx) if out is None else out
+
+
+def _static_take(x: ProvenanceTracer, idx: Any) -> Any:
+    """``x[idx]`` for a concrete ``x`` and an index of Python ints and slices (``y[j]`` on data
+    in a model's Python loop): NumPy's indexing of the value and one device put, where JAX would
+    apply a slice and a squeeze one by one. The same value, provenance and identity (the result
+    *is* ``x``'s source per element); ``None`` for anything else (JAX's own indexing then)."""
+    val, trace = x.val, x._trace
+    if (trace.plain or isinstance(val, core.Tracer) or not isinstance(val, jax.Array)
+            or core.trace_ctx.trace is not trace):
+        return None
+    aval = x.aval
+    shape = aval.shape
+    if not isinstance(aval, core.ShapedArray) or not isinstance(aval.dtype, np.dtype):
+        return None
+    dim = 0
+    for item in idx if type(idx) is tuple else (idx,):
+        if item is None:
+            continue
+        if dim >= len(shape):
+            return None
+        if type(item) is int:  # (not a bool: that adds an axis)
+            if not -shape[dim] <= item < shape[dim]:  # JAX clamps where NumPy raises
+                return None
+        elif type(item) is not slice or item.step == 0 or any(
+                b is not None and type(b) is not int for b in (item.start, item.stop, item.step)):
+            return None
+        dim += 1
+    out = np.asarray(np.asarray(val)[idx])
+    out_aval = core.ShapedArray(out.shape, aval.dtype, weak_type=aval.weak_type)
+    return ProvenanceTracer(trace, _to_device(out, out_aval), x.prov, x.direct)
+
 
 class NeedsConcreteValues(Exception):
     """An abstract run met a Python decision on a sampled value: run concretely instead."""
