@@ -388,6 +388,10 @@ def jaxpr_direct(jaxpr: core.Jaxpr) -> list:
     _DIRECT_CACHE[key] = (jaxpr, result)
     if len(_DIRECT_CACHE) > _DEPS_CACHE_SIZE:
         _DIRECT_CACHE.popitem(last=False)
+    if _DEPS_CACHE.get(key, (None,))[0] is not jaxpr:  # this pass found them too
+        _DEPS_CACHE[key] = (jaxpr, [read_deps(v) for v in jaxpr.outvars])
+        if len(_DEPS_CACHE) > _DEPS_CACHE_SIZE:
+            _DEPS_CACHE.popitem(last=False)
     return result
 
 
@@ -834,11 +838,9 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
         concrete_inputs = not staged and not self.plain and not _makes_big(params)
         parent = self.eager if concrete_inputs else self.parent
         out = avals = None
-        if structural:
+        if structural and parent is self.eager:
             with core.set_current_trace(parent):
                 out = _eval_structural(primitive, vals, params)
-            if name == "scan" and parent is not self.eager:
-                out = constant_scan_outputs(vals, params, out)
         elif labelled:
             out = vals[0]
         elif concrete_inputs and (name in FOLD_RULES or name == "jit"):
@@ -852,18 +854,21 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
             if avals is None:
                 avals = tuple(core.typeof(v) for v in vals)
             out = primitive.bind_with_trace(parent, vals, avals, params)
+            if name == "scan" and parent is not self.eager:  # staged, never run
+                out = constant_scan_outputs(vals, params, out)
         if self.plain or not (tracked or labelled or structural):
             # (a scan or cond body may sample sites: its outputs depend on them regardless)
             return out
         n_out = len(out) if primitive.multiple_results else 1
-        out_provs = eqn_deps(primitive, provs, params, n_out)
         if direct or labelled or name == "scan":
+            # (first: the identity analysis of an inner jaxpr finds its dependencies too)
             directs = [(t.direct, EMPTY) if type(t) is ProvenanceTracer and t.direct is not None
                        else None for t in tracers]
             out_directs = [d[0] if _is_direct(d) else None
                            for d in _direct_of(name, directs, provs, params, n_out)]
         else:
             out_directs = [None] * n_out
+        out_provs = eqn_deps(primitive, provs, params, n_out)
         if primitive.multiple_results:
             return [ProvenanceTracer(self, v, p, d) if p else v
                     for v, p, d in zip(out, out_provs, out_directs)]
