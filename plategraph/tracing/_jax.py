@@ -542,6 +542,15 @@ def fold(primitive: core.Primitive, vals: list, params: dict, avals: tuple) -> A
     name = primitive.name
     if name not in FOLD_RULES and name != "jit":
         return None
+    constant_key = None
+    if not vals and not primitive.multiple_results:  # a plate's indices: made once
+        try:
+            constant_key = (primitive, tuple(params.items()))
+            hit = _CONSTANTS.get(constant_key)
+        except TypeError:  # an unhashable parameter
+            constant_key = hit = None
+        if hit is not None:
+            return hit
     kind = (primitive, avals)
     uses = _FOLD_USES[kind] = _FOLD_USES.get(kind, 0) + 1
     if uses > FOLD_LIMIT:
@@ -562,6 +571,10 @@ def fold(primitive: core.Primitive, vals: list, params: dict, avals: tuple) -> A
     if outs is None:
         return None
     arrays = [_to_device(out, aval) for out, aval in zip(outs, out_avals)]
+    if constant_key is not None and arrays[0].size <= MAX_CONSTANT:
+        _CONSTANTS[constant_key] = arrays[0]
+        if len(_CONSTANTS) > _DEPS_CACHE_SIZE:
+            _CONSTANTS.popitem(last=False)
     return arrays if primitive.multiple_results else arrays[0]
 
 
@@ -570,6 +583,10 @@ def fold(primitive: core.Primitive, vals: list, params: dict, avals: tuple) -> A
 # is folded for its first FOLD_LIMIT uses on inputs of one type in a process (a first trace
 # compiles nothing), and then left to JAX, which is fastest from then on.
 FOLD_LIMIT = 1000
+# what a primitive without inputs makes (``iota``: a plate's indices) is the same array every
+# time: kept, up to this many elements each (JAX arrays are immutable)
+MAX_CONSTANT = 1 << 16
+_CONSTANTS: OrderedDict[tuple, Any] = OrderedDict()
 _FOLD_USES: dict[tuple, int] = {}
 _OUT_AVALS: OrderedDict[tuple, list] = OrderedDict()
 
