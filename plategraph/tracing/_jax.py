@@ -636,9 +636,11 @@ def prng_key(seed: int) -> jax.Array | None:
     """``jax.random.PRNGKey(seed)`` without evaluating anything (made once per seed): JAX's
     threefry key of a seed that fits 32 bits is the two words ``[0, seed]`` (its documented
     layout). ``None`` under another key implementation or seed: call ``PRNGKey`` then."""
-    if (type(seed) is not int or not 0 <= seed < 1 << 31 or jax.config.jax_enable_custom_prng
-            or jax.config.jax_default_prng_impl != "threefry2x32"
-            or jax.config.jax_default_device is not None):
+    config = jax.config
+    if (type(seed) is not int or not 0 <= seed < 1 << 31
+            or getattr(config, "jax_enable_custom_prng", True) is not False
+            or getattr(config, "jax_default_prng_impl", None) != "threefry2x32"
+            or config.jax_default_device is not None):
         return None
     key = _KEYS.get(seed)
     if key is None:
@@ -754,8 +756,11 @@ def _static_take(x: ProvenanceTracer, idx: Any) -> Any:
     apply a slice and a squeeze one by one. The same value, provenance and identity (the result
     *is* ``x``'s source per element); ``None`` for anything else (JAX's own indexing then)."""
     val, trace = x.val, x._trace
-    if (trace.plain or isinstance(val, core.Tracer) or not isinstance(val, jax.Array)
-            or core.trace_ctx.trace is not trace):
+    if trace.plain or isinstance(val, core.Tracer) or not isinstance(val, jax.Array):
+        return None
+    with core.take_current_trace() as current:
+        pass
+    if current is not trace:  # JAX's indexing would not run on this trace
         return None
     aval = x.aval
     shape = aval.shape
