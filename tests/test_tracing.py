@@ -555,6 +555,7 @@ def test_static_indexing_of_data_is_jax_indexing(abstract):
             # out of range (JAX clamps), arrays and tracers as indices, too many: JAX's way
             for idx in (7, (0, 0, 0), jnp.array([0, 1]), Ellipsis, True):
                 assert _jax._static_take(y, idx) is None
+        assert not trace.decisions  # neither way decides anything on the data
         return ()
 
     _jax.run_with_provenance(check, abstract=abstract)
