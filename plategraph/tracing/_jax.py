@@ -545,7 +545,7 @@ def fold(primitive: core.Primitive, vals: list, params: dict, avals: tuple) -> A
     constant_key = None
     if not vals and not primitive.multiple_results:  # a plate's indices: made once
         try:
-            constant_key = (primitive, tuple(params.items()))
+            constant_key = (primitive, tuple(params.items()), jax.config.jax_default_device)
             hit = _CONSTANTS.get(constant_key)
         except TypeError:  # an unhashable parameter
             constant_key = hit = None
