@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each side by side with numpyro in the same process.
 
-Run one alone with ``python benchmarks/run.py core`` (or ``first``, ``draw``, ``layout``,
+Run one alone with ``python benchmarks/run.py core`` (or ``first``, ``warm``, ``draw``, ``layout``,
 ``gallery``, ``paper``, ``real``, ``jax``).
 """
 
@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-SUITES = ("first", "core", "draw", "layout", "gallery", "paper", "real", "jax")
+SUITES = ("first", "core", "warm", "draw", "layout", "gallery", "paper", "real", "jax")
 
 
 def main(argv: list[str]) -> int:

@@ -38,6 +38,8 @@ EXPRESSIONS = {
     "weak scalar stays weak": lambda: X[0, 0] * 3 + jnp.arange(2.0)[1],
     "isnan and nan_to_num": lambda: jnp.nan_to_num(NANS) + jnp.isnan(NANS),
     "scatter (.at[].set)": lambda: jnp.zeros(4).at[IDX[:2]].set(5.0),
+    "NumPy data made JAX arrays": lambda: (jnp.asarray(np.linspace(0.0, 1.0, 4))
+                                           + jnp.asarray(np.arange(4)) + jnp.asarray(2)),
 }
 
 
@@ -51,6 +53,15 @@ def test_values_and_types_under_the_tracer_are_those_of_jax(name):
     assert got.dtype == expected.dtype
     assert got.weak_type == expected.weak_type
     np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-6, atol=1e-6)
+
+
+def test_an_operation_without_inputs_is_made_once_and_kept():
+    # a plate's indices are the same array in every run: folded once, then handed out again
+    first, _ = _jax.run_with_provenance(lambda trace: jax.lax.iota(np.int32, 7))
+    again, _ = _jax.run_with_provenance(lambda trace: jax.lax.iota(np.int32, 7), abstract=True)
+    assert again is first
+    assert jax.typeof(first) == jax.typeof(jax.lax.iota(np.int32, 7))
+    assert first.tolist() == list(range(7))
 
 
 def test_rules_decline_what_numpy_would_get_wrong():

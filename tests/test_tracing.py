@@ -505,3 +505,58 @@ def test_a_big_model_runs_concretely_from_its_second_trace_on(monkeypatch):
     second = plategraph.model_graph(model)
     assert calls == [True, False]
     assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 12345, 2**31 - 1])
+def test_the_seed_key_is_jax_own_key_for_that_seed(seed):
+    # the tracer builds a run's key without evaluating PRNGKey: it must be the very same key
+    key = _jax.prng_key(seed)
+    expected = jax.random.PRNGKey(seed)
+    assert key is not None
+    assert jax.typeof(key) == jax.typeof(expected)
+    assert key.tolist() == expected.tolist()
+    assert _jax.prng_key(-1) is None and _jax.prng_key(2**31) is None  # JAX's PRNGKey then
+
+
+def test_a_model_drawing_from_its_own_key_traces_as_with_numpyro_seed():
+    def model():
+        z = numpyro.sample("z", dist.Normal(0.0, 1.0))
+        noise = jax.random.normal(numpyro.prng_key())
+        numpyro.sample("y", dist.Normal(z + noise, 1.0))
+
+    record = plategraph.trace_model(model, seed=3)
+    assert [e.parent + "->" + e.child for e in record.edges] == ["z->y"]
+
+
+@pytest.mark.parametrize("abstract", [True, False])
+def test_static_indexing_of_data_is_jax_indexing(abstract):
+    # y[j] on a model's data takes a shortcut past JAX's indexing ops: same value, same type,
+    # same provenance and identity, and JAX's own way wherever the shortcut does not apply
+    from plategraph.tracing.messengers import DataArg
+
+    arrays = [jnp.arange(12.0).reshape(3, 4), jnp.arange(5), jnp.array([True, False]),
+              jnp.arange(6, dtype=jnp.uint8).reshape(2, 3)]
+    indices = [0, -1, 1, (0, 1), (slice(None), 1), slice(1, None), slice(None, None, -1),
+               (None, 0), slice(5, 1), (slice(0, 2), slice(1, 3, 2)), slice(-100, 100)]
+    taken = []
+
+    def check(trace):
+        for array in arrays:
+            y = _jax.label(trace, array, DataArg("y", 1))
+            for idx in indices:
+                fast = _jax._static_take(y, idx)
+                if fast is None:
+                    continue
+                jax_way = super(_jax.ProvenanceTracer, y).__getitem__(idx)
+                assert jax.typeof(fast.val) == jax.typeof(jax_way.val), (array.shape, idx)
+                assert fast.val.tolist() == jax_way.val.tolist(), (array.shape, idx)
+                assert (fast.prov, fast.direct) == (jax_way.prov, jax_way.direct)
+                taken.append(idx)
+            # out of range (JAX clamps), arrays and tracers as indices, too many: JAX's way
+            for idx in (7, (0, 0, 0), jnp.array([0, 1]), Ellipsis, True):
+                assert _jax._static_take(y, idx) is None
+        assert not trace.decisions  # neither way decides anything on the data
+        return ()
+
+    _jax.run_with_provenance(check, abstract=abstract)
+    assert len(taken) > 30

@@ -15,7 +15,7 @@ import contextlib
 import gc
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import jax
@@ -60,6 +60,7 @@ __all__ = [
     "Previous",
     "label",
     "plain_evaluation",
+    "prng_key",
     "provenance",
     "run_with_provenance",
 ]
@@ -276,7 +277,10 @@ def eqn_deps(
         inner = open_jaxpr(value) if isinstance(value, JAXPR_TYPES) else None
         if inner is not None and len(inner.invars) == len(ins) and len(inner.outvars) == n_out:
             return [_subst(d, ins) for d in jaxpr_deps(inner)]
-    union = frozenset().union(*ins) if ins else EMPTY
+    union = EMPTY
+    for d in ins:  # (most often one input carries provenance: its set is reused as it is)
+        if d and d is not union:
+            union = union | d if union else d
     return [union] * n_out
 
 
@@ -384,6 +388,10 @@ def jaxpr_direct(jaxpr: core.Jaxpr) -> list:
     _DIRECT_CACHE[key] = (jaxpr, result)
     if len(_DIRECT_CACHE) > _DEPS_CACHE_SIZE:
         _DIRECT_CACHE.popitem(last=False)
+    if _DEPS_CACHE.get(key, (None,))[0] is not jaxpr:  # this pass found them too
+        _DEPS_CACHE[key] = (jaxpr, [read_deps(v) for v in jaxpr.outvars])
+        if len(_DEPS_CACHE) > _DEPS_CACHE_SIZE:
+            _DEPS_CACHE.popitem(last=False)
     return result
 
 
@@ -528,14 +536,22 @@ def constant_scan_outputs(vals: list, params: dict, outs: list) -> list:
     return outs
 
 
-def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
-    """``primitive`` applied to concrete ``vals`` by NumPy rules, as JAX arrays; ``None`` where
-    no rule applies (then JAX evaluates it, compiling)."""
+def fold(primitive: core.Primitive, vals: list, params: dict, avals: tuple) -> Any:
+    """``primitive`` applied to concrete ``vals`` (of types ``avals``) by NumPy rules, as JAX
+    arrays; ``None`` where no rule applies (then JAX evaluates it, compiling)."""
     name = primitive.name
     if name not in FOLD_RULES and name != "jit":
         return None
-    avals = [core.typeof(v) for v in vals]
-    kind = (primitive, tuple(avals))
+    constant_key = None
+    if not vals and not primitive.multiple_results:  # a plate's indices: made once
+        try:
+            constant_key = (primitive, tuple(params.items()), jax.config.jax_default_device)
+            hit = _CONSTANTS.get(constant_key)
+        except TypeError:  # an unhashable parameter
+            constant_key = hit = None
+        if hit is not None:
+            return hit
+    kind = (primitive, avals)
     uses = _FOLD_USES[kind] = _FOLD_USES.get(kind, 0) + 1
     if uses > FOLD_LIMIT:
         return None
@@ -555,6 +571,10 @@ def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
     if outs is None:
         return None
     arrays = [_to_device(out, aval) for out, aval in zip(outs, out_avals)]
+    if constant_key is not None and arrays[0].size <= MAX_CONSTANT:
+        _CONSTANTS[constant_key] = arrays[0]
+        if len(_CONSTANTS) > _DEPS_CACHE_SIZE:
+            _CONSTANTS.popitem(last=False)
     return arrays if primitive.multiple_results else arrays[0]
 
 
@@ -563,14 +583,18 @@ def fold(primitive: core.Primitive, vals: list, params: dict) -> Any:
 # is folded for its first FOLD_LIMIT uses on inputs of one type in a process (a first trace
 # compiles nothing), and then left to JAX, which is fastest from then on.
 FOLD_LIMIT = 1000
+# what a primitive without inputs makes (``iota``: a plate's indices) is the same array every
+# time: kept, up to this many elements each (JAX arrays are immutable)
+MAX_CONSTANT = 1 << 16
+_CONSTANTS: OrderedDict[tuple, Any] = OrderedDict()
 _FOLD_USES: dict[tuple, int] = {}
 _OUT_AVALS: OrderedDict[tuple, list] = OrderedDict()
 
 
-def _out_avals(primitive: core.Primitive, avals: list, params: dict) -> list | None:
+def _out_avals(primitive: core.Primitive, avals: tuple, params: dict) -> list | None:
     """JAX's shape and dtype rule for ``primitive`` (cached: it costs more than the rules)."""
     try:
-        key: tuple | None = (primitive, tuple(avals), tuple(params.items()))
+        key: tuple | None = (primitive, avals, tuple(params.items()))
         hit = _OUT_AVALS.get(key)  # type: ignore[arg-type]
     except TypeError:  # an unhashable parameter
         key, hit = None, None
@@ -596,8 +620,33 @@ def _to_device(out: np.ndarray, aval: Any) -> jax.Array:
         return jax.device_put(literals.TypedNdArray(out, aval))
     # jax.device_put's own checks cost ten times the copy
     device = jax.devices()[0]
-    return pxla.batched_device_put(aval, jax.sharding.SingleDeviceSharding(device), [out],
-                                   [device], committed=False)
+    sharding = _SHARDINGS.get(device)
+    if sharding is None:
+        sharding = _SHARDINGS[device] = jax.sharding.SingleDeviceSharding(device)
+    return pxla.batched_device_put(aval, sharding, [out], [device], committed=False)
+
+
+_SHARDINGS: dict[Any, Any] = {}  # device -> its single-device sharding, made once
+
+
+_KEYS: dict[int, jax.Array] = {}
+
+
+def prng_key(seed: int) -> jax.Array | None:
+    """``jax.random.PRNGKey(seed)`` without evaluating anything (made once per seed): JAX's
+    threefry key of a seed that fits 32 bits is the two words ``[0, seed]`` (its documented
+    layout). ``None`` under another key implementation or seed: call ``PRNGKey`` then."""
+    config = jax.config
+    if (type(seed) is not int or not 0 <= seed < 1 << 31
+            or getattr(config, "jax_enable_custom_prng", True) is not False
+            or getattr(config, "jax_default_prng_impl", None) != "threefry2x32"
+            or config.jax_default_device is not None):
+        return None
+    key = _KEYS.get(seed)
+    if key is None:
+        key = _KEYS[seed] = _to_device(np.array([0, seed], dtype=np.uint32),
+                                       core.ShapedArray((2,), np.dtype(np.uint32)))
+    return key
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,7 +678,9 @@ class ProvenanceTracer(core.Tracer):
 
     def __init__(self, trace: ProvenanceTrace, val: Any, prov: frozenset,
                  direct: Any = None) -> None:
-        super().__init__(trace, core.typeof(val))
+        # core.Tracer.__init__, inlined: one is made for every value computed from a site
+        self._trace = trace
+        self.aval = core.typeof(val)
         self.val = val
         self.prov = prov
         self.direct = direct  # the one site (or argument) whose value this is, per element
@@ -694,6 +745,44 @@ class ProvenanceTracer(core.Tracer):
     def __repr__(self) -> str:
         return f"ProvenanceTracer({self.val!r}, from={sorted(map(str, self.prov))})"
 
+    def __getitem__(self, idx: Any) -> Any:
+        out = _static_take(self, idx)
+        return super().__getitem__(idx) if out is None else out
+
+
+def _static_take(x: ProvenanceTracer, idx: Any) -> Any:
+    """``x[idx]`` for a concrete ``x`` and an index of Python ints and slices (``y[j]`` on data
+    in a model's Python loop): NumPy's indexing of the value and one device put, where JAX would
+    apply a slice and a squeeze one by one. The same value, provenance and identity (the result
+    *is* ``x``'s source per element); ``None`` for anything else (JAX's own indexing then)."""
+    val, trace = x.val, x._trace
+    if trace.plain or isinstance(val, core.Tracer) or not isinstance(val, jax.Array):
+        return None
+    with core.take_current_trace() as current:
+        pass
+    if current is not trace:  # JAX's indexing would not run on this trace
+        return None
+    aval = x.aval
+    shape = aval.shape
+    if not isinstance(aval, core.ShapedArray) or not isinstance(aval.dtype, np.dtype):
+        return None
+    dim = 0
+    for item in idx if type(idx) is tuple else (idx,):
+        if item is None:
+            continue
+        if dim >= len(shape):
+            return None
+        if type(item) is int:  # (not a bool: that adds an axis)
+            if not -shape[dim] <= item < shape[dim]:  # JAX clamps where NumPy raises
+                return None
+        elif type(item) is not slice or item.step == 0 or any(
+                b is not None and type(b) is not int for b in (item.start, item.stop, item.step)):
+            return None
+        dim += 1
+    out = np.asarray(np.asarray(val)[idx])
+    out_aval = core.ShapedArray(out.shape, aval.dtype, weak_type=aval.weak_type)
+    return ProvenanceTracer(trace, _to_device(out, out_aval), x.prov, x.direct)
+
 
 class NeedsConcreteValues(Exception):
     """An abstract run met a Python decision on a sampled value: run concretely instead."""
@@ -725,72 +814,88 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
         if prov:
             self.decisions.append(prov)
 
-    def wrap(self, val: Any, prov: frozenset, direct: Any = None) -> Any:
-        return ProvenanceTracer(self, val, prov, direct) if prov else val
-
     def stage_value(self, val: Any) -> Any:
         # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a
         # ``jax.Array`` (with ``.at``, ``.shape``), not the host value JAX would stage from.
         # device_put gives the same type as eager staging without compiling an identity per shape
         if isinstance(val, core.Tracer):
             return val
+        if (isinstance(val, (np.ndarray, np.generic, int, float, complex))
+                and jax.config.jax_default_device is None):
+            # the host value as JAX would canonicalise it, put on the device directly
+            # (jax.device_put's checks cost a few times the copy); JAX's own way otherwise
+            try:
+                aval = core.typeof(val)
+                host = _host_value(val, aval)
+            except (TypeError, ValueError, OverflowError):
+                host = None
+            if host is not None:
+                return _to_device(host, aval)
         with core.set_current_trace(self.eager):
             return jax.device_put(val)
 
-    def _unwrap(self, tracers: Iterable[Any]) -> tuple[list, list[frozenset], list]:
-        vals, provs, directs = [], [], []
-        for t in tracers:
-            if isinstance(t, ProvenanceTracer):
-                vals.append(t.val)
-                provs.append(t.prov)
-                directs.append(None if t.direct is None else (t.direct, EMPTY))
-            else:
-                vals.append(t)
-                provs.append(EMPTY)
-                directs.append(None)
-        return vals, provs, directs
-
-    def _parent_for(self, vals: list, params: dict) -> core.Trace:
-        if (self.abstract and not self.plain and not _makes_big(params)
-                and not any(isinstance(v, core.Tracer) for v in vals)):
-            return self.eager  # data runs eagerly, except what would be big (``arange(10**9)``)
-        return self.parent
-
     def process_primitive(self, primitive: core.Primitive, tracers: Any, params: dict, /) -> Any:
-        vals, provs, directs = self._unwrap(tracers)
-        parent = self._parent_for(vals, params)
-        out = None
-        if primitive.name in _STRUCTURAL:
+        # The hot path of every run: one pass over the inputs, and the identity analysis only
+        # when an input is some site's (or argument's) value as it is.
+        vals: list = []
+        provs: list[frozenset] = []
+        tracked = staged = direct = False
+        for t in tracers:
+            if type(t) is ProvenanceTracer:
+                provs.append(t.prov)
+                tracked = True
+                if t.direct is not None:
+                    direct = True
+                t = t.val
+            else:
+                provs.append(EMPTY)
+            if not staged and isinstance(t, core.Tracer):
+                staged = True
+            vals.append(t)
+        name = primitive.name
+        structural = name in _STRUCTURAL
+        labelled = primitive is site_label_p
+        # concrete inputs alone run eagerly (folded where a rule applies), except in plain
+        # evaluation and what would be big (``arange(10**9)`` in an abstract run)
+        concrete_inputs = not staged and not self.plain and not _makes_big(params)
+        parent = self.eager if concrete_inputs else self.parent
+        out = avals = None
+        if structural and parent is self.eager:
             with core.set_current_trace(parent):
                 out = _eval_structural(primitive, vals, params)
-            if primitive.name == "scan" and parent is not self.eager:
-                out = constant_scan_outputs(vals, params, out)
-        elif primitive is site_label_p:
+        elif labelled:
             out = vals[0]
-        elif (not self.plain and not _makes_big(params)
-              and not any(isinstance(v, core.Tracer) for v in vals)):
-            out = fold(primitive, vals, params)
+        elif concrete_inputs and (name in FOLD_RULES or name == "jit"):
+            avals = tuple(core.typeof(v) for v in vals)
+            out = fold(primitive, vals, params, avals)
         if out is None:
             if parent is not self.eager:  # staged: constants in the form JAX stages them
                 vals = [v if isinstance(v, core.Tracer) else dtypes.canonicalize_value(v)
                         for v in vals]
-            avals = tuple(core.typeof(v) for v in vals)
+                avals = None
+            if avals is None:
+                avals = tuple(core.typeof(v) for v in vals)
             out = primitive.bind_with_trace(parent, vals, avals, params)
-        if self.plain or (not any(provs) and primitive is not site_label_p
-                          and primitive.name not in _STRUCTURAL):
+            if name == "scan" and parent is not self.eager:  # staged, never run
+                out = constant_scan_outputs(vals, params, out)
+        if self.plain or not (tracked or labelled or structural):
             # (a scan or cond body may sample sites: its outputs depend on them regardless)
             return out
         n_out = len(out) if primitive.multiple_results else 1
-        out_provs = eqn_deps(primitive, provs, params, n_out)
-        if primitive is site_label_p or primitive.name == "scan" or any(
-                d is not None for d in directs):
+        if direct or labelled or name == "scan":
+            # (first: the identity analysis of an inner jaxpr finds its dependencies too)
+            directs = [(t.direct, EMPTY) if type(t) is ProvenanceTracer and t.direct is not None
+                       else None for t in tracers]
             out_directs = [d[0] if _is_direct(d) else None
-                           for d in _direct_of(primitive.name, directs, provs, params, n_out)]
+                           for d in _direct_of(name, directs, provs, params, n_out)]
         else:
             out_directs = [None] * n_out
+        out_provs = eqn_deps(primitive, provs, params, n_out)
         if primitive.multiple_results:
-            return [self.wrap(v, p, d) for v, p, d in zip(out, out_provs, out_directs)]
-        return self.wrap(out, out_provs[0], out_directs[0])
+            return [ProvenanceTracer(self, v, p, d) if p else v
+                    for v, p, d in zip(out, out_provs, out_directs)]
+        prov = out_provs[0]
+        return ProvenanceTracer(self, out, prov, out_directs[0]) if prov else out
 
     def process_custom_jvp_call(self, primitive: Any, fun: Any, jvp: Any, tracers: Any, /,
                                 **_: Any) -> Any:

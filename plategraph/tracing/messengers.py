@@ -32,6 +32,7 @@ from ._jax import (
     is_foreign_tracer,
     label,
     plain_evaluation,
+    prng_key,
     provenance,
 )
 
@@ -337,8 +338,10 @@ class Seed(Messenger):
 
     def __init__(self, fn: Any, trace: ProvenanceTrace, rng_seed: int) -> None:
         self.trace = trace
-        with plain_evaluation(trace):
-            self.rng_key = jax.random.PRNGKey(rng_seed)
+        self.rng_key = prng_key(rng_seed)  # (staging PRNGKey costs as much as a small model)
+        if self.rng_key is None:
+            with plain_evaluation(trace):
+                self.rng_key = jax.random.PRNGKey(rng_seed)
         super().__init__(fn)
 
     def process_message(self, msg: dict) -> None:

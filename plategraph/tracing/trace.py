@@ -245,8 +245,24 @@ def _is_data(value: Any) -> bool:
 
 def _data_label(trace: Any, value: Any, arg: DataArg) -> Any:
     # as the JAX array the model's first jnp operation would make of it (a NumPy array cannot
-    # enter a staged program as it is)
-    return label(trace, jax.numpy.asarray(value), arg)
+    # enter a staged program as it is); a JAX array is that already
+    return label(trace, value if isinstance(value, jax.Array) else jax.numpy.asarray(value), arg)
+
+
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature(model: Any) -> inspect.Signature:
+    """``inspect.signature(model)``, once per model (every run binds the arguments to it)."""
+    try:
+        signature = _SIGNATURES.get(model)
+    except TypeError:  # not weakly referable
+        return inspect.signature(model)
+    if signature is None:
+        signature = inspect.signature(model)
+        with contextlib.suppress(TypeError):
+            _SIGNATURES[model] = signature
+    return signature
 
 
 def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
@@ -255,7 +271,7 @@ def _labelled_arguments(model: Callable, args: tuple, kwargs: dict, trace: Any
     (``sigma``; ``data['x']`` inside a dict, ``args[0]`` for ``*args``), so a parameter computed
     from data is labelled by the name the model gave it."""
     try:
-        bound = inspect.signature(model).bind(*args, **kwargs)
+        bound = _signature(model).bind(*args, **kwargs)
     except (TypeError, ValueError):
         return args, kwargs
     position = 0
@@ -369,7 +385,7 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
         )
     name = model_name(model)
     try:
-        signature = inspect.signature(model)
+        signature = _signature(model)
     except (TypeError, ValueError):
         signature = None
     if signature is not None:
