@@ -456,3 +456,23 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
                     "png": {"Software": "plategraph"}}[fmt]
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()
+
+
+def warm_up() -> None:
+    """Draw a two-node figure to SVG and PDF and throw it away: what a process's first paper
+    figure loads (the font, mathtext's parser, matplotlib's SVG and PDF writers) is then loaded,
+    so processes forked afterwards start with it (the gallery's fork server calls this once)."""
+    import networkx as nx
+
+    graph = nx.DiGraph(name="warm_up", plates={"J": {"size": 8}})
+    graph.add_node("mu", kind="latent", plates=())
+    graph.add_node("x_j", kind="observed", plates=("J",))
+    graph.add_edge("mu", "x_j", kind="data")
+    lay = Layout(graph=graph, nodes={"mu": Box(0, 60, 24, 84), "x_j": Box(0, 10, 24, 34)},
+                 plates={"J": Box(-8, 0, 40, 40)}, labels={"J": Box(10, 2, 38, 10)},
+                 edges={("mu", "x_j"): [(12, 60), (12, 50), (12, 44), (12, 34)]},
+                 width=48, height=84, options={"labels": "math"})
+    spec = figure_spec(lay)
+    for fmt in ("svg", "pdf"):
+        render_figure(spec, fmt)
+

@@ -40,7 +40,9 @@ __all__ = ["RemoteError", "TaskTimeout", "WorkerDied", "WorkerPool"]
 PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.gallery",
            "plategraph.tracing", "plategraph.diagram", "plategraph.tikz",
            # the paper figures: imported once by the server, not by every fresh worker
-           "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath"]
+           "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath",
+           # ... and one drawn, so their fonts and mathtext parser are loaded too
+           "plategraph._fork_server"]
 _PR_SET_PDEATHSIG = 1
 _FORKED_CHILD_EXIT = 70  # exit status of a process forked by model code in a worker
 

@@ -266,3 +266,16 @@ def test_any_site_name_draws(make_graph, names):
                  labels={}, edges={(a, b): [(12, 40), (12, 35), (12, 30), (12, 24)]},
                  width=24, height=64, options={"labels": "math"})
     assert render_figure(figure_spec(lay, distributions=True), "pdf").startswith(b"%PDF")
+
+
+def test_the_fork_server_warm_up_draws_and_leaves_the_font_to_each_worker():
+    # the gallery's fork server imports plategraph._fork_server, which swallows errors of its
+    # warm-up; the warm-up itself must work, or every worker pays for its first figure again
+    import importlib
+
+    from plategraph import _fork_server, paper, pool
+
+    assert "plategraph._fork_server" in pool.PRELOAD
+    paper.warm_up()
+    importlib.reload(_fork_server)
+    assert paper._default_font.cache_info().currsize == 0
