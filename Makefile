@@ -60,13 +60,16 @@ $(JAX_ENVS:%=%/.installed): pyproject.toml
 	$(@D)/bin/python -m pip install --quiet -c $(filter ci/%,$^) -e '.[jax-tests]'
 	touch $@
 
-# the tracing, graph and drawing tests on each extra JAX, each run recording its graphs
+# the tracing, graph and drawing tests on each extra JAX, each run recording its graphs; the
+# environments run side by side (each run is mostly one core), their logs shown one after the other
 test-jax: jax-envs system-deps
 	@mkdir -p $(GRAPHS)
-	@set -e; for env in $(JAX_ENVS); do \
-	  $$env/bin/python -c 'import sys, jax; print(f"== {sys.argv[1]}: Python {sys.version.split()[0]}, JAX {jax.__version__}")' $$env; \
-	  $$env/bin/pytest -q -p no:cacheprovider --record-graphs $(GRAPHS)/$${env#.venv-}.json $(JAX_TESTS); \
-	done
+	@pids=; for env in $(JAX_ENVS); do \
+	  ( $$env/bin/python -c 'import sys, jax; print(f"== {sys.argv[1]}: Python {sys.version.split()[0]}, JAX {jax.__version__}")' $$env \
+	    && $$env/bin/pytest -q -p no:cacheprovider --record-graphs $(GRAPHS)/$${env#.venv-}.json $(JAX_TESTS) \
+	  ) > $(GRAPHS)/$${env#.venv-}.log 2>&1 & pids="$$pids $$!"; \
+	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for env in $(JAX_ENVS); do cat $(GRAPHS)/$${env#.venv-}.log; done; exit $$status
 
 # the extra JAX envs first: the default env's whole suite then compares their graphs with its own
 test: lint test-jax
