@@ -148,12 +148,9 @@ def latex_text(text: str) -> str:
 
 def _tex_word(word: str) -> str:
     """A word in math mode: upright, ``\\mathrm{Normal}``; other characters through text mode."""
-    if word in GREEK:
-        return _TEX_GREEK[word]
-    if word in _TEX_OF_LETTER:
-        return _TEX_OF_LETTER[word]
-    if _ALNUM.fullmatch(word):
-        return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
+    math = _mt_word(word)  # a symbol or alphanumeric word is written alike in both dialects
+    if math is not None:
+        return math
     if re.fullmatch(r"[A-Za-z0-9_]+", word):
         return "\\mathrm{" + word.replace("_", r"\_") + "}"
     return f"\\textrm{{{latex_text(word)}}}"
@@ -185,7 +182,8 @@ def _tex_constant(text: str) -> str:
 
 
 def _mt_word(word: str) -> str | None:
-    """A symbol or alphanumeric word as mathtext, or None when it must stay text."""
+    """A symbol or alphanumeric word as mathtext (and LaTeX math), or None when it must stay
+    text."""
     if word in GREEK:
         return _TEX_GREEK[word]
     if word in _TEX_OF_LETTER:
