@@ -120,25 +120,7 @@ def latent_masks(y):
             numpyro.sample("c", dist.Normal(0, 1), obs=y)
 
 
-# -- nested decisions: a Bayesian CART tree -----------------------------------------------------
-
-
-def cart(x, y):
-    def grow(path, depth):
-        if depth < 2:
-            split = numpyro.sample(f"split_{path}", dist.Bernoulli(0.5))
-            if split:
-                cut = numpyro.sample(f"cut_{path}", dist.Uniform(0, 1))
-                left, right = grow(path + "L", depth + 1), grow(path + "R", depth + 1)
-                return jnp.where(x < cut, left, right)
-        return numpyro.sample(f"level_{path}", dist.Normal(0, 1))
-
-    mu = grow("r", 0)
-    with numpyro.plate("N", x.shape[0]):
-        numpyro.sample("y", dist.Normal(mu, 1), obs=y)
-
-
-# -- a Python while loop on sampled values: Newton's method inside the model ---------------------
+# -- static indexing out of range (JAX clamps) and a plate of 10⁹ ------------------------------
 
 
 def out_of_range_index():
@@ -157,22 +139,6 @@ _x = np.linspace(0.0, 1.0, 6)
 _y = np.sin(_x)
 _x_missing = np.array([0.1, np.nan, 0.5, np.nan, 0.9, 1.2])
 
-# CART on paper. split_r decides whether the root splits; if it does, cut_r and the two subtrees
-# rL, rR exist, each with its own split_*; a subtree that splits has cut_* and two leaf levels at
-# depth 2, one that does not has its own level_*. A level below rL exists only where rL exists:
-# level_rL is gated by split_rL *and* split_r (so are cut_rL, level_rLL, level_rLR). Every cut
-# and level reaches y through jnp.where (data); each split decides y's mean in Python (control).
-_CART_EDGES = ["cut_r -> y", "cut_rL -> y", "cut_rR -> y",
-               *[f"level_{p} -> y" for p in ("r", "rL", "rLL", "rLR", "rR", "rRL", "rRR")],
-               "split_r ~> y", "split_rL ~> y", "split_rR ~> y"]
-_CART_GATES = {
-    "level_r": ("split_r",), "cut_r": ("split_r",),
-    "split_rL": ("split_r",), "split_rR": ("split_r",),
-    **{f"{kind}_rL{leaf}": ("split_r", "split_rL")
-       for kind, leaf in (("cut", ""), ("level", ""), ("level", "L"), ("level", "R"))},
-    **{f"{kind}_rR{leaf}": ("split_r", "split_rR")
-       for kind, leaf in (("cut", ""), ("level", ""), ("level", "L"), ("level", "R"))},
-}
 
 CASES = {
     "vae_model": (vae_model, (np.ones((5, 3)),), {
@@ -241,15 +207,6 @@ CASES = {
         "plates": {"N": 6},
         "params": {("threshold", "a"): ("mask",), ("keep", "b"): ("mask",),
                    ("weight", "c"): ("scale",)},
-    }),
-    "cart": (cart, (_x, _y), {
-        "nodes": ["split_r:latent", "level_r:latent", "cut_r:latent", "split_rL:latent",
-                  "level_rL:latent", "cut_rL:latent", "level_rLL:latent", "level_rLR:latent",
-                  "split_rR:latent", "level_rR:latent", "cut_rR:latent", "level_rRL:latent",
-                  "level_rRR:latent", "y:observed@N"],
-        "edges": _CART_EDGES,
-        "plates": {"N": 6},
-        "gated": _CART_GATES,
     }),
     "newton_solver": (newton_solver, (_y,), {
         # the solver's root depends on a and b (data); the loop's decisions decide no site
