@@ -80,7 +80,7 @@ gallery: install
 	$(VENV)/bin/plategraph gallery gallery -o build/gallery
 
 bench: install jax-envs
-	$(PY) benchmarks/run.py
+	PYTHONPATH=tests:tests/layout $(PY) benchmarks/run.py
 
 clean:
 	rm -rf build $(VENV) $(JAX_ENVS) .pytest_cache

@@ -140,13 +140,12 @@ def main(argv: list[str] | None = None) -> None:
               f"{cold['numpyro'] * 1e3:10.1f} {cold['trace'] * 1e3:10.1f}", flush=True)
     gallery = Path(__file__).resolve().parent.parent / "gallery"
     if gallery.is_dir():
-        sys.path.insert(0, str(gallery.parent / "tests"))
-        from _gallery import iter_gallery_models  # type: ignore[import-not-found]
+        from plategraph.app.loading import gallery_models
 
         print()
         print("## Gallery models (numpyro: '-' where it cannot trace the model)")
         print(HEADER)
-        for ident, model, args, kwargs in iter_gallery_models(gallery):
+        for ident, model, args, kwargs in gallery_models(gallery):
             try:
                 t = measure(model, args, kwargs, repeat=5)
             except Exception as err:  # noqa: BLE001  numpyro fails on control flow: report it

@@ -27,10 +27,10 @@ from bench_core import unrolled_hierarchical  # noqa: E402
 from numpyro import handlers
 
 import plategraph
-from plategraph.records import TraceRecord
+from plategraph.tracing.records import TraceRecord
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests"
+GALLERY = HERE.parent / "gallery"
 NUMPYRO_TIMEOUT = 30.0  # seconds per NumPyro case
 TARGET_END_TO_END = 2.0
 TARGET_DOT = 1.0
@@ -139,12 +139,12 @@ def _graph_of(sites, edges=(), plates=(), name="model"):
 
 def collection_table() -> list[str]:
     """`dot` on every diagram of the gallery and of the drawing tests, three option sets each."""
-    sys.path.insert(0, str(TESTS))
-    from _gallery import iter_gallery_models
-    from test_dot import CASES as DRAWING_CASES
+    from test_dot import CASES as DRAWING_CASES  # tests/layout is on PYTHONPATH (make bench)
+
+    from plategraph.app.loading import gallery_models
 
     sources: list[tuple[str, plategraph.Diagram]] = []
-    for ident, model, args, kwargs in iter_gallery_models():
+    for ident, model, args, kwargs in gallery_models(GALLERY):
         graph = plategraph.model_graph(model, *args, **kwargs)
         for options in ({}, {"labels": "math", "distributions": True, "params": True},
                         {"collapse": False}):

@@ -5,7 +5,6 @@ by numpyro.render_model (SVG + PNG).
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,11 +12,10 @@ from pathlib import Path
 import numpyro
 
 import plategraph
-from plategraph.gallery import build_gallery
+from plategraph.app.gallery import build_gallery
+from plategraph.app.loading import gallery_models
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from _gallery import iter_gallery_models  # noqa: E402
 
 FORMATS = ("svg", "png")
 
@@ -28,7 +26,7 @@ def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | 
     ours: dict[str, float] = {}
     drop_in: dict[str, float] = {}
     theirs: dict[str, float | str] = {}
-    for ident, model, args, kwargs in iter_gallery_models():
+    for ident, model, args, kwargs in gallery_models(ROOT / "gallery"):
         start = time.perf_counter()
         diagram = plategraph.draw(plategraph.model_graph(model, *args, **kwargs))
         for fmt in FORMATS:

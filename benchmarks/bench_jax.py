@@ -17,18 +17,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests"
 TOOLS = ("ours", "trace")
 
 
 def worker() -> None:
     """Answer each ``{"case": ..., "tool": ...}`` line on stdin with the seconds of one run."""
-    sys.path[:0] = [str(HERE), str(TESTS)]
     import jax
     import jax.numpy as jnp
-    from _gallery import load_example  # type: ignore[import-not-found]
     from bench_core import latent_chain, unrolled_hierarchical
     from numpyro import handlers
+    from support import load_example  # tests/ is on PYTHONPATH (the Makefile's bench target)
 
     import plategraph
 
@@ -84,9 +82,8 @@ def cold_time(python: Path, tool: str, n: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    sys.path[:0] = [str(HERE), str(TESTS)]
-    from _gallery import gallery_ids  # type: ignore[import-not-found]
-    from _jax_envs import extra_envs  # type: ignore[import-not-found]
+    from support import gallery_ids  # tests/ is on PYTHONPATH (the Makefile's bench target)
+    from support.jax_envs import extra_envs
 
     pythons = [Path(sys.executable)]
     for env in extra_envs():

@@ -12,7 +12,6 @@ take two graphviz runs (dot for the cells, neato -n2 for the edges) and the colu
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -23,7 +22,7 @@ import numpyro
 import plategraph
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests"
+GALLERY = HERE.parent / "gallery"
 FULL = {"labels": "math", "distributions": True, "params": True}
 
 
@@ -52,8 +51,7 @@ def _numpyro(model: Callable, args: tuple, kwargs: dict) -> float | None:
 
 
 def main() -> None:
-    sys.path.insert(0, str(TESTS))
-    from _gallery import iter_gallery_models
+    from plategraph.app.loading import gallery_models
 
     print("## layout: seconds for plategraph.layout of every gallery model")
     print("layout: best of 2 (plain options); full: with math labels, distributions, params;\n"
@@ -64,7 +62,7 @@ def main() -> None:
     print("-" * len(head))
     totals = {"layout": 0.0, "full": 0.0, "dot": 0.0, "numpyro": 0.0}
     compared = 0.0
-    for ident, model, args, kwargs in iter_gallery_models():
+    for ident, model, args, kwargs in gallery_models(GALLERY):
         graph = plategraph.model_graph(model, *args, **kwargs)
         plain = _best(lambda: plategraph.layout(graph))  # noqa: B023  (called right here)
         full = _best(lambda: plategraph.layout(graph, **FULL))  # noqa: B023
@@ -87,7 +85,7 @@ def main() -> None:
 
 
 def _crossed(graph) -> bool:
-    from plategraph.placement import cells_of
+    from plategraph.layout.placement import cells_of
 
     return cells_of(graph) is not None
 

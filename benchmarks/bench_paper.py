@@ -24,12 +24,11 @@ import numpyro
 from bench_draw import NUMPYRO_TIMEOUT, _row, fresh_seconds
 
 import plategraph
-from plategraph.paper import figure_spec, render_figure
-from plategraph.tikz import tikz_picture
+from plategraph.app.loading import gallery_models
+from plategraph.export.paper import figure_spec, render_figure
+from plategraph.export.tikz import tikz_picture
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
-from _gallery import iter_gallery_models  # noqa: E402
 
 TARGET = 2.0
 BIG = ["chain 300 → plate", "unrolled J=1000"]
@@ -44,7 +43,7 @@ def _timed(fn):
 def gallery_rows() -> list[tuple[str, float, float, float, float | str]]:
     """Per model: layout, paper PDF from it, TikZ from it, and NumPyro's PDF (or its error)."""
     rows = []
-    for ident, model, args, kwargs in iter_gallery_models():
+    for ident, model, args, kwargs in gallery_models(HERE.parent / "gallery"):
         graph = plategraph.model_graph(model, *args, **kwargs)
         t_layout, lay = _timed(lambda g=graph: plategraph.layout(
             plategraph.collapse_families(g), theme="paper", labels="math", distributions=True,
@@ -80,7 +79,7 @@ lay = plategraph.layout(g, theme="paper", labels="math", distributions=True{extr
 marks.append(("layout", time.perf_counter()))
 import matplotlib.backends.backend_pdf
 marks.append(("matplotlib import", time.perf_counter()))
-from plategraph.paper import figure_spec, render_figure
+from plategraph.export.paper import figure_spec, render_figure
 spec = figure_spec(lay, width="3.3in")
 marks.append(("figure (text measured)", time.perf_counter()))
 render_figure(spec, "pdf")

@@ -1,16 +1,20 @@
 """plategraph: plate diagrams of NumPyro models, inferred by tracing them.
 
 >>> import plategraph
->>> g = plategraph.model_graph(model, x, y=y)   # networkx.DiGraph, DESIGN §2
+>>> g = plategraph.model_graph(model, x, y=y)   # networkx.DiGraph (docs/design.md)
 >>> plategraph.draw(g)                           # a Diagram; displays itself in Jupyter
+
+The package is its pipeline, one folder a stage, data flowing one way: ``tracing`` (run the model,
+record sites and dependencies) → ``graph`` (the contract graph and views of it) → ``layout``
+(graphviz ranks and routes, plategraph places) → ``export`` (SVG, PDF, TikZ from one layout) →
+``app`` (the ``Diagram`` users hold, the NumPyro drop-ins, the command line, the gallery).
 """
 
 from __future__ import annotations
 
-from .collapse import collapse_families
-from .compat import get_model_relations, render_model
-from .diagram import Diagram, draw
-from .dot import to_dot
+from . import compat, json_graph
+from .app.compat import get_model_relations, render_model
+from .app.diagram import Diagram, draw
 from .exceptions import (
     CrossedPlatesWarning,
     DotNotFoundError,
@@ -25,11 +29,13 @@ from .exceptions import (
     RenderError,
     UnsupportedJaxError,
 )
-from .geometry import Box, Layout
-from .graph import build_graph
-from .layout import layout
-from .tikz import to_tikz
-from .tracing import model_graph, trace_model
+from .export.tikz import to_tikz
+from .graph.build import build_graph, model_graph
+from .graph.collapse import collapse_families
+from .layout.dot import to_dot
+from .layout.engine import layout
+from .layout.geometry import Box, Layout
+from .tracing import trace_model
 
 __version__ = "0.1.0"
 
@@ -51,9 +57,11 @@ __all__ = [
     "Layout",
     "__version__",
     "build_graph",
+    "compat",
     "collapse_families",
     "draw",
     "get_model_relations",
+    "json_graph",
     "layout",
     "model_graph",
     "render_model",

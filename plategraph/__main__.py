@@ -1,5 +1,5 @@
 """``python -m plategraph``: the command line (see ``plategraph.cli``)."""
 
-from .cli import main
+from .app.cli import main
 
 raise SystemExit(main())

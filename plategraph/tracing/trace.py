@@ -35,9 +35,9 @@ from numpyro.distributions import Distribution
 from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
-from ..records import Edge, Plate, Site, TraceRecord
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
 from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder, draw
+from .records import Edge, Plate, Site, TraceRecord
 
 __all__ = ["trace_model"]
 

@@ -1,0 +1,508 @@
+"""Batch rendering of a model gallery: parallel, isolated, incremental; index.html + manifest.json.
+
+>>> report = build_gallery("gallery", "build/gallery", jobs=2)
+>>> report.failed
+[]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import html
+import json
+import os
+import re
+import signal
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import asdict, dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from ..exceptions import GalleryError, OutputError
+from ..layout.options import FORMATS, check_format, check_timeout
+from .files import check_output, write_atomic
+from .loading import gallery_modules, load_module, module_info, user_code
+from .pool import RemoteError, TaskTimeout, WorkerPool
+
+__all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
+           "check_gallery_output", "open_executor"]
+
+DEFAULT_FORMATS = ("svg", "png")
+# the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
+PAPER_OUTPUTS = ("paper.svg", "paper.pdf", "tex")
+PAPER_OPTIONS = {"theme": "paper", "width": "3.3in", "distributions": True}
+EXECUTORS = ("process", "dask")
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+STATUSES = ("ok", "cached", "error", "timeout")
+_KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
+_REFIRE = 0.5  # seconds between repeats of a time limit's exception
+
+
+@dataclass
+class ModelResult:
+    """One model's row of the manifest."""
+
+    ident: str
+    module: str
+    function: str
+    status: str  # "ok", "cached", "error" or "timeout"
+    title: str = ""
+    doc: str = ""
+    source: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    key: str = ""
+
+
+@dataclass
+class GalleryReport:
+    """What ``build_gallery`` did."""
+
+    out_dir: Path
+    results: list[ModelResult]
+    seconds: float
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    options: dict[str, Any] = field(default_factory=dict)
+    versions: str = ""  # plategraph, numpyro and jax versions the models were drawn with
+
+    @property
+    def failed(self) -> list[ModelResult]:
+        return [r for r in self.results if r.status in ("error", "timeout")]
+
+
+# -- jobs (run in worker processes) ------------------------------------------------------------
+
+
+class _LimitReached(TimeoutError):
+    """Raised in the model's code at the time limit (see ``_time_limit``)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TaskTimeout in the model's own code after ``seconds``, and again every
+    ``_REFIRE`` seconds until the block ends, so code that catches exceptions (as the tracer
+    does when a variant value fails) cannot swallow the limit. The model code may wrap the
+    exception (model_graph does); whatever comes out after the limit is a TaskTimeout.
+
+    In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
+    ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
+    thread, which takes effect at its next Python instruction. Code stuck in native calls is
+    only stopped by the process pool, which kills the worker.
+    """
+    if not seconds:
+        yield
+        return
+    message = f"did not finish within {seconds:g} s (stopped)"
+    fired = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    try:
+        with (_alarm_signal if main else _alarm_thread)(seconds, fired):
+            yield
+    except Exception as err:
+        if fired.is_set():
+            raise TaskTimeout(message) from err
+        raise
+
+
+@contextlib.contextmanager
+def _alarm_signal(seconds: float, fired: threading.Event) -> Iterator[None]:
+    def on_alarm(signum: int, frame: Any) -> None:
+        fired.set()
+        raise _LimitReached
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _alarm_thread(seconds: float, fired: threading.Event) -> Iterator[None]:
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def interrupt() -> None:
+        delay = seconds
+        while not done.wait(delay):
+            with lock:
+                if done.is_set():
+                    return
+                fired.set()
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
+                                                           ctypes.py_object(_LimitReached))
+            delay = _REFIRE
+
+    threading.Thread(target=interrupt, name="plategraph-time-limit", daemon=True).start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+        # an exception sent just as the block ended must not hit the caller's code
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+
+
+def _inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
+    with _time_limit(timeout):
+        module = load_module(path)
+        return [asdict(info) for info in module_info(module, Path(path).stem, path)]
+
+
+def _render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
+                options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    from ..graph.build import model_graph
+    from .diagram import draw
+    from .loading import examples_of
+
+    timings: dict[str, float] = {}
+    with _time_limit(timeout):
+        module = load_module(path)
+        args, kwargs = examples_of(module, path)[function]
+        start = time.perf_counter()
+        with user_code(f"model {function!r}"):
+            graph = model_graph(getattr(module, function), *args, **kwargs)
+        timings["trace"] = time.perf_counter() - start
+        start = time.perf_counter()
+        diagram = draw(graph, **options)
+        notebook = [fmt for fmt in formats if fmt not in PAPER_OUTPUTS]
+        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in notebook}  # all or none
+        if any(fmt in PAPER_OUTPUTS for fmt in formats):
+            keep = ("rankdir", "params", "deterministic", "collapse", "data")
+            paper = draw(graph, **{k: v for k, v in options.items() if k in keep},
+                         **PAPER_OPTIONS)
+            for fmt in formats:
+                if fmt in PAPER_OUTPUTS:
+                    rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
+        timings["draw"] = time.perf_counter() - start
+    outputs = output_names(Path(path).stem, function, formats)
+    for fmt, data in rendered.items():
+        write_atomic(Path(out_dir) / outputs[fmt], data)
+    return {"outputs": outputs, "timings": timings}
+
+
+def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[str, str]:
+    """The files of one model in the output folder: ``{"svg": "module__function.svg", …}``."""
+    return {fmt: f"{module}__{function}.{fmt}" for fmt in formats}
+
+
+# -- the build ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def open_executor(kind: str = "process", *, jobs: int | None = None,
+                  timeout: float | None = None) -> Iterator[Executor]:
+    """An executor for ``build_gallery``, closed (and its workers stopped) on leaving.
+
+    ``process``: plategraph's pool of ``jobs`` processes, which kills a worker stuck past
+    ``timeout``; ``dask``: a ``dask.distributed`` LocalCluster of ``jobs`` worker processes (the
+    optional extra: ``pip install 'plategraph[dask]'``). To use an existing cluster, pass
+    ``Client(address).get_executor()`` to ``build_gallery`` yourself.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    timeout = check_timeout(timeout or None)
+    if kind == "process":
+        pool = WorkerPool(jobs, timeout=None if timeout is None else timeout + _KILL_GRACE)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    if kind != "dask":
+        raise GalleryError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:
+        raise GalleryError("--executor dask needs dask.distributed: "
+                           "pip install 'plategraph[dask]'") from err
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client.get_executor(pure=False)
+
+
+def _versions() -> str:
+    import jax
+    import numpyro
+
+    from .. import __version__
+
+    return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
+
+
+def _module_key(path: Path, shared: bytes) -> str:
+    """The content hash of one module's renders: its file (its code and the example data it
+    makes) and ``shared``, what every module's renders depend on alike."""
+    return hashlib.sha256(path.read_bytes() + shared).hexdigest()[:20]
+
+
+def _valid_row(data: object) -> ModelResult | None:
+    """A manifest row as a ModelResult, or None when any field has the wrong type or value
+    (the manifest is a file anyone can edit: its rows decide what is linked from the page)."""
+    if not isinstance(data, dict) or set(data) != {f.name for f in fields(ModelResult)}:
+        return None
+    text = ("ident", "module", "function", "status", "title", "doc", "source", "key")
+    if not all(isinstance(data[name], str) for name in text):
+        return None
+    if data["status"] not in STATUSES or not (data["error"] is None
+                                              or isinstance(data["error"], str)):
+        return None
+    outputs, timings = data["outputs"], data["timings"]
+    if not (isinstance(outputs, dict) and isinstance(timings, dict)):
+        return None
+    if any(fmt not in FORMATS and fmt not in PAPER_OUTPUTS for fmt in outputs):
+        return None
+    # a model's files carry its own name, and nothing else is ever linked
+    if outputs != output_names(data["module"], data["function"], tuple(outputs)):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+               for k, v in timings.items()):
+        return None
+    return ModelResult(**data)
+
+
+def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text())
+        rows = data["models"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    by_module: dict[str, list[ModelResult]] = {}
+    for row in rows if isinstance(rows, list) else ():
+        valid = _valid_row(row)
+        if valid is not None:
+            by_module.setdefault(valid.module, []).append(valid)
+    return by_module
+
+
+def _reusable(rows: list[ModelResult] | None, key: str, out_dir: Path,
+              formats: tuple[str, ...]) -> bool:
+    return bool(rows) and all(
+        r.key == key and r.status in ("ok", "cached")
+        and r.outputs == output_names(r.module, r.function, formats)
+        and all((out_dir / name).is_file() for name in r.outputs.values())
+        for r in rows or ()
+    )
+
+
+def check_gallery_output(out_dir: str | os.PathLike[str]) -> Path:
+    """Fail early, with an OutputError, when the gallery cannot be written to ``out_dir``:
+    it is a file, cannot be created or written, or its manifest or page is not a file."""
+    target = check_output(out_dir, folder=True)
+    for name in (MANIFEST, INDEX):
+        if (target / name).exists() and not (target / name).is_file():
+            raise OutputError(f"{target / name}: is not a file; the gallery writes its "
+                              f"{'manifest' if name == MANIFEST else 'page'} there")
+    return target
+
+
+def _describe(err: BaseException) -> tuple[str, str]:
+    if isinstance(err, TaskTimeout):
+        return "timeout", str(err)
+    name = err.type_name if isinstance(err, RemoteError) else type(err).__name__
+    return "error", f"{name}: {err}"
+
+
+def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
+                  formats: tuple[str, ...] = DEFAULT_FORMATS, jobs: int | None = None,
+                  executor: Executor | None = None, timeout: float | None = 120.0,
+                  force: bool = False, options: dict[str, Any] | None = None,
+                  paper: bool = True,
+                  on_progress: Callable[[ModelResult, int, int], None] | None = None,
+                  ) -> GalleryReport:
+    """Render every model of ``gallery_dir`` into ``out_dir`` with ``index.html``/``manifest.json``.
+
+    Each model runs in a worker (``executor``; by default a killable pool of ``jobs`` processes);
+    one that raises, cannot be imported or runs past ``timeout`` seconds is reported and the rest
+    still render. Modules whose source, options and versions match the last manifest and whose
+    files exist are not rendered again (``force`` renders everything). With ``paper`` each model
+    also gets its paper figure (``draw(theme="paper", width="3.3in", distributions=True)``) as
+    ``.paper.svg``, ``.paper.pdf`` and TikZ ``.tex``, shown beside the notebook diagram.
+    """
+    started = time.perf_counter()
+    source_dir, target = Path(gallery_dir), Path(out_dir)
+    if not source_dir.is_dir():
+        raise GalleryError(f"{source_dir}: no such gallery folder")
+    formats = tuple(dict.fromkeys(check_format(f) for f in formats))
+    if paper:
+        formats += tuple(f for f in PAPER_OUTPUTS if f not in formats)
+    timeout = check_timeout(timeout or None)  # 0 or None: no limit
+    options = dict(options or {})
+    paths = gallery_modules(source_dir)
+    if not paths:
+        raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
+    check_gallery_output(target)
+    previous = {} if force else _previous(target)
+    versions = _versions()
+
+    results: dict[str, list[ModelResult]] = {}
+
+    def finish() -> GalleryReport:
+        # only finished rows: a model still pending when the build is stopped is left out
+        ordered = [row for path in paths for row in results.get(path.stem, [])
+                   if row.status in STATUSES]
+        report_ = GalleryReport(target, ordered, time.perf_counter() - started, formats,
+                                options, versions)
+        write_atomic(target / MANIFEST, manifest_json(report_).encode())
+        write_atomic(target / INDEX, index_html(report_).encode())
+        return report_
+
+    def on_stop(kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            finish()  # Ctrl-C or SIGTERM: the manifest and page list what was done
+
+    with contextlib.ExitStack() as stack:
+        stack.push(on_stop)  # runs after the pool below is shut down
+        pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
+                                                             timeout=timeout))
+        # the folder's _*.py helpers (modules may import them), formats, options, versions
+        shared = b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                          for p in sorted(source_dir.glob("_*.py")))
+        shared += json.dumps({"formats": formats, "options": options, "versions": versions},
+                             sort_keys=True, default=str).encode()
+        keys = {p.stem: _module_key(p, shared) for p in paths}
+        inspections: dict[Future, Path] = {}
+        for path in paths:
+            if _reusable(previous.get(path.stem), keys[path.stem], target, formats):
+                results[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
+                                      for r in previous[path.stem]]
+            else:
+                inspections[pool.submit(_inspect_job, str(path), timeout)] = path
+        total = sum(len(rows) for rows in results.values()) + len(inspections)
+        done = 0
+
+        def report(row: ModelResult) -> None:
+            nonlocal done
+            done += 1
+            if on_progress is not None:
+                on_progress(row, done, total)
+
+        for rows in results.values():
+            for row in rows:
+                report(row)
+        renders: dict[Future, ModelResult] = {}
+        for future in as_completed(inspections):
+            path = inspections[future]
+            try:
+                infos = future.result()
+            except Exception as err:  # noqa: BLE001  a broken module is a row, not a crash
+                status, message = _describe(err)
+                row = ModelResult(f"{path.stem}:*", path.stem, "*", status,
+                                  title=path.stem, error=message, key=keys[path.stem])
+                results[path.stem] = [row]
+                report(row)
+                continue
+            total += len(infos) - 1
+            results[path.stem] = []
+            for info in infos:
+                row = ModelResult(**info, status="pending", key=keys[path.stem])
+                results[path.stem].append(row)
+                renders[pool.submit(_render_job, str(path), info["function"], str(target),
+                                    formats, options, timeout)] = row
+        for future in as_completed(renders):
+            row = renders[future]
+            try:
+                out = future.result()
+            except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
+                row.status, row.error = _describe(err)
+            else:
+                expected = output_names(row.module, row.function, formats)
+                if out.get("outputs") != expected:  # never another model's files
+                    row.status, row.error = "error", (
+                        f"WorkerError: the worker answered with {out.get('outputs')!r}, "
+                        f"not the files of {row.ident}")
+                else:
+                    row.status, row.outputs, row.timings = "ok", expected, out["timings"]
+            report(row)
+
+    return finish()
+
+
+def manifest_json(report: GalleryReport) -> str:
+    """The manifest: per model its status, timings, output paths and error."""
+    counts: dict[str, int] = {}
+    for row in report.results:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    data = {
+        "versions": report.versions,
+        "formats": list(report.formats),
+        "options": report.options,
+        "seconds": round(report.seconds, 3),
+        "summary": counts,
+        "models": [asdict(row) for row in report.results],
+    }
+    return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
+
+
+_LITERAL = re.compile(r"``(.+?)``|`([^`]+)`", re.DOTALL)
+
+
+def _prose(text: str) -> str:
+    """A docstring paragraph as HTML: escaped, with ``literals`` shown as code."""
+    escaped = html.escape(text)
+    return _LITERAL.sub(lambda m: f"<code>{m[1] or m[2]}</code>", escaped)
+
+
+def _href(name: str) -> str:
+    """A file of the output folder as a link: relative and percent-encoded, so that no name
+    (``javascript:x.svg``, ``a#b?c.svg``) reads as a scheme, a fragment or a query."""
+    return html.escape(urllib.parse.quote(name, safe=""), quote=True)
+
+
+def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
+    e = html.escape
+    ok = row.status in ("ok", "cached")
+    # only the model's own files are linked (output_names), whatever a manifest said
+    outputs = {fmt: name for fmt, name in row.outputs.items()
+               if name == output_names(row.module, row.function, (fmt,)).get(fmt)}
+    image = outputs.get("svg") or outputs.get("png")
+    figure = outputs.get("paper.svg")
+    thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
+             f'alt="plate diagram of {e(row.ident)}" loading="lazy"></a>' if ok and image else
+             f'<div class="failed">{e(row.status)}</div>')
+    if ok and figure:  # the paper figure beside the notebook diagram
+        thumb += (f'<a class="paper" href="{_href(figure)}"><img src="{_href(figure)}" '
+                  f'alt="paper figure of {e(row.ident)}" loading="lazy"></a>')
+    names = {"paper.svg": "paper SVG", "paper.pdf": "paper PDF", "tex": "TikZ"}
+    links = " ".join(f'<a href="{_href(outputs[f])}">{e(names.get(f, f.upper()))}</a>'
+                     for f in formats if f in outputs)
+    paragraphs = "".join(f"<p>{_prose(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
+    error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""
+    code = (f"<details><summary>Source</summary><pre><code>{e(row.source)}</code></pre>"
+            "</details>" if row.source else "")
+    timing = (f'<span class="time">{sum(row.timings.values()):.2f} s</span>'
+              if row.timings else "")
+    search = e(" ".join([row.ident, row.title, row.doc]).lower(), quote=True)
+    return (f'<article class="card {e(row.status)}" data-search="{search}">'
+            f'<div class="thumb">{thumb}</div>'
+            f'<h2>{_prose(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
+            f'<span class="status">{e(row.status)}</span> {timing}</p>'
+            f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
+
+
+def index_html(report: GalleryReport) -> str:
+    """The gallery page; every text it shows is escaped."""
+    template = Template(resources.files("plategraph.app").joinpath("templates/index.html")
+                        .read_text(encoding="utf-8"))
+    failed = len(report.failed)
+    return template.substitute(
+        count=len(report.results),
+        failed=f"{failed} failed" if failed else "all rendered",
+        cards="\n".join(_card(row, report.formats) for row in report.results),
+        versions=html.escape(report.versions),
+    )
+
+
+

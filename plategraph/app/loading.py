@@ -1,0 +1,197 @@
+"""Load models by reference: ``path/to/file.py:model`` or ``package.module:model``, with examples.
+
+A gallery module follows the convention in ``gallery/README.md``: a docstring (title line, text,
+``Reference:`` line), model functions, and ``examples()`` returning ``{name: (args, kwargs)}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from ..exceptions import GalleryError, ModelError, PlategraphError
+
+__all__ = ["ModelInfo", "Terminated", "examples_of", "gallery_models", "gallery_modules",
+           "load_model", "load_module", "module_info",
+           "split_reference", "user_code"]
+
+
+class Terminated(KeyboardInterrupt):
+    """The process got SIGTERM (the command line raises this): stop as on Ctrl-C."""
+
+
+@contextlib.contextmanager
+def user_code(what: str, error: type[PlategraphError] = ModelError) -> Iterator[None]:
+    """Run user code (a module's import, ``examples()``, a model): a ``SystemExit`` or a
+    ``KeyboardInterrupt`` it raises itself becomes ``error`` naming ``what``, like any error of
+    the model. A real Ctrl-C (SIGINT) still stops the program."""
+    real_interrupt = False
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        current = signal.getsignal(signal.SIGINT)
+        if current is signal.default_int_handler:
+            def on_sigint(signum: int, frame: object) -> None:
+                nonlocal real_interrupt
+                real_interrupt = True
+                raise KeyboardInterrupt
+
+            previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    except SystemExit as err:
+        raise error(f"{what} called sys.exit({err.code!r})") from err
+    except KeyboardInterrupt as err:
+        if real_interrupt or isinstance(err, Terminated):
+            raise
+        raise error(f"{what} raised KeyboardInterrupt") from err
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the gallery page shows of one model."""
+
+    ident: str  # "module:function"
+    module: str
+    function: str
+    title: str
+    doc: str
+    source: str
+
+
+def split_reference(ref: str) -> tuple[str, str]:
+    """``"gallery/eight_schools.py:centered"`` → ``("gallery/eight_schools.py", "centered")``."""
+    target, sep, name = ref.rpartition(":")
+    if not sep or not target or not name.isidentifier():
+        raise GalleryError(f"{ref!r} is not a model reference: write path/to/file.py:function "
+                           "or package.module:function")
+    return target, name
+
+
+def load_module(target: str | Path) -> ModuleType:
+    """Import a module from a ``.py`` path or a dotted name; errors name the file."""
+    text = str(target)
+    if text.endswith(".py") or "/" in text or "\\" in text:
+        path = Path(text).resolve()
+        if not path.is_file():
+            raise GalleryError(f"{text}: no such file")
+        name = "plategraph_user_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise GalleryError(f"{text}: cannot be imported as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        # as when Python runs a script: its own folder is importable (a gallery's _helpers.py)
+        sys.path.insert(0, str(path.parent))
+        try:
+            with user_code(f"{text}: importing it", GalleryError):
+                spec.loader.exec_module(module)
+        except Exception as err:
+            sys.modules.pop(name, None)
+            if isinstance(err, GalleryError):
+                raise
+            raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+        finally:
+            sys.path.remove(str(path.parent))
+        return module
+    try:
+        with user_code(f"{text}: importing it", GalleryError):
+            return importlib.import_module(text)
+    except GalleryError:
+        raise
+    except Exception as err:
+        raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+
+
+def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
+    """``examples()`` of a module, checked; errors name ``where`` (the module's file)."""
+    examples = getattr(module, "examples", None)
+    if not callable(examples):
+        raise GalleryError(f"{where}: defines no examples(); add examples() returning "
+                           "{model_name: (args, kwargs)} (see gallery/README.md)")
+    try:
+        with user_code(f"{where}: examples()", GalleryError):
+            found = examples()
+    except GalleryError:
+        raise
+    except Exception as err:
+        raise GalleryError(f"{where}: examples() raised {type(err).__name__}: {err}") from err
+    if not isinstance(found, dict):
+        raise GalleryError(f"{where}: examples() must return a dict, not {type(found).__name__}")
+    for name, value in found.items():
+        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)
+                and isinstance(value[1], dict)):
+            raise GalleryError(f"{where}: examples()[{name!r}] must be (args_tuple, kwargs_dict)")
+    return found
+
+
+def _needs_arguments(fn: Callable) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
+                                                   p.KEYWORD_ONLY) for p in params)
+
+
+def load_model(ref: str) -> tuple[Callable, tuple, dict, ModuleType]:
+    """The model function a reference names, with the arguments from its module's examples()."""
+    target, name = split_reference(ref)
+    module = load_module(target)
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise GalleryError(f"{target}: has no model function {name!r}")
+    if callable(getattr(module, "examples", None)):
+        found = examples_of(module, target)
+        if name in found:
+            args, kwargs = found[name]
+            return fn, args, kwargs, module
+    if _needs_arguments(fn):
+        raise GalleryError(f"{target}: examples() has no arguments for {name!r}; add "
+                           f"{name!r}: (args, kwargs) to examples() (see gallery/README.md)")
+    return fn, (), {}, module
+
+
+def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
+    """The gallery entries of one module, in the order of its examples()."""
+    doc = inspect.getdoc(module) or ""
+    lines = doc.splitlines()
+    title = lines[0].strip() if lines else stem
+    body = "\n".join(lines[1:]).strip()
+    infos = []
+    for name in examples_of(module, where):
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            raise GalleryError(f"{where}: examples() names {name!r}, which is not a function")
+        try:
+            source = inspect.getsource(fn)
+        except (OSError, TypeError):
+            source = ""
+        infos.append(ModelInfo(f"{stem}:{name}", stem, name, title, body, source))
+    return infos
+
+
+def gallery_modules(folder: str | Path) -> list[Path]:
+    """The gallery modules of a folder, by name: every ``*.py`` but the ``_*.py`` helpers."""
+    return sorted(p for p in Path(folder).glob("*.py") if not p.name.startswith("_"))
+
+
+def gallery_models(folder: str | Path) -> Iterator[tuple[str, Callable, tuple, dict]]:
+    """Every model of a gallery folder with its example: ``(module:function, function, args,
+    kwargs)``, modules by name, models in the order of their examples()."""
+    for path in gallery_modules(folder):
+        module = load_module(path)
+        for name, (args, kwargs) in examples_of(module, str(path)).items():
+            yield f"{path.stem}:{name}", getattr(module, name), args, kwargs

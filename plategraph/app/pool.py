@@ -1,0 +1,223 @@
+"""The gallery's process pool: pebble's ``ProcessPool`` as a ``concurrent.futures.Executor``.
+
+Every task runs in a fresh worker (``max_tasks=1``), so one module cannot change what another
+draws (a module that patches ``numpyro.distributions`` at import patches only its own worker).
+Workers are forked from a server that has already imported JAX, NumPyro and plategraph, which
+keeps a fresh worker cheap. pebble pairs each reply with its task by id, kills and replaces a
+worker whose task runs past the time limit, and reports a worker that died as that task's error.
+
+Around that, plategraph makes sure nothing a model does outlives its task:
+
+- each worker leads its own process group, and a keeper process kills that group when the worker
+  is gone, however it ended, or when the pool's process is gone (even killed by SIGKILL): the
+  worker and the processes its model started (``subprocess.Popen(["sleep", "600"])``) go;
+- a worker also dies with its parent, the fork server (``PR_SET_PDEATHSIG``);
+- a process forked by model code in a worker exits at once (``os.register_at_fork``), so it can
+  never answer on the worker's pipe;
+- exceptions from model code, ``SystemExit`` and ``KeyboardInterrupt`` included, come back as the
+  task's error (``RemoteError`` when they cannot be rebuilt here), never as a broken pool.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import select
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from typing import Any
+
+import pebble
+
+__all__ = ["RemoteError", "TaskTimeout", "WorkerDied", "WorkerPool"]
+
+# imported once by the fork server, so that a fresh worker does not import them again
+PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.app.gallery",
+           "plategraph.tracing", "plategraph.app.diagram", "plategraph.export.tikz",
+           # the paper figures: imported once by the server, not by every fresh worker
+           "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath",
+           # ... and one drawn, so their fonts and mathtext parser are loaded too
+           "plategraph.app._fork_server"]
+_PR_SET_PDEATHSIG = 1
+_FORKED_CHILD_EXIT = 70  # exit status of a process forked by model code in a worker
+
+
+class TaskTimeout(TimeoutError):
+    """The task ran past the pool's time limit; its worker was killed."""
+
+
+class WorkerDied(RuntimeError):
+    """The worker process running the task exited (crashed, killed by the OS, ``os._exit``)."""
+
+
+class RemoteError(Exception):
+    """An exception raised in a worker that cannot be rebuilt here (its class is defined in a
+    module only the worker imported, or it is a ``SystemExit``); ``type_name`` is its class's
+    name."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+
+
+# -- in the worker -----------------------------------------------------------------------------
+
+
+def _die_with_parent(owner: int) -> None:
+    """Have the kernel kill this process when its parent exits (Linux); exit now if the pool's
+    process ``owner`` is already gone."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool still stops its workers itself
+        pass
+    if not _exists(owner):  # it died before the line above took effect
+        os._exit(1)
+
+
+def _keep_group(owner: int) -> None:
+    """Fork a keeper that kills this worker's process group once the worker or the pool's
+    process ``owner`` is gone.
+
+    The keeper waits on a pipe that only the worker holds open, and on ``owner``. However the
+    worker ends (its task done, killed at its time limit) or the pool's process ends (even by
+    SIGKILL), the keeper kills the group: the worker and what its model started.
+    """
+    read_end, write_end = os.pipe()  # close-on-exec: programs the model runs do not hold it
+    if os.fork() == 0:  # the keeper: a plain loop, no model code
+        try:
+            os.close(write_end)
+            try:
+                owner_fd: int | None = os.pidfd_open(owner)  # readable once owner exits
+            except (AttributeError, OSError):  # no pidfd (old Linux): poll owner instead
+                owner_fd = None
+            watched = [read_end] if owner_fd is None else [read_end, owner_fd]
+            while True:
+                ready, _, _ = select.select(watched, [], [], 0.5)
+                if read_end in ready and not os.read(read_end, 1):
+                    break  # the worker is gone
+                if owner_fd in ready or (owner_fd is None and not _exists(owner)):
+                    break  # the pool's process is gone
+        finally:
+            os.killpg(0, signal.SIGKILL)
+    os.close(read_end)
+    _KEEPER.append(write_end)  # open for as long as the worker lives
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_KEEPER: list[int] = []
+
+
+def _exit_forked_child() -> None:
+    os._exit(_FORKED_CHILD_EXIT)
+
+
+def _start_worker(owner: int) -> None:
+    """pebble's initializer, run once in each fresh worker; ``owner`` is the pool's process."""
+    _die_with_parent(owner)
+    os.setsid()  # the processes model code starts share this session and process group
+    _keep_group(owner)
+    # a child forked by model code would run on, with this worker's pipe: end it at birth
+    # (subprocess does not run these hooks, so a model can still run programs)
+    os.register_at_fork(after_in_child=_exit_forked_child)
+
+
+def _run(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
+    """Run one task; everything it raises comes back as data pebble can always unpickle."""
+    try:
+        return "ok", fn(*args, **kwargs)
+    except BaseException as err:  # noqa: BLE001  SystemExit from model code is an error too
+        detail = "".join(traceback.format_exception(err))
+        try:
+            pickled: bytes | None = pickle.dumps(err)
+        except Exception:  # noqa: BLE001  the exception itself does not pickle
+            pickled = None
+        return "error", (pickled, type(err).__name__, str(err), detail)
+
+
+# -- in the parent -----------------------------------------------------------------------------
+
+
+def _rebuild(pickled: bytes | None, type_name: str, message: str) -> BaseException:
+    if pickled is not None:
+        try:
+            err = pickle.loads(pickled)
+        except Exception:  # noqa: BLE001  e.g. a class from a module the parent never imported
+            pass
+        else:
+            if isinstance(err, Exception):  # never a SystemExit or KeyboardInterrupt here
+                return err
+    return RemoteError(type_name, message)
+
+
+class WorkerPool(Executor):
+    """``max_workers`` processes, a fresh one per task; a task running longer than ``timeout``
+    seconds fails with ``TaskTimeout`` and its worker (with everything it started) is killed.
+
+    >>> with WorkerPool(2, timeout=60) as pool:
+    ...     pool.submit(pow, 2, 10).result()
+    1024
+    """
+
+    def __init__(self, max_workers: int, *, timeout: float | None = None) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pool = pebble.ProcessPool(max_workers=max(1, max_workers), max_tasks=1,
+                                        initializer=_start_worker, initargs=(os.getpid(),),
+                                        context=context)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot submit to a pool that was shut down")
+            inner = self._pool.schedule(_run, args=(fn, args, kwargs), timeout=self._timeout)
+        outer: Future = Future()
+        inner.add_done_callback(lambda done: self._settle(done, outer))
+        return outer
+
+    def _settle(self, inner: Future, outer: Future) -> None:
+        if inner.cancelled() or not outer.set_running_or_notify_cancel():
+            outer.cancel()
+            return
+        err = inner.exception()
+        if err is None:
+            status, value = inner.result()
+            if status == "ok":
+                outer.set_result(value)
+                return
+            pickled, type_name, message, detail = value
+            err = _rebuild(pickled, type_name, message)
+            err.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
+        elif isinstance(err, TimeoutError):
+            err = TaskTimeout(f"did not finish within {self._timeout:g} s (stopped)")
+        elif isinstance(err, pebble.ProcessExpired):
+            err = WorkerDied(f"the worker process exited with code {err.exitcode}")
+        outer.set_exception(err)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        if cancel_futures or not wait:
+            self._pool.stop()  # running workers are killed, and their keepers kill the rest
+        else:
+            self._pool.close()
+        self._pool.join()

@@ -1,0 +1,478 @@
+"""Layout → paper figures (PDF, SVG, PNG) through matplotlib, the renderer made for figures.
+
+Two steps, as in daft: ``figure_spec`` turns a ``Layout`` into a plain ``PaperFigure`` (shapes,
+curves and texts in points, the scale to the asked width), which tests read without drawing;
+``render_figure`` draws a spec with matplotlib. Text is matplotlib mathtext (``labels``'
+``mathtext`` dialect): italic symbols, real subscripts, true minus signs. matplotlib is imported
+inside the functions that need it, so ``import plategraph`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import subprocess
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import FormatError, OptionError
+from ..layout.geometry import Box, Layout, Point
+from ..layout.labels import combined_plate_label, distribution_label, name_label, plate_label
+
+__all__ = ["PaperFigure", "Shape", "Text", "check_options", "figure_spec", "parse_width",
+           "render_figure"]
+
+NODE_TEXT = 11.0  # points, a node's symbol (the layout's paper theme sizes nodes for it)
+SMALL_TEXT = 9.0  # points: plate labels, factor names, the list of distributions
+LINE = 1.35  # line height of the list, in font sizes
+GAP = 12.0  # points between the diagram and its list of distributions
+READABLE = 7.0  # points: the smallest text a printed figure should have
+MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
+LINE_WIDTH = 0.6
+DEFAULT_DPI = 300
+# Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
+# included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
+# (also Times-like, the same on every machine) stands in, with a warning.
+DEFAULT_FONT = "Liberation Serif"
+BUNDLED_FONT = "STIX"
+DEFAULT_FONT_PACKAGE = "fonts-liberation2"
+PLACEMENTS = ("auto", "beside", "below")
+_UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
+_WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text, anchored at ``(x, y)`` (``ha``: left/center/right; ``va``: baseline/center/top);
+    ``text`` is matplotlib mathtext; ``size`` in points before scaling."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    ha: str = "center"
+    va: str = "center"
+    role: str = "node"  # node, plate, factor, param, distribution
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A node or plate outline: ``circle``, ``double`` (deterministic), ``square`` (factor) or
+    ``rect`` (plate)."""
+
+    kind: str
+    box: Box
+    fill: str = "white"
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class PaperFigure:
+    """A figure as plain data, in points (natural size; ``scale`` maps it to the final size)."""
+
+    bounds: Box
+    scale: float
+    shapes: list[Shape] = field(default_factory=list)
+    curves: list[tuple[list[Point], bool]] = field(default_factory=list)  # (points, dashed)
+    texts: list[Text] = field(default_factory=list)
+    font: str = DEFAULT_FONT
+
+    @property
+    def width(self) -> float:
+        """Final width in points."""
+        return self.bounds.width * self.scale
+
+    @property
+    def height(self) -> float:
+        return self.bounds.height * self.scale
+
+    def smallest_text(self) -> float:
+        """The smallest text of the figure at its final size, in points."""
+        return min((t.size * self.scale for t in self.texts), default=float("inf"))
+
+
+def parse_width(width: str | float | None) -> float | None:
+    """``"3.3in"``, ``"8.4cm"``, ``"84mm"``, ``"240pt"`` or a number of points → points."""
+    if width is None:
+        return None
+    if isinstance(width, (int, float)) and not isinstance(width, bool):
+        value = float(width)
+    else:
+        match = _WIDTH.match(str(width))
+        if not match:
+            raise OptionError(f"width must be a length such as '3.3in', '8cm', '84mm' or "
+                              f"'240pt'; got {width!r}")
+        value = float(match.group(1)) * _UNITS[match.group(2)]
+    if not value > 0:
+        raise OptionError(f"width must be positive; got {width!r}")
+    return value
+
+
+def check_options(*, width: str | float | None, dpi: int | None, font: str | None,
+                  distributions: bool | str) -> None:
+    """Raise OptionError for a bad option of the paper figure, before anything is drawn."""
+    parse_width(width)
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float))
+                            or not dpi > 0):
+        raise OptionError(f"dpi must be a positive number; got {dpi!r}")
+    if not (isinstance(distributions, bool) or distributions in PLACEMENTS):
+        raise OptionError(f"distributions must be True, False or one of "
+                          f"{', '.join(PLACEMENTS)}; got {distributions!r}")
+    if font is not None:
+        _font_rc(font)
+
+
+# -- fonts ------------------------------------------------------------------------------------
+
+
+def _font_rc(font: str) -> dict[str, Any]:
+    """matplotlib settings for ``font``: the default Liberation Serif, ``"STIX"`` (matplotlib's
+    bundled STIX fonts), a font family matplotlib knows, or a font file (``.ttf``/``.otf``)."""
+    from matplotlib import font_manager
+
+    common = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+              "svg.hashsalt": "plategraph", "axes.unicode_minus": True}
+    if font == DEFAULT_FONT:
+        font = _default_font()
+    if font == BUNDLED_FONT:
+        return {**common, "font.family": "STIXGeneral", "mathtext.fontset": "stix"}
+    if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
+        path = Path(font)
+        if not path.is_file():
+            raise OptionError(f"font file {font!r} does not exist")
+        font_manager.fontManager.addfont(str(path))
+        family = font_manager.FontProperties(fname=str(path)).get_name()
+    else:
+        family = font
+        if not _installed(family):
+            raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
+                              "give a family name it knows or the path of a .ttf file")
+    return {**common, "font.family": family, "mathtext.fontset": "custom",
+            "mathtext.rm": family, "mathtext.it": f"{family}:italic",
+            "mathtext.bf": f"{family}:bold", "mathtext.cal": f"{family}:italic",
+            "mathtext.fallback": "stix"}
+
+
+@functools.cache
+def _default_font() -> str:
+    """The default font, or the bundled STIX where it is not installed (said once a process)."""
+    if _installed(DEFAULT_FONT) or _add_from_fontconfig(DEFAULT_FONT):
+        return DEFAULT_FONT
+    warnings.warn(f"the paper font {DEFAULT_FONT} is not installed (Debian package "
+                  f"{DEFAULT_FONT_PACKAGE}); using matplotlib's bundled {BUNDLED_FONT}",
+                  UserWarning, stacklevel=4)
+    return BUNDLED_FONT
+
+
+def _add_from_fontconfig(family: str) -> bool:
+    """Make a font installed after matplotlib cached its font list known to it (from
+    fontconfig's list); whether that found the family."""
+    from matplotlib import font_manager
+
+    try:
+        listed = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True,
+                                timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    for line in sorted(listed.splitlines()):
+        path = line.rstrip().rstrip(":")
+        if path.lower().endswith((".ttf", ".otf")):
+            font_manager.fontManager.addfont(path)
+    return _installed(family)
+
+
+def _installed(family: str) -> bool:
+    """Whether matplotlib finds the font family ``family`` (without falling back)."""
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=family),
+                              fallback_to_default=False)
+    except ValueError:
+        return False
+    return True
+
+
+@contextmanager
+def _fonts(font: str) -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context(_font_rc(font)), warnings.catch_warnings():
+        # a character the font lacks is drawn as a box, not an error
+        warnings.filterwarnings("ignore", message=r"(?s).*[Gg]lyph.*missing")
+        warnings.filterwarnings("ignore", message=r"(?s).*substituting with a dummy symbol")
+        yield
+
+
+def _font_file() -> str:
+    """The file of the text font (under ``_fonts``). Texts name their font by file: matplotlib
+    looks a font up by family again for every new text size, scoring every installed font
+    each time, and the file it would find is this one."""
+    from matplotlib import font_manager, rcParams
+
+    return font_manager.findfont(font_manager.FontProperties(family=rcParams["font.family"]))
+
+
+def _font(size: float) -> Any:
+    """The text font at ``size`` points (under ``_fonts``), as a matplotlib FontProperties."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(fname=_font_file(), size=size)
+
+
+_PHI = re.compile(r"\\phi(?![A-Za-z])")
+
+
+def _in_font(text: str) -> str:
+    """``text`` for the font in use (under ``_fonts``): mathtext's ``\\phi`` is the symbol ϕ
+    (U+03D5), which text fonts such as Liberation Serif draw upright even in italic, so outside
+    STIX it is set as the letter φ (U+03C6, ``\\varphi``), italic as every other symbol."""
+    from matplotlib import rcParams
+
+    return text if rcParams["mathtext.fontset"] == "stix" else _PHI.sub(r"\\varphi", text)
+
+
+def _measure(text: str, size: float) -> tuple[float, float, float]:
+    """Width, height and descent of ``text`` in points (under ``_fonts``); text scales with its
+    size, so each string is measured once (mathtext parsing is the slow part of a figure)."""
+    from matplotlib import rcParams
+
+    width, height, descent = _measure_unit(text, _font_file(), rcParams["mathtext.fontset"])
+    return width * size, height * size, descent * size
+
+
+@functools.lru_cache(maxsize=4096)
+def _measure_unit(text: str, file: str, fontset: str) -> tuple[float, float, float]:
+    from matplotlib.textpath import TextToPath
+
+    prop = _font(_UNIT_SIZE)
+    ismath = text.count("$") - text.count(r"\$") >= 2
+    width, height, descent = TextToPath().get_text_width_height_descent(
+        text, prop, ismath=ismath)
+    return width / _UNIT_SIZE, height / _UNIT_SIZE, descent / _UNIT_SIZE
+
+
+_UNIT_SIZE = 10.0
+
+
+# -- spec -------------------------------------------------------------------------------------
+
+
+def _plate_text(lay: Layout, key: str, math: bool) -> str:
+    records = lay.graph.graph.get("plates", {})
+    names = lay.combined.get(key)
+    if names:
+        return combined_plate_label(list(names), [records.get(p, {}) for p in names],
+                                    dialect="mathtext", math=math)
+    return plate_label(key, records.get(key, {}), dialect="mathtext", math=math)
+
+
+def _extent(text: Text) -> Box:
+    width, height, descent = _measure(text.text, text.size)
+    x0 = {"left": text.x, "center": text.x - width / 2, "right": text.x - width}[text.ha]
+    if text.va == "baseline":
+        y0 = text.y - descent
+    elif text.va == "top":
+        y0 = text.y - height
+    else:
+        y0 = text.y - height / 2
+    return Box(x0, y0, x0 + width, y0 + height)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
+               max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+
+
+def figure_spec(lay: Layout, *, width: str | float | None = None,
+                distributions: bool | str | None = None,
+                font: str | None = None) -> PaperFigure:
+    """The paper figure of a layout, as data: nodes of the layout's one size holding the symbol
+    (a long symbol's text shrinks to fit its circle), plates with their labels, edges, and
+    with ``distributions`` the list ``a ~ Normal(μₐ, σₐ)``, one line a site, ``"beside"`` or
+    ``"below"`` the diagram (``True``/``"auto"``: where the figure comes out bigger at
+    ``width``, else beside when the list is no taller than the diagram). ``width`` scales the
+    whole figure to that final width."""
+    font = font or DEFAULT_FONT
+    target = parse_width(width)
+    if distributions is None:
+        distributions = bool(lay.options.get("distributions", False))
+    placement = "auto" if distributions is True else (distributions or None)
+    if placement not in (None, *PLACEMENTS):
+        raise OptionError(f"distributions must be True, False or one of "
+                          f"{', '.join(PLACEMENTS)}; got {distributions!r}")
+    graph = lay.graph
+    math = lay.options.get("labels", "math") == "math"
+    shapes: list[Shape] = []
+    texts: list[Text] = []
+    factors: list[tuple[Box, str]] = []
+    with _fonts(font):
+        for key, box in lay.plates.items():
+            shapes.append(Shape("rect", box, fill="none"))
+            label = lay.labels.get(key)
+            if label is not None:
+                texts.append(Text(label.x1, (label.y0 + label.y1) / 2,
+                                  _in_font(_plate_text(lay, key, math)), SMALL_TEXT, "right",
+                                  "center", "plate"))
+        for node, box in lay.nodes.items():
+            data = graph.nodes[node]
+            kind = data.get("kind", "latent")
+            dashed = bool(data.get("gated_by")) and kind not in ("factor", "param")
+            symbol = _in_font(name_label(str(node), math=math, dialect="mathtext"))
+            cx, cy = box.center
+            if kind == "factor":
+                shapes.append(Shape("square", box, fill="black"))
+                factors.append((box, symbol))
+                continue
+            if kind == "param":
+                texts.append(Text(cx, cy, symbol, NODE_TEXT, "center", "center", "param"))
+                continue
+            fill = "0.8" if kind == "observed" else "white"
+            shapes.append(Shape("double" if kind == "deterministic" else "circle", box,
+                                fill=fill, dashed=dashed))
+            room = min(box.width, box.height) - (8 if kind == "deterministic" else 5)
+            size = NODE_TEXT
+            text_width = _measure(symbol, size)[0]
+            if text_width > room > 0:
+                size = NODE_TEXT * room / text_width
+            texts.append(Text(cx, cy, symbol, size, "center", "center", "node"))
+        for box, symbol in factors:
+            texts.append(_factor_label(box, symbol, lay))
+        curves = [(points, graph.edges[edge].get("kind") == "control")
+                  for edge, points in lay.edges.items() if len(points) >= 4]
+        # what is drawn, not graphviz's box (which has blank around clusters)
+        ink = [s.box for s in shapes] + [_union([Box(x, y, x, y) for x, y in points])
+                                         for points, _ in curves]
+        diagram = _union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
+        rows = []
+        if placement:
+            rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
+                                                                 dialect="mathtext")
+                                              for node in graph.nodes if node in lay.nodes)
+                    if row]
+        if rows:
+            step = LINE * SMALL_TEXT
+            block_w = max(_measure(row, SMALL_TEXT)[0] for row in rows)
+            block_h = step * len(rows)
+            if placement == "auto":
+                placement = _choose(diagram, block_w, block_h, target)
+            if placement == "beside":
+                x, top = diagram.x1 + GAP, diagram.y1
+            else:
+                x, top = diagram.x0, diagram.y0 - GAP
+            for i, row in enumerate(rows):
+                texts.append(Text(x, top - SMALL_TEXT - i * step, row, SMALL_TEXT, "left",
+                                  "baseline", "distribution"))
+        bounds = _union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
+    scale = target / bounds.width if target else 1.0
+    return PaperFigure(bounds, scale, shapes, curves, texts, font)
+
+
+def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
+    """A factor's name beside its square, on the first side where it covers no node and no
+    plate label (graphviz's own xlabel place is not part of the layout)."""
+    cx, cy = box.center
+    candidates = [Text(box.x1 + 2, cy, symbol, SMALL_TEXT, "left", "center", "factor"),
+                  Text(box.x0 - 2, cy, symbol, SMALL_TEXT, "right", "center", "factor"),
+                  Text(cx, box.y0 - 2, symbol, SMALL_TEXT, "center", "top", "factor"),
+                  Text(cx, box.y1 + 2 + SMALL_TEXT, symbol, SMALL_TEXT, "center", "top",
+                       "factor")]
+    obstacles = [b for b in [*lay.nodes.values(), *lay.labels.values()] if b != box]
+    for text in candidates:
+        extent = _extent(text)
+        if not any(extent.overlaps(b) for b in obstacles):
+            return text
+    return candidates[0]
+
+
+def _choose(diagram: Box, block_w: float, block_h: float, target: float | None) -> str:
+    if target is not None:
+        # beside reads best, as long as the text stays readable at the asked width
+        beside = diagram.width + GAP + block_w + 2 * MARGIN
+        return "beside" if target / beside * SMALL_TEXT >= READABLE else "below"
+    return "beside" if block_h <= diagram.height else "below"
+
+
+# -- drawing ----------------------------------------------------------------------------------
+
+
+def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> bytes:
+    """Draw a spec as ``pdf``, ``svg`` or ``png`` bytes (PNG at ``dpi``, stored in the file).
+    Output is deterministic: no dates, fixed SVG ids."""
+    if fmt not in ("pdf", "svg", "png"):
+        raise FormatError(f"the paper figure is written as pdf, svg or png; not {fmt!r}")
+    dpi = DEFAULT_DPI if dpi is None else dpi
+    if not dpi > 0:
+        raise OptionError(f"dpi must be a positive number; got {dpi}")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+
+    s = spec.scale
+    b = spec.bounds
+    with _fonts(spec.font):
+        fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(b.x0, b.x1)
+        ax.set_ylim(b.y0, b.y1)
+        ax.set_axis_off()
+        lw = LINE_WIDTH * s
+        # add_artist, not add_patch: the limits are set, and add_patch would update the data
+        # limits from every patch's path (seconds on a diagram of hundreds of nodes)
+        for shape in spec.shapes:
+            box = shape.box
+            style = "--" if shape.dashed else "-"
+            if shape.kind == "rect":
+                ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, fill=False,
+                                        lw=lw, ec="black", zorder=1))
+            elif shape.kind == "square":
+                ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, lw=0,
+                                        fc="black", zorder=3))
+            else:
+                r = min(box.width, box.height) / 2
+                ax.add_artist(Circle(box.center, r - lw / (2 * s), fc=shape.fill,
+                                     ec="black", lw=lw, ls=style, zorder=3))
+                if shape.kind == "double":
+                    ax.add_artist(Circle(box.center, r - 3, fill=False, ec="black",
+                                         lw=lw, ls=style, zorder=3))
+        for points, dashed in spec.curves:
+            codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
+            ax.add_artist(FancyArrowPatch(
+                path=MplPath(points, codes), arrowstyle="-|>,head_length=0.45,head_width=0.17",
+                mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
+                shrinkA=0, shrinkB=0, zorder=2))
+        for text in spec.texts:
+            ax.text(text.x, text.y, text.text, fontproperties=_font(text.size * s), ha=text.ha,
+                    va=text.va, zorder=4)
+        buffer = io.BytesIO()
+        metadata = {"pdf": {"CreationDate": None, "Creator": "plategraph", "Producer": None},
+                    "svg": {"Date": None, "Creator": "plategraph"},
+                    "png": {"Software": "plategraph"}}[fmt]
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def warm_up() -> None:
+    """Draw a two-node figure to SVG and PDF and throw it away: what a process's first paper
+    figure loads (the font, mathtext's parser, matplotlib's SVG and PDF writers) is then loaded,
+    so processes forked afterwards start with it (the gallery's fork server calls this once)."""
+    import networkx as nx
+
+    graph = nx.DiGraph(name="warm_up", plates={"J": {"size": 8}})
+    graph.add_node("mu", kind="latent", plates=())
+    graph.add_node("x_j", kind="observed", plates=("J",))
+    graph.add_edge("mu", "x_j", kind="data")
+    lay = Layout(graph=graph, nodes={"mu": Box(0, 60, 24, 84), "x_j": Box(0, 10, 24, 34)},
+                 plates={"J": Box(-8, 0, 40, 40)}, labels={"J": Box(10, 2, 38, 10)},
+                 edges={("mu", "x_j"): [(12, 60), (12, 50), (12, 44), (12, 34)]},
+                 width=48, height=84, options={"labels": "math"})
+    spec = figure_spec(lay)
+    for fmt in ("svg", "pdf"):
+        render_figure(spec, fmt)
+

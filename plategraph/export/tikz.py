@@ -1,0 +1,220 @@
+"""Layout → TikZ: a ``tikzpicture`` in the tikz-bayesnet vocabulary, one line a node.
+
+The picture defines its own styles (``latent``, ``obs``, ``det``, ``const``, ``factor``,
+``plate``, ``edge``) and needs only ``\\usepackage{tikz}``, no TikZ library; coordinates are the
+layout's, in points. All LaTeX escaping is in ``labels`` (the ``latex`` dialect).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+
+from ..exceptions import OptionError
+from ..layout.geometry import Layout, Point
+from ..layout.labels import (
+    combined_plate_label,
+    distribution_label,
+    latex_text,
+    name_label,
+    plate_label,
+)
+
+__all__ = ["tikz_picture", "to_tikz"]
+
+STYLE_OF_KIND = {"latent": "latent", "observed": "obs", "deterministic": "det",
+                 "param": "const", "factor": "factor"}
+GAP = 12.0  # points between the diagram and its list of distributions
+
+
+_TEX_WIDTH = re.compile(
+    r"^\s*([0-9]*\.?[0-9]+)?\s*\\(columnwidth|linewidth|textwidth|hsize)\s*$")
+
+
+def tex_width(width: str | float | None) -> str | None:
+    """``width`` as a TeX length: a length ``draw`` takes (``"3.3in"``, ``"8cm"``, points as a
+    number), or a TeX width macro such as ``\\columnwidth`` or ``"0.9\\linewidth"``."""
+    if width is None:
+        return None
+    match = _TEX_WIDTH.match(width) if isinstance(width, str) else None
+    if match:
+        return f"{match.group(1) or ''}\\{match.group(2)}"
+    from .paper import parse_width
+
+    try:
+        points = parse_width(width)
+    except OptionError:
+        raise OptionError(f"width must be a length such as '3.3in', '8cm' or '240pt', or a TeX "
+                          f"width such as '\\columnwidth'; got {width!r}") from None
+    return f"{points:.2f}bp"  # bp: PostScript points, as everywhere else in plategraph
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _at(point: Point) -> str:
+    return f"({_num(point[0])}, {_num(point[1])})"
+
+
+def _node_size(lay: Layout) -> float:
+    """The size of the figure's circles: the most common box width of circle nodes."""
+    sizes: dict[str, int] = {}
+    for node, box in lay.nodes.items():
+        if lay.graph.nodes[node].get("kind", "latent") in ("latent", "observed",
+                                                          "deterministic"):
+            key = _num(min(box.width, box.height))
+            sizes[key] = sizes.get(key, 0) + 1
+    return float(max(sizes, key=sizes.__getitem__)) if sizes else 24.0
+
+
+def _styles(size: float) -> list[str]:
+    return [
+        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt}},",
+        "obs/.style={latent, fill=gray!25},",
+        "det/.style={latent, double, double distance=1pt, "
+        f"minimum size={_num(size - 2.8)}pt}},",
+        "gated/.style={dashed},",
+        "const/.style={rectangle, inner sep=1pt},",
+        "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
+        "plate/.style={draw},",
+        "plate label/.style={font=\\footnotesize, inner sep=1pt, anchor=south east},",
+        "edge/.style={->, >=stealth},",
+        "control/.style={edge, dashed},",
+        "distributions/.style={anchor=north west, align=left, inner sep=0pt, font=\\small},",
+    ]
+
+
+def _node_line(lay: Layout, graph: nx.DiGraph, node: str, ident: str, size: float,
+               math: bool) -> str:
+    data = graph.nodes[node]
+    kind = data.get("kind", "latent")
+    style = STYLE_OF_KIND.get(kind, "latent")
+    box = lay.nodes[node]
+    options = [style]
+    if data.get("gated_by") and kind not in ("factor", "param"):
+        options.append("gated")
+    text = name_label(str(node), math=math, dialect="latex")
+    if style in ("latent", "obs", "det") and abs(min(box.width, box.height) - size) > 0.5:
+        options.append(f"minimum size={_num(min(box.width, box.height))}pt")
+    if kind == "factor":
+        options.append(f"label={{[font=\\footnotesize]right:{text}}}")
+        text = ""
+    return f"\\node[{', '.join(options)}] ({ident}) at {_at(box.center)} {{{text}}};"
+
+
+def _path(points: list[Point]) -> str:
+    parts = [_at(points[0])]
+    for i in range(1, len(points) - 2, 3):
+        c1, c2, end = points[i], points[i + 1], points[i + 2]
+        parts.append(f".. controls {_at(c1)} and {_at(c2)} .. {_at(end)}")
+    return " ".join(parts)
+
+
+def _plate_text(lay: Layout, key: str, math: bool) -> str:
+    records = lay.graph.graph.get("plates", {})
+    names = lay.combined.get(key)
+    if names:
+        return combined_plate_label(list(names), [records.get(p, {}) for p in names],
+                                    dialect="latex", math=math)
+    return plate_label(key, records.get(key, {}), dialect="latex", math=math)
+
+
+def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool | None = None,
+                 comment: str | None = None, width: str | float | None = None) -> str:
+    """The TikZ of a laid-out figure (see ``to_tikz``); ``distributions`` defaults to the
+    layout's option of that name."""
+    scaled_to = tex_width(width)
+    graph = lay.graph
+    math = lay.options.get("labels", "math") == "math"
+    if distributions is None:
+        distributions = bool(lay.options.get("distributions", False))
+    size = _node_size(lay)
+    ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
+    name = str(graph.graph.get("name") or "model")
+    lines = [f"% plate diagram of {latex_text(name).replace(chr(10), ' ')}, "
+             "drawn by plategraph",
+             "% needs \\usepackage{tikz} (no TikZ libraries); coordinates in points"]
+    if comment:
+        lines.append(f"% {comment}")
+    if scaled_to:
+        lines.append(f"% scaled to {scaled_to} wide, text with it, by \\resizebox "
+                     "(graphicx, which tikz loads)")
+        lines.append(f"\\resizebox{{{scaled_to}}}{{!}}{{%")
+    lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
+    lines.extend(f"  {style}" for style in _styles(size))
+    lines[-1] = lines[-1].rstrip(",") + "]"
+    for key, box in lay.plates.items():
+        lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")
+        label = lay.labels.get(key)
+        if label is not None:
+            lines.append(f"  \\node[plate label] at {_at((label.x1, label.y0))} "
+                         f"{{{_plate_text(lay, key, math)}}};")
+    for node in graph.nodes:
+        if node in lay.nodes:
+            lines.append("  " + _node_line(lay, graph, node, ids[node], size, math))
+    for (parent, child), points in lay.edges.items():
+        style = "control" if graph.edges[parent, child].get("kind") == "control" else "edge"
+        if len(points) >= 4:
+            lines.append(f"  \\draw[{style}] {_path(points)};")
+    if distributions:
+        rows = [distribution_label(graph, node, math=math, dialect="latex")
+                for node in graph.nodes if node in lay.nodes]
+        rows = [row for row in rows if row]
+        if rows:
+            lines.append(f"  \\node[distributions] at {_at((lay.width + GAP, lay.height))} {{%")
+            lines.extend(f"    {row}\\\\" for row in rows[:-1])
+            lines.append(f"    {rows[-1]}}};")
+    lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")
+    if scaled_to:
+        lines.append("}")
+    body = "\n".join(lines) + "\n"
+    return _document(body) if standalone else body
+
+
+def _document(picture: str) -> str:
+    """A complete LaTeX document whose one page is the picture's size (no extra package:
+    ``standalone`` and ``preview`` are not in every TeX installation)."""
+    return (
+        "\\documentclass{article}\n"
+        "\\usepackage{tikz}\n"
+        "\\pagestyle{empty}\n"
+        "\\newsavebox\\platefigure\n"
+        "\\begin{document}\n"
+        "\\sbox\\platefigure{%\n"
+        f"{picture.rstrip()}%\n"  # no line end inside the box: it would be a space
+        "}\n"
+        "\\pdfpagewidth=\\wd\\platefigure\n"
+        "\\pdfpageheight=\\dimexpr\\ht\\platefigure+\\dp\\platefigure\\relax\n"
+        "\\hoffset=-1in \\voffset=-1in\n"
+        "\\shipout\\box\\platefigure\n"
+        "\\end{document}\n"
+    )
+
+
+def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
+            theme: str | Mapping[str, Any] = "paper", **options: Any) -> str:
+    """The plate diagram as TikZ: a ``tikzpicture`` to ``\\input`` into a paper (it needs only
+    ``\\usepackage{tikz}``), or with ``standalone=True`` a complete document.
+
+    ``width`` scales the whole picture, text included, to that width: ``"3.3in"``, ``"8cm"``,
+    points as a number, or a TeX width such as ``"\\columnwidth"`` (``\\resizebox``).
+
+    The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
+    size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
+    ``distributions=True`` the distributions listed beside the diagram.
+
+    >>> Path("model.tex").write_text(plategraph.to_tikz(g, labels="math"))
+    """
+    from ..layout.engine import layout
+
+    options.setdefault("labels", "math")
+    width = options.pop("width", None)
+    tex_width(width)  # a bad width is an error before any layout
+    return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
+                        width=width)
+

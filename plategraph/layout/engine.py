@@ -1,0 +1,351 @@
+"""Graph + drawing options → ``Layout``: graphviz places and routes, plategraph reads it back.
+
+Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw``
+(``dot.to_dot``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
+positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
+routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
+out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
+routes the edges. Every exporter draws from the one layout; ``Drawing.source`` is the DOT that
+draws it (``dot``'s own, or every position pinned).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import networkx as nx
+
+from ..exceptions import CrossedPlatesWarning
+from ..graph.collapse import collapse_families
+from ..graph.plates import Cluster, plate_tree
+from ..graph.views import visible_graph, with_data_nodes
+from .dot import cells_dot, pinned_dot, to_dot
+from .geometry import Box, Layout, Point
+from .graphviz import graphviz_json, json_and
+from .options import DEFAULT_TIMEOUT
+from .placement import Cells, cells_of, place
+from .themes import is_paper
+
+__all__ = ["Drawing", "layout", "lay_out"]
+
+INCH = 72.0  # graphviz gives node and label sizes in inches, positions in points
+
+
+def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
+           rankdir: str = "TB", params: bool = False, deterministic: bool = True,
+           distributions: bool = False, labels: str | None = None, collapse: bool = True,
+           data: bool = False) -> Layout:
+    """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
+
+    The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
+    graph as drawn (families collapsed, hidden kinds removed).
+
+    >>> lay = plategraph.layout(g)
+    >>> lay.nodes["theta"], lay.plates["J"], lay.edges[("mu", "theta")]
+    """
+    # labels as in draw: math in the paper theme unless asked otherwise
+    if labels is None:
+        labels = "math" if is_paper(theme) else "plain"
+    options: dict[str, Any] = {"theme": theme, "rankdir": rankdir, "params": params,
+                               "deterministic": deterministic, "distributions": distributions,
+                               "labels": labels, "collapse": collapse, "data": data}
+    shown = collapse_families(graph) if collapse else graph
+    shown = visible_graph(with_data_nodes(shown) if data else shown,
+                          params=params, deterministic=deterministic)
+    return lay_out(shown, options)[0].layout
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A layout and the DOT that draws it: ``engine`` ``"dot"`` lays ``source`` out itself
+    (clusters); ``"neato"`` draws it as it is (``neato -n2``, every position pinned)."""
+
+    layout: Layout
+    source: str
+    engine: str
+
+
+def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = None,
+            source: str | None = None,
+            timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, bytes | None]:
+    """Lay out a graph as drawn (``visible_graph`` already applied) with ``layout``'s options.
+
+    With ``render`` (a format), the graphviz run that makes the layout also renders it in that
+    format, and the bytes come back with the drawing. ``source`` is ``to_dot``'s text for the
+    graph when the caller has it already. Each graphviz run is stopped after ``timeout``
+    seconds (None: no limit) with a RenderError.
+    """
+    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
+    cells = cells_of(shown)
+    if cells is not None:
+        crossed = _crossed(shown, cells, options, render, timeout)
+        if crossed is not None:
+            return crossed
+        groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
+        warnings.warn(CrossedPlatesWarning(
+            f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
+            "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
+            "box per combination of plates instead"), stacklevel=3)
+    # nothing is hidden any more, so to_dot draws `shown` as it is: the DOT of `draw`
+    if source is None:
+        source = to_dot(shown, params=True, deterministic=True, **style)
+    if render is None:
+        data, rendered = graphviz_json(source, timeout=timeout), None
+    else:
+        data, rendered = json_and(source, render, timeout=timeout)
+    lay, pos = from_graphviz(shown, data, options)
+    crossing = [e for e, path in lay.edges.items()
+                if any(crosses(path, box) for box in lay.labels.values())]
+    if not crossing:
+        return Drawing(lay, source, "dot"), rendered
+    # graphviz ran these edges through a plate label: route them again around the labels
+    return _pinned(lay, {e: (None if e in crossing else p) for e, p in pos.items()}, render,
+                   timeout)
+
+
+def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str | None,
+            timeout: float | None) -> tuple[Drawing, bytes | None]:
+    """The layout drawn pinned by ``neato -n2``, which routes the edges whose ``pos`` is None
+    around nodes and labels (and renders ``render`` in the same run)."""
+    shown, options = lay.graph, lay.options
+    names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
+    style = {k: options[k] for k in ("theme", "distributions", "labels")}
+    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
+                        label_boxes=lay.labels, edges=pos, **style)
+    if render is None:
+        data, rendered = graphviz_json(source, engine="neato", timeout=timeout), None
+    else:
+        data, rendered = json_and(source, render, engine="neato", timeout=timeout)
+    routed = {**pos, **_edge_pos(shown, data)}
+    edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
+    points = [pt for path in edges.values() for pt in path]
+    # the tight box of everything drawn: a routed edge may bulge out of the boxes
+    x0 = min([0.0, *(x for x, _ in points)])
+    y0 = min([0.0, *(y for _, y in points)])
+    if x0 < 0 or y0 < 0:
+        move = _Move(-x0, -y0)
+        lay = replace(lay, nodes={n: move.box(b) for n, b in lay.nodes.items()},
+                      plates={k: move.box(b) for k, b in lay.plates.items()},
+                      labels={k: move.box(b) for k, b in lay.labels.items()})
+        routed = {e: move.pos(p) for e, p in routed.items()}
+        edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
+        points = [pt for path in edges.values() for pt in path]
+    boxes = [*lay.nodes.values(), *lay.plates.values(), *lay.labels.values()]
+    width = max([b.x1 for b in boxes] + [x for x, _ in points])
+    height = max([b.y1 for b in boxes] + [y for _, y in points])
+    lay = replace(lay, edges={e: edges[e] for e in shown.edges if e in edges},
+                  width=round(width, 2), height=round(height, 2))
+    source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
+                        label_boxes=lay.labels, edges=routed, **style)
+    return Drawing(lay, source, "neato"), rendered
+
+
+@dataclass(frozen=True)
+class _Move:
+    dx: float
+    dy: float
+
+    def point(self, pt: Point) -> Point:
+        return (round(pt[0] + self.dx, 2), round(pt[1] + self.dy, 2))
+
+    def box(self, box: Box) -> Box:
+        return Box(*self.point((box.x0, box.y0)), *self.point((box.x1, box.y1)))
+
+    def pos(self, pos: str | None) -> str | None:
+        if pos is None:
+            return None
+        start, points, end = _pos_parts(pos)
+        return _pos_text(start and self.point(start), [self.point(p) for p in points],
+                         end and self.point(end))
+
+
+def _edge_pos(shown: nx.DiGraph, data: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Edge → graphviz ``pos`` from a JSON layout whose node ``n<i>`` is ``shown``'s i-th."""
+    sites = list(shown.nodes)
+    names = {obj["_gvid"]: obj["name"] for obj in data.get("objects", ())}
+    out = {}
+    for edge in data.get("edges", ()):
+        tail, head = names[edge["tail"]], names[edge["head"]]
+        out[(sites[int(tail[1:])], sites[int(head[1:])])] = edge["pos"]
+    return out
+
+
+def _bezier(p0: Point, p1: Point, p2: Point, p3: Point, steps: int) -> Iterator[Point]:
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        yield (u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t ** 3 * p3[0],
+               u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1])
+
+
+def path_points(path: list[Point], steps: int = 32) -> Iterator[Point]:
+    """Points along a Bézier chain, ``steps`` per segment."""
+    for i in range(0, len(path) - 3, 3):
+        yield from _bezier(path[i], path[i + 1], path[i + 2], path[i + 3], steps)
+
+
+def crosses(path: list[Point], box: Box) -> bool:
+    """True when the drawn path enters the box's interior."""
+    # a Bézier curve stays inside the hull of its control points: most paths are far away
+    if (max(x for x, _ in path) <= box.x0 or min(x for x, _ in path) >= box.x1
+            or max(y for _, y in path) <= box.y0 or min(y for _, y in path) >= box.y1):
+        return False
+    return any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in path_points(path))
+
+
+def _pos_parts(pos: str) -> tuple[Point | None, list[Point], Point | None]:
+    """A graphviz edge ``pos``: its start arrow's tip, its spline points, its end arrow's tip."""
+    start: Point | None = None
+    end: Point | None = None
+    points: list[Point] = []
+    for token in pos.split(";")[0].split():
+        if token[0] in "es":  # "e,x,y" or "s,x,y": an arrow tip
+            x, _, y = token[2:].partition(",")
+            if token[0] == "e":
+                end = (float(x), float(y))
+            else:
+                start = (float(x), float(y))
+        else:
+            x, _, y = token.partition(",")
+            points.append((float(x), float(y)))
+    return start, points, end
+
+
+def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> str:
+    parts = [f"s,{start[0]:.2f},{start[1]:.2f}"] if start else []
+    parts += [f"e,{end[0]:.2f},{end[1]:.2f}"] if end else []
+    parts += [f"{x:.2f},{y:.2f}" for x, y in points]
+    return " ".join(parts)
+
+
+def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any], render: str | None,
+             timeout: float | None) -> tuple[Drawing, bytes | None] | None:
+    """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
+    None when no placement exists."""
+    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
+    sites = list(shown.nodes)
+    measure = [(p,) for p in cells.key]
+    source = cells_dot(shown, [ns for _, ns in cells.cells], cells.local, measure, **style)
+    data = graphviz_json(source, timeout=timeout)
+    local_keys: list[tuple[tuple[str, ...], int]] = []
+    for i, (_, ns) in enumerate(cells.cells):
+        tree = nx.DiGraph()
+        tree.graph["plates"] = shown.graph.get("plates", {})
+        tree.add_nodes_from((n, {"plates": cells.local[n]}) for n in ns)
+        local_keys.extend((plates, i) for plates in cluster_plates(plate_tree(tree)))
+    nodes: dict[str, Box] = {}
+    local_plates: dict[str, Box] = {}
+    local_labels: dict[str, Box] = {}
+    local_cell: dict[str, int] = {}
+    sizes: dict[str, tuple[float, float]] = {}
+    for obj in data.get("objects", ()):
+        name = obj["name"]
+        if name.startswith("cluster_") and name[8:].isdigit():
+            plates, cell = local_keys[int(name[8:])]
+            key = " × ".join(plates)
+            local_cell[key] = cell
+            local_plates[key] = Box(*_floats(obj["bb"]))
+            local_labels[key] = _box_at(obj["lp"], float(obj["lwidth"]) * INCH,
+                                        float(obj["lheight"]) * INCH)
+        elif name[0] == "n" and name[1:].isdigit():
+            nodes[sites[int(name[1:])]] = _box_at(obj["pos"], float(obj["width"]) * INCH,
+                                                 float(obj["height"]) * INCH)
+        elif name[0] == "m" and name[1:].isdigit():
+            sizes[cells.key[int(name[1:])]] = (round(float(obj["width"]) * INCH, 2),
+                                              round(float(obj["height"]) * INCH, 2))
+    axis = 0 if options["rankdir"] in ("TB", "BT") else 1
+    placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
+    if placed is None:
+        return None
+    # the boxes from the origin; the edges are routed by neato (see _pinned)
+    boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.labels.values()]
+    move = _Move(-min(b.x0 for b in boxes), -min(b.y0 for b in boxes))
+    order = {k: i for i, k in enumerate([*cells.key, *local_plates])}
+    plate_keys = sorted(placed.plates, key=order.__getitem__)
+    lay = Layout(graph=shown, nodes={n: move.box(placed.nodes[n]) for n in sites},
+                 plates={k: move.box(placed.plates[k]) for k in plate_keys},
+                 labels={k: move.box(placed.labels[k]) for k in plate_keys},
+                 edges={}, width=0.0, height=0.0, options=options)
+    return _pinned(lay, {e: None for e in shown.edges}, render, timeout)
+
+
+def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:
+    """The plates of each box, in the order ``dot.to_dot`` numbers its clusters
+    (``cluster_0``, ``cluster_1``, … depth first)."""
+    for child in tree.children.values():
+        yield child.plates
+        yield from cluster_plates(child)
+
+
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",")]
+
+
+def _point(text: str) -> Point:
+    x, y = _floats(text)
+    return (x, y)
+
+
+def _box_at(center: str, width: float, height: float) -> Box:
+    # graphviz gives sizes to 1e-5 in: round to 0.01 pt, the precision of its positions
+    x, y = _floats(center)
+    w, h = width / 2, height / 2
+    return Box(round(x - w, 2), round(y - h, 2), round(x + w, 2), round(y + h, 2))
+
+
+def straight(a: Point, b: Point) -> list[Point]:
+    """One cubic Bézier segment on the line from ``a`` to ``b`` (without ``a``)."""
+    return [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3),
+            (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]
+
+
+def edge_path(pos: str) -> list[Point]:
+    """A graphviz edge ``pos`` (``e,x,y p0 p1 …``) as a Bézier chain from the tail's outline to
+    the arrow tip: graphviz ends the spline at the arrow's base and gives the tip apart."""
+    start, points, end = _pos_parts(pos)
+    if start is not None:
+        points = [start, *straight(start, points[0])[:-1], *points]
+    if end is not None:
+        points = [*points, *straight(points[-1], end)]
+    return points
+
+
+def from_graphviz(shown: nx.DiGraph, data: dict[str, Any],
+                  options: dict[str, Any]) -> tuple[Layout, dict[tuple[str, str], str]]:
+    """A ``Layout`` from ``dot``'s JSON for ``to_dot(shown)`` (node ``n<i>`` is the i-th node of
+    ``shown``, cluster ``cluster_<i>`` the i-th box of its plate tree), and each edge's ``pos``."""
+    sites = list(shown.nodes)
+    boxes = list(cluster_plates(plate_tree(shown)))
+    by_gvid: dict[int, str] = {}
+    nodes: dict[str, Box] = {}
+    plates: dict[str, Box] = {}
+    label_boxes: dict[str, Box] = {}
+    combined: dict[str, tuple[str, ...]] = {}
+    for obj in data.get("objects", ()):
+        name = obj["name"]
+        if name.startswith("cluster_"):
+            keys = boxes[int(name[len("cluster_"):])]
+            key = " × ".join(keys)
+            if len(keys) > 1:
+                combined[key] = keys
+            plates[key] = Box(*_floats(obj["bb"]))
+            if "lp" in obj:
+                label_boxes[key] = _box_at(obj["lp"], float(obj["lwidth"]) * INCH,
+                                           float(obj["lheight"]) * INCH)
+        else:
+            site = sites[int(name[1:])]
+            by_gvid[obj["_gvid"]] = site
+            nodes[site] = _box_at(obj["pos"], float(obj["width"]) * INCH,
+                                  float(obj["height"]) * INCH)
+    pos = {(by_gvid[e["tail"]], by_gvid[e["head"]]): e["pos"] for e in data.get("edges", ())}
+    # trace order, whatever order graphviz lists things in
+    nodes = {n: nodes[n] for n in sites}
+    pos = {e: pos[e] for e in shown.edges if e in pos}
+    edges = {e: edge_path(p) for e, p in pos.items()}
+    x0, y0, x1, y1 = _floats(data["bb"])
+    lay = Layout(graph=shown, nodes=nodes, plates=plates, labels=label_boxes, edges=edges,
+                 width=x1 - x0, height=y1 - y0, combined=combined, options=options)
+    return lay, pos

@@ -1,0 +1,116 @@
+"""Drawing themes: graphviz attributes per node kind, and the paper theme's one node size."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+
+from ..exceptions import OptionError
+from .labels import GREEK, symbol_parts
+
+__all__ = ["CIRCLE_KINDS", "NODE_KINDS", "THEMES", "THEME_KEYS", "is_paper", "paper_node_size",
+           "resolve_theme"]
+
+NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
+THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
+
+_NOTEBOOK: dict[str, dict[str, str]] = {
+    "graph": {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.4",
+              "bgcolor": "white", "pad": "0.1"},
+    "node": {"fontname": "Helvetica", "fontsize": "12", "margin": "0.04,0.02", "height": "0.4"},
+    "edge": {"arrowsize": "0.7", "color": "#333333"},
+    "latent": {"shape": "ellipse", "style": "filled", "fillcolor": "white", "color": "#222222"},
+    "observed": {"shape": "ellipse", "style": "filled", "fillcolor": "#c8c8c8",
+                 "color": "#222222"},
+    "deterministic": {"shape": "ellipse", "style": "filled", "fillcolor": "white",
+                      "peripheries": "2", "color": "#222222"},
+    "param": {"shape": "plaintext", "fontcolor": "#444444", "height": "0.2"},
+    "factor": {"shape": "square", "style": "filled", "fillcolor": "black", "color": "black",
+               "width": "0.15", "height": "0.15", "fixedsize": "true", "label": ""},
+    # model arguments (``draw(..., data=True)``): rectangles, as PyMC draws its data
+    "data": {"shape": "box", "style": "rounded,filled", "fillcolor": "#eeeeee",
+             "color": "#555555", "height": "0.3"},
+    "gated": {"style": "dashed,filled"},
+    "control": {"style": "dashed", "color": "#777777"},
+    "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
+              "fontsize": "10", "margin": "10"},
+}
+_PAPER_FONT = "Times-Roman"  # metrics for the layout; the paper renderer sets its own font
+_PAPER: dict[str, dict[str, str]] = {
+    **{k: dict(v) for k, v in _NOTEBOOK.items()},
+    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT, "fontsize": "9", "nodesep": "0.25",
+              "ranksep": "0.3", "pad": "0"},
+    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT, "fontsize": "11"},
+    "edge": {"arrowsize": "0.6", "color": "black"},
+    # circles of one size, set per figure (paper_node_size); the label is the symbol only
+    "latent": {"shape": "circle", "style": "filled", "fillcolor": "white", "color": "black",
+               "fixedsize": "true"},
+    "observed": {"shape": "circle", "style": "filled", "fillcolor": "gray80", "color": "black",
+                 "fixedsize": "true"},
+    "deterministic": {"shape": "circle", "style": "filled", "fillcolor": "white",
+                      "peripheries": "2", "color": "black", "fixedsize": "true"},
+    "param": {"shape": "plaintext", "fontcolor": "black", "height": "0.2"},
+    "data": {"shape": "box", "style": "filled", "fillcolor": "white", "color": "black",
+             "height": "0.3"},
+    "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
+    "control": {"style": "dashed", "color": "black"},
+    "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
+              "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
+}
+PAPER_NODE_SIZE = 24.0  # points: the smallest circle of a paper figure
+PAPER_FONT_SIZE = 11.0  # points: a node's symbol
+CIRCLE_KINDS = ("latent", "observed", "deterministic")
+THEMES: dict[str, dict[str, dict[str, str]]] = {"notebook": _NOTEBOOK, "paper": _PAPER}
+
+
+def is_paper(theme: str | Mapping[str, Any]) -> bool:
+    """True for the paper theme (or a theme dict based on it): nodes of one size, symbol only."""
+    if isinstance(theme, str):
+        return theme == "paper"
+    return isinstance(theme, Mapping) and theme.get("base") == "paper"
+
+
+def _symbol_width(name: str, *, math: bool, size: float) -> float:
+    """An estimate of a node symbol's width in points (serif, ``size`` points)."""
+    found = symbol_parts(name) if math else None
+    if found is None:
+        return 0.5 * size * len(name)
+    head, parts = found
+    width = (0.6 if head in GREEK or len(head) == 1 else 0.5 * len(head)) * size
+    sub = sum(1 if part in GREEK else len(part) for part in parts) + 0.5 * (len(parts) - 1)
+    return width + 0.5 * 0.7 * size * sub
+
+
+def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
+    """The diameter of every circle of a paper figure, in points: the smallest that holds the
+    widest symbol (daft and tikz-bayesnet: node size is a property of the figure)."""
+    widest = max((_symbol_width(str(n), math=math, size=PAPER_FONT_SIZE)
+                  for n, kind in graph.nodes(data="kind") if kind in CIRCLE_KINDS), default=0.0)
+    # a long word is set a little smaller (the renderer fits it) rather than blowing up every
+    # circle of the figure
+    return max(PAPER_NODE_SIZE, round(0.8 * widest + 8.0))
+
+
+def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """A named theme, or the notebook theme updated by ``{kind: {attribute: value}}``."""
+    if isinstance(theme, str):
+        if theme not in THEMES:
+            raise OptionError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)} "
+                              "or pass a dict of graphviz attributes per node kind")
+        return THEMES[theme]
+    if not isinstance(theme, Mapping):
+        raise OptionError(f"theme must be a name or a dict; got {type(theme).__name__}")
+    base_name = theme.get("base", "notebook")
+    resolved = {k: dict(v) for k, v in resolve_theme(str(base_name)).items()}
+    for key, attrs in theme.items():
+        if key == "base":
+            continue
+        if key not in THEME_KEYS:
+            raise OptionError(f"unknown theme key {key!r}; keys are {', '.join(THEME_KEYS)}")
+        if not isinstance(attrs, Mapping):
+            raise OptionError(f"theme key {key!r} must map graphviz attributes to values, "
+                              f"e.g. {{\"fillcolor\": \"red\"}}; got {type(attrs).__name__}")
+        resolved[key] = {**resolved.get(key, {}), **{str(a): str(v) for a, v in attrs.items()}}
+    return resolved

@@ -1,0 +1,163 @@
+"""Collapsing site families made in Python loops (obs_0 … obs_999) into one node in a plate."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import networkx as nx
+from support import load_example
+
+import plategraph
+from plategraph.graph.collapse import VARIES, collapse_families
+from plategraph.tracing.records import Edge, Plate, Site
+
+
+def unrolled(make_graph, J=1000):
+    obs = [Site(f"obs_{j}", "observed", distribution="Normal",
+                dist_args=(("loc", None), ("scale", "1"))) for j in range(J)]
+    return make_graph(
+        [Site("mu_a", "latent", distribution="Normal"),
+         Site("sigma_a", "latent", distribution="HalfCauchy"),
+         Site("a", "latent", plates=("groups",), distribution="Normal"), *obs],
+        [Edge("mu_a", "a", "data", ("loc",)), Edge("sigma_a", "a", "data", ("scale",)),
+         *(Edge("a", f"obs_{j}", "data", ("loc",)) for j in range(J))],
+        plates=[Plate("groups", J, dim=-1)],
+    )
+
+
+def test_a_family_of_1000_is_one_node_in_plate_j(make_graph):
+    g = unrolled(make_graph)
+    c = collapse_families(g)
+    assert list(c.nodes) == ["mu_a", "sigma_a", "a", "obs_j"]
+    obs = c.nodes["obs_j"]
+    assert obs["plates"] == ("j",) and obs["family"] == 1000
+    assert obs["members"][:2] == ("obs_0", "obs_1") and obs["members"][-1] == "obs_999"
+    assert obs["kind"] == "observed" and obs["dist_args"] == (("loc", None), ("scale", "1"))
+    assert list(c.graph["plates"]) == ["groups", "j"]
+    assert c.graph["plates"]["j"] == {"size": 1000, "subsample_size": None, "dim": None}
+    assert list(c.edges(data=True)) == [
+        ("mu_a", "a", {"kind": "data", "params": ("loc",)}),
+        ("sigma_a", "a", {"kind": "data", "params": ("scale",)}),
+        ("a", "obs_j", {"kind": "data", "params": ("loc",)}),
+    ]
+
+
+def test_the_input_is_untouched(make_graph):
+    g = unrolled(make_graph, J=5)
+    before = (list(g.nodes(data=True)), list(g.edges(data=True)), dict(g.graph["plates"]))
+    collapse_families(g)
+    assert (list(g.nodes(data=True)), list(g.edges(data=True)), dict(g.graph["plates"])) == before
+
+
+def test_no_family_gives_an_equal_copy(make_graph):
+    g = make_graph([Site("x_1", "latent"), Site("x_2", "latent"), Site("y", "observed")])
+    c = collapse_families(g)
+    assert c is not g and nx.utils.graphs_equal(c, g)
+    assert list(collapse_families(g, min_size=2).nodes) == ["x_j", "y"]
+
+
+def test_a_chain_becomes_a_self_edge(make_graph):
+    n = 300
+    g = make_graph(
+        [*(Site(f"x_{i}", "latent", distribution="Normal") for i in range(n)),
+         Site("y", "observed", plates=("data",), distribution="Normal")],
+        [*(Edge(f"x_{i - 1}", f"x_{i}", "data", ("loc",)) for i in range(1, n)),
+         *(Edge(f"x_{i}", "y", "data", ("loc",)) for i in range(n))],
+        plates=[Plate("data", 10)],
+    )
+    c = collapse_families(g)
+    assert list(c.nodes) == ["x_j", "y"]
+    assert list(c.edges) == [("x_j", "x_j"), ("x_j", "y")]
+
+
+def test_members_need_the_same_parent_pattern(make_graph):
+    # count_5 does not depend on the switch: it stays on its own
+    counts = [Site(f"count_{t}", "observed", distribution="Poisson") for t in range(6)]
+    edges = [Edge("rate", f"count_{t}", "data", ("rate",)) for t in range(6)]
+    edges += [Edge("switch", f"count_{t}", "control") for t in range(5)]
+    g = make_graph([Site("switch", "latent"), Site("rate", "latent"), *counts], edges)
+    c = collapse_families(g)
+    assert list(c.nodes) == ["switch", "rate", "count_j", "count_5"]
+    assert c.nodes["count_j"]["family"] == 5 and c.graph["plates"]["j"]["size"] == 5
+    assert set(c.pred["count_j"]) == {"switch", "rate"} and set(c.pred["count_5"]) == {"rate"}
+
+
+def test_kind_distribution_and_plates_split_families(make_graph):
+    g = make_graph(
+        [*(Site(f"a_{i}", "latent", distribution="Normal") for i in range(3)),
+         *(Site(f"a_{i}", "latent", distribution="Gamma") for i in range(3, 5)),
+         *(Site(f"b{i}", "observed", plates=("P",)) for i in range(3)),
+         *(Site(f"b{i}", "observed") for i in range(3, 6)),
+         *(Site(f"w_{i}", "param") for i in range(4))],
+        plates=[Plate("P", 2)],
+    )
+    c = collapse_families(g)
+    # a_0..a_2 collapse (Normal); a_3, a_4 are too few; b0..b2 (in P) and b3..b5 are two
+    # families; b0..b2 share the index plate of a_0..a_2 (same indices); params never collapse
+    assert list(c.nodes) == ["a_j", "a_3", "a_4", "b_j", "b_k", "w_0", "w_1", "w_2", "w_3"]
+    assert c.nodes["b_j"]["plates"] == ("P", "j") and c.nodes["b_k"]["plates"] == ("k",)
+    assert c.graph["plates"]["k"]["size"] == 3
+
+
+def test_families_over_the_same_indices_share_a_plate(make_graph):
+    sites, edges = [Site("trans", "latent")], []
+    for t in range(4):
+        sites += [Site(f"z_{t}", "latent", distribution="Categorical"),
+                  Site(f"y_{t}", "observed", distribution="Normal")]
+        edges += [Edge("trans", f"z_{t}", "data", ("probs",)),
+                  Edge(f"z_{t}", f"y_{t}", "data", ("loc",))]
+        if t:
+            edges.append(Edge(f"z_{t - 1}", f"z_{t}", "data", ("probs",)))
+    c = collapse_families(make_graph(sites, edges))
+    assert list(c.nodes) == ["trans", "z_j", "y_j"]
+    assert c.nodes["z_j"]["plates"] == ("j",) == c.nodes["y_j"]["plates"]
+    assert list(c.edges) == [("trans", "z_j"), ("z_j", "y_j"), ("z_j", "z_j")]
+
+
+def test_merging_keeps_data_over_control_and_renames_gates(make_graph):
+    g = make_graph(
+        [Site("z", "latent"), Site("g_0", "latent"), Site("g_1", "latent"), Site("g_2", "latent"),
+         *(Site(f"o_{i}", "observed", gated_by=(f"g_{i}",)) for i in range(3))],
+        [*(Edge("z", f"g_{i}", "control") for i in range(3)),
+         *(Edge(f"g_{i}", f"o_{i}", "data" if i else "control", ("loc",) if i else ())
+           for i in range(3))],
+    )
+    c = collapse_families(g)
+    # o_0's parent pattern (control) differs from o_1, o_2 (data): only two members, no family
+    assert "o_j" not in c
+    g2 = make_graph(
+        [Site("z", "latent"), *(Site(f"g_{i}", "latent", gated_by=("z",)) for i in range(3))],
+        [Edge("z", f"g_{i}", "control") for i in range(3)],
+    )
+    c2 = collapse_families(g2)
+    assert c2.nodes["g_j"]["gated_by"] == ("z",)
+    assert c2.edges["z", "g_j"] == {"kind": "control", "params": ()}
+
+
+def test_constants_that_differ_between_members_are_shown_as_varying(make_graph):
+    g = make_graph([Site(f"y_{i}", "observed", distribution="Normal",
+                         dist_args=(("loc", str(i)), ("scale", "1"))) for i in range(3)])
+    assert collapse_families(g).nodes["y_j"]["dist_args"] == (("loc", VARIES), ("scale", "1"))
+
+
+def test_a_site_already_named_like_the_family_keeps_the_members(make_graph):
+    g = make_graph([Site("obs_j", "latent"), *(Site(f"obs_{i}", "observed") for i in range(3))])
+    assert list(collapse_families(g).nodes) == ["obs_j", "obs_0", "obs_1", "obs_2"]
+
+
+def test_index_plates_avoid_model_plate_names(make_graph):
+    g = make_graph([Site("a", "latent", plates=("j",)), *(Site(f"y_{i}", "observed")
+                                                           for i in range(3))],
+                   plates=[Plate("j", 2)])
+    c = collapse_families(g)
+    assert list(c.nodes) == ["a", "y_k"] and c.graph["plates"]["k"]["size"] == 3
+
+
+seed_hierarchical = load_example("seed_hierarchical:model")[0]  # the seed article's
+
+
+def test_a_traced_python_loop_collapses():
+    g = plategraph.model_graph(seed_hierarchical, 6, jnp.arange(6.0))
+    c = collapse_families(g)
+    assert list(c.nodes) == ["mu_a", "sigma_a", "a", "obs_j"]
+    assert list(c.edges) == [("mu_a", "a"), ("sigma_a", "a"), ("a", "obs_j")]
+    assert c.graph["plates"]["j"]["size"] == 6

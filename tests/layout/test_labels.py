@@ -1,0 +1,181 @@
+"""Display text: site names plain and mathematical, plate labels, distributions with parents."""
+
+from __future__ import annotations
+
+import pytest
+
+from plategraph.layout.labels import (
+    combined_plate_label,
+    distribution_label,
+    name_label,
+    plate_label,
+    previous_label,
+)
+from plategraph.tracing.records import Edge, Site
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("sigma_a", "σₐ"),
+    ("mu", "μ"),
+    ("Sigma", "Σ"),
+    ("lambda", "λ"),
+    ("theta_mu", 'θ<SUB><FONT POINT-SIZE="9">μ</FONT></SUB>'),
+    ("mu_a_b", 'μ<SUB><FONT POINT-SIZE="9">a,b</FONT></SUB>'),
+    ("beta_income", 'β<SUB><FONT POINT-SIZE="9">income</FONT></SUB>'),
+    ("x_0", "x₀"),
+    ("obs_j", "obsⱼ"),
+    ("y_12", "y₁₂"),
+    # words stay words
+    ("sum_to_zero", "sum_to_zero"),
+    ("log_sigma", "log_sigma"),
+    ("early_rate", "early_rate"),
+    ("alphabet", "alphabet"),
+    ("_private", "_private"),
+    ("a_", "a_"),
+    # markup in names is text
+    ("x<1>", "x&lt;1&gt;"),
+    ("mu_<b>", 'μ<SUB><FONT POINT-SIZE="9">&lt;b&gt;</FONT></SUB>'),
+])
+def test_math_names(name, expected):
+    assert name_label(name, math=True) == expected
+
+
+@pytest.mark.parametrize("name", ["sigma_a", "mu", "x_0", "a<b>&c"])
+def test_plain_names_are_the_names(name):
+    assert name_label(name, math=False) == name.replace("&", "&amp;").replace("<", "&lt;") \
+        .replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(("name", "record", "expected"), [
+    ("N", {"size": 1000, "subsample_size": None, "dim": -1}, "N = 1000"),
+    ("N", {"size": 1000, "subsample_size": 100, "dim": -1}, "N = 1000 (batch 100)"),
+    ("N", {"size": 50, "subsample_size": 50, "dim": -1}, "N = 50"),
+    ("time", {"size": 12, "subsample_size": None, "dim": None}, "time = 12"),
+    ("a<b", {"size": 2}, "a&lt;b = 2"),
+])
+def test_plate_labels(name, record, expected):
+    assert plate_label(name, record) == expected
+
+
+def test_crossed_plates_are_labelled_with_both():
+    assert combined_plate_label(["users", "items"], [{"size": 50}, {"size": 20}]) == (
+        "users = 50 × items = 20")
+
+
+def hierarchical(make_graph):
+    return make_graph(
+        [Site("mu_a", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "10"))),
+         Site("sigma_a", "latent", distribution="HalfCauchy", dist_args=(("scale", "5"),)),
+         Site("a", "latent", distribution="Normal", dist_args=(("loc", None), ("scale", None))),
+         Site("u", "latent", distribution="Normal"),
+         Site("y", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1.5"))),
+         Site("m", "deterministic"),
+         Site("orphan", "latent", distribution="Gamma",
+              dist_args=(("concentration", None), ("rate", "<2>")))],
+        [Edge("mu_a", "a", "data", ("loc",)), Edge("sigma_a", "a", "data", ("scale",)),
+         Edge("a", "y", "data", ("loc",)), Edge("u", "y", "data", ("loc",)),
+         Edge("mu_a", "m", "data", ("value",))],
+    )
+
+
+def test_distributions_show_parents_and_constants(make_graph):
+    g = hierarchical(make_graph)
+    assert distribution_label(g, "a", math=True) == "a ~ Normal(μₐ, σₐ)"
+    assert distribution_label(g, "a", math=False) == "a ~ Normal(mu_a, sigma_a)"
+    assert distribution_label(g, "mu_a", math=True) == "μₐ ~ Normal(0, 10)"
+    # two parents into one parameter: a function of both; constants as written
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
+    # a parameter from parents nobody recorded, and a constant that needs escaping
+    assert distribution_label(g, "orphan", math=False) == "orphan ~ Gamma(…, &lt;2&gt;)"
+    # no distribution, nothing to say
+    assert distribution_label(g, "m", math=False) is None
+    # parameters unknown: the distribution alone
+    assert distribution_label(g, "u", math=False) == "u ~ Normal"
+
+
+def traced_like(make_graph):
+    """Records as the tracer makes them: ``param_sources`` and ``data_args`` are known."""
+    return make_graph(
+        [Site("h", "latent", plates=("time",), distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)), param_sources=(("scale", "sigma"),)),
+         Site("x", "latent", plates=("time",), distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1")), param_sources=(("loc", "x"),)),
+         Site("r", "observed", plates=("time",), distribution="Normal",
+              dist_args=(("loc", "0"), ("scale", None)), param_sources=(),
+              data_args=(("obs", ("returns",)),)),
+         Site("obs", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)),
+              param_sources=(("loc", "theta"), ("scale", "sigma_y")),
+              data_args=(("scale", ("sigma_y",)),)),
+         Site("y", "observed", distribution="Normal",
+              dist_args=(("loc", None), ("scale", "1")), param_sources=(),
+              data_args=(("loc", ("X",)),)),
+         Site("c", "latent", distribution="TransformedDistribution", base_distribution="Normal",
+              transforms=("Affine", "Exp"), dist_args=(("loc", "0"), ("scale", "3")),
+              param_sources=())],
+        [Edge("mu", "h", "data", ("loc",)), Edge("h", "h", "data", ("loc",)),
+         Edge("sigma", "h", "data", ("scale",)), Edge("x", "x", "data", ("loc",)),
+         Edge("h", "r", "data", ("scale",)), Edge("theta", "obs", "data", ("loc",)),
+         Edge("w", "y", "data", ("loc",))],
+    )
+
+
+def test_a_parameter_computed_from_one_parent_is_a_function_of_it(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "r", math=False) == "r ~ Normal(0, f(h))"
+    # a site's own value one step earlier, among other parents and alone
+    assert distribution_label(g, "h", math=False) == "h ~ Normal(f(mu, h[t-1&#93;), sigma)"
+    assert distribution_label(g, "h", math=True) == "h ~ Normal(f(μ, hₜ₋₁), σ)"
+    assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
+
+
+def test_data_is_named_by_its_argument(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "obs", math=True) == (
+        'obs ~ Normal(θ, σ<SUB><FONT POINT-SIZE="9">y</FONT></SUB>)')
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(w, X), 1)"
+
+
+def test_a_transformed_distribution_is_its_transforms_of_its_base(make_graph):
+    g = traced_like(make_graph)
+    assert distribution_label(g, "c", math=False) == "c ~ Exp(Affine(Normal(0, 3)))"
+
+
+@pytest.mark.parametrize(("name", "index", "math", "expected"), [
+    ("h", "t", False, "h[t-1&#93;"),
+    ("h", "t", True, "hₜ₋₁"),
+    ("sigma_a", "t", True, 'σ<SUB><FONT POINT-SIZE="9">a,t−1</FONT></SUB>'),
+    ("z_j", "j", True, "zⱼ₋₁"),  # a loop family: the previous member
+    ("z_j", "j", False, "z[j-1&#93;"),
+])
+def test_previous_step_labels(name, index, math, expected):
+    assert previous_label(name, index, math=math) == expected
+
+
+@pytest.mark.parametrize(("name", "latex", "mathtext"), [
+    ("sigma_a", "$\\sigma_{a}$", "$\\sigma_{a}$"),
+    ("mu", "$\\mu$", "$\\mu$"),
+    ("x_0", "$x_{0}$", "$x_{0}$"),
+    ("theta_mu_k", "$\\theta_{\\mu,k}$", "$\\theta_{\\mu,k}$"),
+    ("sigma_obs", "$\\sigma_{\\mathrm{obs}}$", "$\\sigma_{\\mathrm{obs}}$"),
+    ("obs_j", "$\\mathrm{obs}_{j}$", "$\\mathrm{obs}_{j}$"),
+    ("log_radon", "$\\mathrm{log\\_radon}$", "log_radon"),
+    ("a b$", "$\\textrm{a\\ b\\$}$", "a b$"),
+    ("100%", "$\\textrm{100\\%}$", "100%"),
+    ("é", "$\\textrm{\\'{e}}$", "é"),
+    ("中", "$\\textrm{[U+4E2D]}$", "中"),
+])
+def test_latex_and_mathtext_names(name, latex, mathtext):
+    assert name_label(name, math=True, dialect="latex") == latex
+    assert name_label(name, math=True, dialect="mathtext") == mathtext
+
+
+def test_mathtext_text_cannot_open_or_escape_math(make_graph):
+    g = make_graph([Site("a$b\\", "latent", distribution="Normal", dist_args=(("loc", "-1"),))])
+    text = distribution_label(g, "a$b\\", math=True, dialect="mathtext")
+    # every literal $ escaped, the backslash drawn as ⧵: exactly two unescaped dollars remain
+    assert text == "a\\$b\u29f5$\\;\\sim\\;$Normal(\u22121)"
+    assert text.replace("\\$", "").count("$") == 2
+    assert distribution_label(g, "a$b\\", math=True, dialect="latex") == (
+        "$\\textrm{a\\$b\\textbackslash{}} \\sim \\mathrm{Normal}(-1)$")
