@@ -9,16 +9,14 @@ from typing import Any
 
 import networkx as nx
 
-from ..exceptions import DotNotFoundError, OptionError
-from ..graph.collapse import collapse_families
+from ..exceptions import DotNotFoundError
 from ..graph.plates import plate_tree
-from ..graph.views import visible_graph, with_data_nodes
-from ..layout.dot import to_dot
-from ..layout.engine import lay_out
+from ..layout.dot import dot_source
+from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
+from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import pipe
-from ..layout.options import DEFAULT_TIMEOUT, check_format, format_for_path
-from ..layout.themes import is_paper
+from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
 
 __all__ = ["Diagram", "draw"]
@@ -32,35 +30,48 @@ class Diagram:
     truthfully (crossed plates, an edge through a plate label); then ``.source`` pins every
     position and is drawn by ``neato -n2``. With the paper theme SVG, PNG and PDF are the paper
     figure, drawn by matplotlib from that layout; ``tex`` is always the paper figure as TikZ.
+
+    Made by ``draw`` (or ``Diagram.of`` with checked ``DrawOptions``); the layout is computed
+    the first time something needs it.
     """
 
     def __init__(self, graph: nx.DiGraph, source: str, *, engine: str = "dot",
-                 settle: tuple[nx.DiGraph, dict[str, Any]] | None = None,
-                 options: Mapping[str, Any] | None = None) -> None:
+                 drawn: nx.DiGraph | None = None, options: DrawOptions | None = None) -> None:
         self.graph = graph
-        # draw's options as asked (labels None: the theme's default), width, dpi, font
-        self.options: dict[str, Any] = dict(options or {})
+        self.options = options or DrawOptions()
         self._source = source
         self._engine = engine
-        # (graph as drawn, options) while the layout is not known yet: `source` is dot's DOT
-        self._settle_from = settle
+        # the graph as drawn; while the layout is not made yet, `source` is dot's DOT of it
+        self._drawn = drawn
+        self._laid_out = drawn is None
         self._layout: Layout | None = None
         self._rendered: dict[str, bytes] = {}
         self._svg: str | None = None
 
-    def _settle(self, fmt: str | None, *, always: bool = True,
-                timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    @classmethod
+    def of(cls, graph: nx.DiGraph, options: DrawOptions) -> Diagram:
+        """The diagram of ``graph`` (from ``model_graph``) drawn with ``options``."""
+        if options.paper and options.font is not None:
+            from ..export.paper import check_font
+
+            check_font(options.font)
+        collapsed = collapsed_graph(graph, options)  # `.graph`: every kind kept
+        shown = shown_kinds(collapsed, options)
+        return cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
+
+    def _lay_out(self, fmt: str | None, *, always: bool = True,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
         """Lay the diagram out, once; a graphviz run for ``fmt`` on the way is kept. Without
         ``always``, a diagram without plates is left to ``dot`` alone: there is nothing in it
         that plategraph would place differently."""
-        if self._settle_from is None:
+        if self._laid_out:
             return
-        shown, options = self._settle_from
+        shown = self._drawn
         if not always and not any(plates for _, plates in shown.nodes(data="plates")):
             return
-        drawing, rendered = lay_out(shown, options, render=fmt, source=self._source,
-                                    timeout=timeout)
-        self._settle_from = None
+        drawing, rendered = compute_drawing(shown, self.options, render=fmt,
+                                            source=self._source, timeout=timeout)
+        self._laid_out = True
         self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
         if rendered is not None and fmt is not None:
             self._rendered[fmt] = rendered
@@ -69,7 +80,7 @@ class Diagram:
     def source(self) -> str:
         """The DOT text that draws the diagram (without graphviz installed: ``dot``'s input)."""
         try:
-            self._settle("svg", always=False)
+            self._lay_out("svg", always=False)
         except DotNotFoundError:
             pass
         return self._source
@@ -77,7 +88,7 @@ class Diagram:
     @source.setter
     def source(self, text: str) -> None:
         """DOT text of your own: drawn as it is, by the diagram's engine, from now on."""
-        self._settle_from = None
+        self._laid_out = True
         self._rendered.clear()
         self._svg = None
         self._source = text
@@ -85,13 +96,13 @@ class Diagram:
     @property
     def engine(self) -> str:
         """``"dot"`` when ``dot`` lays ``.source`` out, ``"neato"`` when it is pinned."""
-        self._settle("svg", always=False)
+        self._lay_out("svg", always=False)
         return self._engine
 
     @property
     def layout(self) -> Layout:
         """The layout every format is drawn from (``plategraph.layout``)."""
-        self._settle(None)
+        self._lay_out(None)
         if self._layout is None:
             raise RuntimeError("this Diagram was made without a layout")
         return self._layout
@@ -105,15 +116,14 @@ class Diagram:
             return self.source.encode("utf-8")
         if fmt == "tex":
             return self._tikz().encode("utf-8")
-        if is_paper(self.options.get("theme", "notebook")):
+        if self.options.paper:
             from ..export.paper import figure_spec, render_figure
 
-            self._settle(None, timeout=timeout)
-            spec = figure_spec(self.layout, width=self.options.get("width"),
-                               font=self.options.get("font"),
-                               distributions=self.options.get("distributions", False))
-            return render_figure(spec, fmt, dpi=self.options.get("dpi"))
-        self._settle(fmt, always=False, timeout=timeout)
+            self._lay_out(None, timeout=timeout)
+            spec = figure_spec(self.layout, width=self.options.width, font=self.options.font,
+                               distributions=self.options.distributions)
+            return render_figure(spec, fmt, dpi=self.options.dpi)
+        self._lay_out(fmt, always=False, timeout=timeout)
         if fmt in self._rendered:
             data = self._rendered[fmt]
         else:
@@ -125,27 +135,23 @@ class Diagram:
         return data
 
     def _tikz(self) -> str:
-        """The paper figure as TikZ: this diagram's layout when it is the paper theme's."""
+        """The paper figure as TikZ: this diagram's layout when it is the paper theme's, else
+        the paper theme's layout of the same graph (every site, labels math unless asked)."""
         from ..export.tikz import tikz_picture
 
-        if is_paper(self.options.get("theme", "notebook")):
-            self._settle(None)
-            return tikz_picture(self.layout,
-                                distributions=bool(self.options.get("distributions")),
-                                width=self.options.get("width"))
-        from ..layout.engine import layout
-
-        keys = ("rankdir", "params", "deterministic", "distributions", "data")
-        options = {k: self.options[k] for k in keys if k in self.options}
-        options["distributions"] = bool(options.get("distributions", False))
-        return tikz_picture(layout(self.graph, theme="paper", collapse=False,
-                                   labels=self.options.get("labels") or "math", **options))
+        if self.options.paper:
+            self._lay_out(None)
+            return tikz_picture(self.layout, distributions=bool(self.options.distributions),
+                                width=self.options.width)
+        paper = self.options.replace(theme="paper", collapse=False,
+                                     labels=self.options.labels or "math",
+                                     distributions=bool(self.options.distributions))
+        drawing, _ = compute_drawing(drawn_graph(self.graph, paper), paper)
+        return tikz_picture(drawing.layout)
 
     def _svg_names(self) -> tuple[dict[str, str], dict[str, str]]:
         """graphviz ids → site names (``n0`` → ``mu``) and plate boxes → plate names."""
-        graph = with_data_nodes(self.graph) if self.options.get("data") else self.graph
-        shown = visible_graph(graph, params=self.options.get("params", False),
-                              deterministic=self.options.get("deterministic", True))
+        shown = self._drawn if self._drawn is not None else self.graph
         names = {f"n{i}": str(node) for i, node in enumerate(shown.nodes)}
         boxes: dict[str, str] = {}
         if self._engine == "neato" and self._layout is not None:
@@ -161,7 +167,6 @@ class Diagram:
 
         walk(plate_tree(shown))
         return names, boxes
-
 
     def save(self, path: str | os.PathLike[str], *, format: str | None = None,  # noqa: A002
              timeout: float | None = DEFAULT_TIMEOUT) -> Path:
@@ -208,24 +213,8 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
     >>> draw(g, theme="paper", width="3.3in", distributions=True).save("model.pdf")
     """
-    paper = is_paper(theme)
-    if not paper and (width is not None or font is not None or dpi is not None):
-        raise OptionError("width, dpi and font are options of the paper figure: "
-                          "draw(..., theme='paper', width='3.3in')")
-    if paper:
-        from ..export.paper import check_options
-
-        check_options(width=width, dpi=dpi, font=font, distributions=distributions)
-    shown_labels = labels or ("math" if paper else "plain")
-    shown = collapse_families(graph) if collapse else graph
-    source = to_dot(shown, theme=theme, rankdir=rankdir, params=params,
-                    deterministic=deterministic, distributions=bool(distributions),
-                    labels=shown_labels, data=data)
-    options = {"theme": theme, "rankdir": rankdir, "params": params,
-               "deterministic": deterministic, "distributions": bool(distributions),
-               "labels": shown_labels, "collapse": collapse, "data": data}
-    drawn = visible_graph(with_data_nodes(shown) if data else shown, params=params,
-                          deterministic=deterministic)
-    asked = {**options, "distributions": distributions, "labels": labels, "width": width,
-             "dpi": dpi, "font": font}
-    return Diagram(shown, source, settle=(drawn, options), options=asked)
+    return Diagram.of(graph, DrawOptions(theme=theme, rankdir=rankdir, params=params,
+                                         deterministic=deterministic,
+                                         distributions=distributions, labels=labels,
+                                         collapse=collapse, width=width, dpi=dpi, font=font,
+                                         data=data))

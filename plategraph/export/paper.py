@@ -24,8 +24,9 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import combined_plate_label, distribution_label, name_label, plate_label
+from ..layout.options import PLACEMENTS, parse_width
 
-__all__ = ["PaperFigure", "Shape", "Text", "check_options", "figure_spec", "parse_width",
+__all__ = ["PaperFigure", "Shape", "Text", "check_font", "figure_spec",
            "render_figure"]
 
 NODE_TEXT = 11.0  # points, a node's symbol (the layout's paper theme sizes nodes for it)
@@ -42,9 +43,6 @@ DEFAULT_DPI = 300
 DEFAULT_FONT = "Liberation Serif"
 BUNDLED_FONT = "STIX"
 DEFAULT_FONT_PACKAGE = "fonts-liberation2"
-PLACEMENTS = ("auto", "beside", "below")
-_UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
-_WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
 
 
 @dataclass(frozen=True)
@@ -97,35 +95,9 @@ class PaperFigure:
         return min((t.size * self.scale for t in self.texts), default=float("inf"))
 
 
-def parse_width(width: str | float | None) -> float | None:
-    """``"3.3in"``, ``"8.4cm"``, ``"84mm"``, ``"240pt"`` or a number of points → points."""
-    if width is None:
-        return None
-    if isinstance(width, (int, float)) and not isinstance(width, bool):
-        value = float(width)
-    else:
-        match = _WIDTH.match(str(width))
-        if not match:
-            raise OptionError(f"width must be a length such as '3.3in', '8cm', '84mm' or "
-                              f"'240pt'; got {width!r}")
-        value = float(match.group(1)) * _UNITS[match.group(2)]
-    if not value > 0:
-        raise OptionError(f"width must be positive; got {width!r}")
-    return value
-
-
-def check_options(*, width: str | float | None, dpi: int | None, font: str | None,
-                  distributions: bool | str) -> None:
-    """Raise OptionError for a bad option of the paper figure, before anything is drawn."""
-    parse_width(width)
-    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float))
-                            or not dpi > 0):
-        raise OptionError(f"dpi must be a positive number; got {dpi!r}")
-    if not (isinstance(distributions, bool) or distributions in PLACEMENTS):
-        raise OptionError(f"distributions must be True, False or one of "
-                          f"{', '.join(PLACEMENTS)}; got {distributions!r}")
-    if font is not None:
-        _font_rc(font)
+def check_font(font: str) -> None:
+    """Raise OptionError, before anything is drawn, for a font the paper figure cannot use."""
+    _font_rc(font)
 
 
 # -- fonts ------------------------------------------------------------------------------------
@@ -302,13 +274,13 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     font = font or DEFAULT_FONT
     target = parse_width(width)
     if distributions is None:
-        distributions = bool(lay.options.get("distributions", False))
+        distributions = bool(lay.options.distributions)
     placement = "auto" if distributions is True else (distributions or None)
     if placement not in (None, *PLACEMENTS):
         raise OptionError(f"distributions must be True, False or one of "
                           f"{', '.join(PLACEMENTS)}; got {distributions!r}")
     graph = lay.graph
-    math = lay.options.get("labels", "math") == "math"
+    math = lay.options.math
     shapes: list[Shape] = []
     texts: list[Text] = []
     factors: list[tuple[Box, str]] = []

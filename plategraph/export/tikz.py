@@ -7,13 +7,11 @@ layout's, in points. All LaTeX escaping is in ``labels`` (the ``latex`` dialect)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 
-from ..exceptions import OptionError
 from ..layout.geometry import Layout, Point
 from ..layout.labels import (
     combined_plate_label,
@@ -22,34 +20,13 @@ from ..layout.labels import (
     name_label,
     plate_label,
 )
+from ..layout.options import tex_width
 
 __all__ = ["tikz_picture", "to_tikz"]
 
 STYLE_OF_KIND = {"latent": "latent", "observed": "obs", "deterministic": "det",
                  "param": "const", "factor": "factor"}
 GAP = 12.0  # points between the diagram and its list of distributions
-
-
-_TEX_WIDTH = re.compile(
-    r"^\s*([0-9]*\.?[0-9]+)?\s*\\(columnwidth|linewidth|textwidth|hsize)\s*$")
-
-
-def tex_width(width: str | float | None) -> str | None:
-    """``width`` as a TeX length: a length ``draw`` takes (``"3.3in"``, ``"8cm"``, points as a
-    number), or a TeX width macro such as ``\\columnwidth`` or ``"0.9\\linewidth"``."""
-    if width is None:
-        return None
-    match = _TEX_WIDTH.match(width) if isinstance(width, str) else None
-    if match:
-        return f"{match.group(1) or ''}\\{match.group(2)}"
-    from .paper import parse_width
-
-    try:
-        points = parse_width(width)
-    except OptionError:
-        raise OptionError(f"width must be a length such as '3.3in', '8cm' or '240pt', or a TeX "
-                          f"width such as '\\columnwidth'; got {width!r}") from None
-    return f"{points:.2f}bp"  # bp: PostScript points, as everywhere else in plategraph
 
 
 def _num(value: float) -> str:
@@ -130,9 +107,9 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
     layout's option of that name."""
     scaled_to = tex_width(width)
     graph = lay.graph
-    math = lay.options.get("labels", "math") == "math"
+    math = lay.options.math
     if distributions is None:
-        distributions = bool(lay.options.get("distributions", False))
+        distributions = bool(lay.options.distributions)
     size = _node_size(lay)
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
     name = str(graph.graph.get("name") or "model")

@@ -7,17 +7,14 @@ from typing import Any
 
 import networkx as nx
 
-from ..exceptions import OptionError
 from ..graph.plates import Cluster, plate_tree
-from ..graph.views import visible_graph, with_data_nodes
+from .drawn import drawn_graph
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
+from .options import DrawOptions
 from .quoting import attr_list, html_text, quote
-from .themes import CIRCLE_KINDS, is_paper, paper_node_size, resolve_theme
+from .themes import CIRCLE_KINDS, paper_node_size
 
-__all__ = ["box_label", "cells_dot", "dot_lines", "pinned_dot", "to_dot"]
-
-LABEL_MODES = ("plain", "math")
-RANKDIRS = ("TB", "LR", "BT", "RL")
+__all__ = ["box_label", "cells_dot", "dot_source", "pinned_dot", "to_dot"]
 
 # Layout limits that keep `dot` fast: network-simplex and mincross iterations are bounded and
 # `newrank` ranks clusters globally instead of recursively. On big graphs (a chain of 300
@@ -48,13 +45,15 @@ def _name_markup(name: str, *, math: bool) -> str:
     return name_label(_shorten(name, LABEL_NAME_MAX), math=math)
 
 
-def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
-                distributions: bool, size: float | None = None) -> dict[str, Any]:
+def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
+                size: float | None = None) -> dict[str, Any]:
+    """A node's DOT attributes; ``size``: the paper theme's one circle size."""
+    theme, math = options.styles, options.math
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
     attrs: dict[str, Any] = dict(theme.get(kind, {}))
     name = _name_markup(str(node), math=math)
-    text = distribution_label(graph, node, math=math) if distributions else None
+    text = (distribution_label(graph, node, math=math) if options.distributions else None)
     if text is not None and (not str(node) or len(text.encode()) > LABEL_BYTES_MAX):
         text = None  # the name alone, shortened
     if size is not None:  # a paper figure: circles of one size, distributions beside it
@@ -78,15 +77,8 @@ def _node_attrs(graph: nx.DiGraph, node: str, theme: dict, *, math: bool,
     return attrs
 
 
-def _paper_size(shown: nx.DiGraph, theme: str | Mapping[str, Any], labels: str) -> float | None:
-    return paper_node_size(shown, math=labels == "math") if is_paper(theme) else None
-
-
-def _check_options(labels: str, rankdir: str) -> None:
-    if labels not in LABEL_MODES:
-        raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; got {labels!r}")
-    if rankdir not in RANKDIRS:
-        raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
+def _paper_size(shown: nx.DiGraph, options: DrawOptions) -> float | None:
+    return paper_node_size(shown, math=options.math) if options.paper else None
 
 
 def _header(styles: dict, graph_attrs: Mapping[str, str]) -> list[str]:
@@ -118,47 +110,45 @@ def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) 
     return attrs
 
 
-def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *, styles: dict,
-          ids: Mapping[str, str], counter: list[int], math: bool, distributions: bool,
+def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
+          options: DrawOptions, ids: Mapping[str, str], counter: list[int],
           size: float | None = None) -> None:
     """Node statements and plate clusters (``cluster_<i>``, numbered depth first); ``size``:
     the paper theme's one circle size."""
     records = shown.graph.get("plates", {})
     for node in cluster.nodes:
-        attrs = _node_attrs(shown, node, styles, math=math, distributions=distributions,
-                            size=size)
+        attrs = _node_attrs(shown, node, options, size)
         lines.append(f"{indent}{ids[node]} {attr_list(attrs)}")
     for child in cluster.children.values():
         name = f"cluster_{counter[0]}"
         counter[0] += 1
-        box = {**styles.get("plate", {}), "label": f"<{box_label(child.plates, records)}>",
+        box = {**options.styles.get("plate", {}),
+               "label": f"<{box_label(child.plates, records)}>",
                "tooltip": _shorten(" × ".join(child.plates), TOOLTIP_MAX)}
         lines.append(f"{indent}subgraph {name} {{")
         lines.append(f"{indent}  graph {attr_list(box)}")
-        _emit(shown, child, lines, indent + "  ", styles=styles, ids=ids, counter=counter,
-              math=math, distributions=distributions, size=size)
+        _emit(shown, child, lines, indent + "  ", options=options, ids=ids, counter=counter,
+              size=size)
         lines.append(f"{indent}}}")
 
 
-def dot_lines(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
-              rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-              distributions: bool = False, labels: str = "plain",
-              data: bool = False) -> list[str]:
-    """The statements of the DOT graph, one per line, without the enclosing ``digraph {}``."""
-    _check_options(labels, rankdir)
-    styles = resolve_theme(theme)
-    shown = visible_graph(with_data_nodes(graph) if data else graph, params=params,
-                          deterministic=deterministic)
-    ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
-    big = shown.number_of_nodes() + shown.number_of_edges() >= BIG
-    lines = _header(styles, {"rankdir": rankdir, **(LAYOUT_BIG if big else LAYOUT)})
-    _emit(shown, plate_tree(shown), lines, "", styles=styles, ids=ids, counter=[0],
-          math=labels == "math", distributions=distributions, size=_paper_size(shown, theme,
-                                                                              labels))
-    for parent, child, data in shown.edges(data=True):
-        attrs = _edge_attrs(styles, parent, child, data)
-        lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
-    return lines
+def _edge_lines(shown: nx.DiGraph, styles: dict, ids: Mapping[str, str]) -> list[str]:
+    return [f"{ids[parent]} -> {ids[child]} "
+            f"{attr_list(_edge_attrs(styles, parent, child, data))}".rstrip()
+            for parent, child, data in shown.edges(data=True)]
+
+
+def dot_source(drawn: nx.DiGraph, options: DrawOptions) -> str:
+    """The DOT text of a drawn graph (``drawn_graph``), laid out by ``dot``: plates as clusters
+    ``cluster_<i>`` numbered depth first, node ``n<i>`` the i-th node of ``drawn``."""
+    ids = {node: f"n{i}" for i, node in enumerate(drawn.nodes)}
+    big = drawn.number_of_nodes() + drawn.number_of_edges() >= BIG
+    lines = _header(options.styles, {"rankdir": options.rankdir,
+                                     **(LAYOUT_BIG if big else LAYOUT)})
+    _emit(drawn, plate_tree(drawn), lines, "", options=options, ids=ids, counter=[0],
+          size=_paper_size(drawn, options))
+    lines += _edge_lines(drawn, options.styles, ids)
+    return _digraph(drawn, lines)
 
 
 def _digraph(graph: nx.DiGraph, lines: list[str]) -> str:
@@ -168,18 +158,16 @@ def _digraph(graph: nx.DiGraph, lines: list[str]) -> str:
 
 
 def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tuple[str, ...]],
-              measure: list[tuple[str, ...]], *, theme: str | Mapping[str, Any] = "notebook",
-              rankdir: str = "TB", distributions: bool = False, labels: str = "plain") -> str:
+              measure: list[tuple[str, ...]], options: DrawOptions) -> str:
     """DOT for laying out crossed plates: each cell (nodes sharing one set of crossing plates)
     an invisible cluster ``cluster_cell_<i>`` with an anchor on the top rank, so cells stand side
     by side as columns; inside a cell the plates in ``local`` (node → its plates that cross
     nothing) are ordinary clusters ``cluster_<k>``, numbered cell by cell, depth first. Node
     ``m<j>`` in an invisible cluster aside is the label of the plates ``measure[j]``, laid out
     only for its size."""
-    _check_options(labels, rankdir)
-    styles = resolve_theme(theme)
+    styles = options.styles
     ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
-    lines = _header(styles, {"rankdir": rankdir, **LAYOUT})
+    lines = _header(styles, {"rankdir": options.rankdir, **LAYOUT})
     counter = [0]
     for i, cell in enumerate(cells):
         tree_graph = nx.DiGraph()
@@ -188,9 +176,8 @@ def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tup
         lines.append(f"subgraph cluster_cell_{i} {{")
         lines.append('  graph [style=invis label="" margin=0]')
         lines.append(f'  anchor_{i} [shape=point style=invis width=0 height=0 label=""]')
-        _emit(shown, plate_tree(tree_graph), lines, "  ", styles=styles, ids=ids,
-              counter=counter, math=labels == "math", distributions=distributions,
-              size=_paper_size(shown, theme, labels))
+        _emit(shown, plate_tree(tree_graph), lines, "  ", options=options, ids=ids,
+              counter=counter, size=_paper_size(shown, options))
         lines.append("}")
     lines.append("{rank=min; " + " ".join(f"anchor_{i};" for i in range(len(cells))) + "}")
     plate_style = styles.get("plate", {})
@@ -203,9 +190,7 @@ def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tup
                  "label": f"<{box_label(plates, records)}>", **text_attrs}
         lines.append(f"  m{j} {attr_list(attrs)}")
     lines.append("}")
-    for parent, child, data in shown.edges(data=True):
-        attrs = _edge_attrs(styles, parent, child, data)
-        lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
+    lines += _edge_lines(shown, styles, ids)
     return _digraph(shown, lines)
 
 
@@ -218,8 +203,7 @@ def _fixed(box: Any) -> dict[str, str]:
 
 def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[str, Any],
                plate_names: Mapping[str, tuple[str, ...]], label_boxes: Mapping[str, Any],
-               edges: Mapping[tuple[str, str], str | None], theme: str | Mapping[str, Any],
-               distributions: bool, labels: str) -> str:
+               edges: Mapping[tuple[str, str], str | None], options: DrawOptions) -> str:
     """DOT that draws a finished layout with ``neato -n2``: every node at its place.
 
     Plates are clusters with their box (``bb``) and label position (``lp``) given, so they may
@@ -227,7 +211,7 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
     a ``pos`` (the ones ``neato`` routes) go around. Edges with a ``pos`` (``e,x,y …``) are
     drawn as they are.
     """
-    styles = resolve_theme(theme)
+    styles = options.styles
     records = shown.graph.get("plates", {})
     plate_style = styles.get("plate", {})
     ids = {node: f"n{i}" for i, node in enumerate(shown.nodes)}
@@ -246,10 +230,9 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
         lines.append(f"subgraph cluster_{i} {{ graph {attr_list(attrs)} }}")
         obstacle = {"shape": "box", "style": "invis", "label": "", **_fixed(label)}
         lines.append(f"l{i} {attr_list(obstacle)}")
-    size = _paper_size(shown, theme, labels)
+    size = _paper_size(shown, options)
     for node in shown.nodes:
-        attrs = _node_attrs(shown, node, styles, math=labels == "math",
-                            distributions=distributions, size=size)
+        attrs = _node_attrs(shown, node, options, size)
         lines.append(f"{ids[node]} {attr_list({**attrs, **_fixed(nodes[node])})}")
     for (parent, child), pos in edges.items():
         attrs = _edge_attrs(styles, parent, child, shown.edges[parent, child])
@@ -262,8 +245,9 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
 def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
            distributions: bool = False, labels: str = "plain", data: bool = False) -> str:
-    """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``)."""
-    lines = dot_lines(graph, theme=theme, rankdir=rankdir, params=params,
-                      deterministic=deterministic, distributions=distributions, labels=labels,
-                      data=data)
-    return _digraph(graph, lines)
+    """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``;
+    loop families are drawn as they are, one node a site)."""
+    options = DrawOptions(theme=theme, rankdir=rankdir, params=params,
+                          deterministic=deterministic, distributions=distributions,
+                          labels=labels, collapse=False, data=data)
+    return dot_source(drawn_graph(graph, options), options)

@@ -19,43 +19,36 @@ from typing import Any
 import networkx as nx
 
 from ..exceptions import CrossedPlatesWarning
-from ..graph.collapse import collapse_families
 from ..graph.plates import Cluster, plate_tree
-from ..graph.views import visible_graph, with_data_nodes
-from .dot import cells_dot, pinned_dot, to_dot
+from .dot import cells_dot, dot_source, pinned_dot
+from .drawn import drawn_graph
 from .geometry import Box, Layout, Point
 from .graphviz import graphviz_json, json_and
-from .options import DEFAULT_TIMEOUT
+from .options import DEFAULT_TIMEOUT, DrawOptions
 from .placement import Cells, cells_of, place
-from .themes import is_paper
 
-__all__ = ["Drawing", "layout", "lay_out"]
+__all__ = ["Drawing", "compute_drawing", "layout"]
 
 INCH = 72.0  # graphviz gives node and label sizes in inches, positions in points
 
 
 def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-           distributions: bool = False, labels: str | None = None, collapse: bool = True,
+           distributions: bool | str = False, labels: str | None = None, collapse: bool = True,
            data: bool = False) -> Layout:
     """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
 
     The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
-    graph as drawn (families collapsed, hidden kinds removed).
+    graph as drawn (families collapsed, hidden kinds removed), ``Layout.options`` the
+    ``DrawOptions``.
 
     >>> lay = plategraph.layout(g)
     >>> lay.nodes["theta"], lay.plates["J"], lay.edges[("mu", "theta")]
     """
-    # labels as in draw: math in the paper theme unless asked otherwise
-    if labels is None:
-        labels = "math" if is_paper(theme) else "plain"
-    options: dict[str, Any] = {"theme": theme, "rankdir": rankdir, "params": params,
-                               "deterministic": deterministic, "distributions": distributions,
-                               "labels": labels, "collapse": collapse, "data": data}
-    shown = collapse_families(graph) if collapse else graph
-    shown = visible_graph(with_data_nodes(shown) if data else shown,
-                          params=params, deterministic=deterministic)
-    return lay_out(shown, options)[0].layout
+    options = DrawOptions(theme=theme, rankdir=rankdir, params=params,
+                          deterministic=deterministic, distributions=distributions,
+                          labels=labels, collapse=collapse, data=data)
+    return compute_drawing(drawn_graph(graph, options), options)[0].layout
 
 
 @dataclass(frozen=True)
@@ -68,17 +61,16 @@ class Drawing:
     engine: str
 
 
-def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = None,
-            source: str | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, bytes | None]:
-    """Lay out a graph as drawn (``visible_graph`` already applied) with ``layout``'s options.
+def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | None = None,
+                    source: str | None = None,
+                    timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, bytes | None]:
+    """Lay out a drawn graph (``drawn_graph``): the layout and the DOT that draws it.
 
     With ``render`` (a format), the graphviz run that makes the layout also renders it in that
-    format, and the bytes come back with the drawing. ``source`` is ``to_dot``'s text for the
-    graph when the caller has it already. Each graphviz run is stopped after ``timeout``
+    format, and the bytes come back with the drawing. ``source`` is ``dot_source``'s text for
+    the graph when the caller has it already. Each graphviz run is stopped after ``timeout``
     seconds (None: no limit) with a RenderError.
     """
-    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     cells = cells_of(shown)
     if cells is not None:
         crossed = _crossed(shown, cells, options, render, timeout)
@@ -89,9 +81,8 @@ def lay_out(shown: nx.DiGraph, options: dict[str, Any], *, render: str | None = 
             f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
             "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
             "box per combination of plates instead"), stacklevel=3)
-    # nothing is hidden any more, so to_dot draws `shown` as it is: the DOT of `draw`
     if source is None:
-        source = to_dot(shown, params=True, deterministic=True, **style)
+        source = dot_source(shown, options)
     if render is None:
         data, rendered = graphviz_json(source, timeout=timeout), None
     else:
@@ -112,9 +103,8 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     around nodes and labels (and renders ``render`` in the same run)."""
     shown, options = lay.graph, lay.options
     names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
-    style = {k: options[k] for k in ("theme", "distributions", "labels")}
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels, edges=pos, **style)
+                        label_boxes=lay.labels, edges=pos, options=options)
     if render is None:
         data, rendered = graphviz_json(source, engine="neato", timeout=timeout), None
     else:
@@ -139,7 +129,7 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     lay = replace(lay, edges={e: edges[e] for e in shown.edges if e in edges},
                   width=round(width, 2), height=round(height, 2))
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels, edges=routed, **style)
+                        label_boxes=lay.labels, edges=routed, options=options)
     return Drawing(lay, source, "neato"), rendered
 
 
@@ -221,14 +211,13 @@ def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> st
     return " ".join(parts)
 
 
-def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any], render: str | None,
+def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str | None,
              timeout: float | None) -> tuple[Drawing, bytes | None] | None:
     """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
     None when no placement exists."""
-    style = {k: options[k] for k in ("theme", "rankdir", "distributions", "labels")}
     sites = list(shown.nodes)
     measure = [(p,) for p in cells.key]
-    source = cells_dot(shown, [ns for _, ns in cells.cells], cells.local, measure, **style)
+    source = cells_dot(shown, [ns for _, ns in cells.cells], cells.local, measure, options)
     data = graphviz_json(source, timeout=timeout)
     local_keys: list[tuple[tuple[str, ...], int]] = []
     for i, (_, ns) in enumerate(cells.cells):
@@ -256,7 +245,7 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: dict[str, Any], render: s
         elif name[0] == "m" and name[1:].isdigit():
             sizes[cells.key[int(name[1:])]] = (round(float(obj["width"]) * INCH, 2),
                                               round(float(obj["height"]) * INCH, 2))
-    axis = 0 if options["rankdir"] in ("TB", "BT") else 1
+    axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
     if placed is None:
         return None
@@ -314,8 +303,8 @@ def edge_path(pos: str) -> list[Point]:
 
 
 def from_graphviz(shown: nx.DiGraph, data: dict[str, Any],
-                  options: dict[str, Any]) -> tuple[Layout, dict[tuple[str, str], str]]:
-    """A ``Layout`` from ``dot``'s JSON for ``to_dot(shown)`` (node ``n<i>`` is the i-th node of
+                  options: DrawOptions) -> tuple[Layout, dict[tuple[str, str], str]]:
+    """A ``Layout`` from ``dot``'s JSON for ``dot_source(shown)`` (node ``n<i>`` is the i-th node of
     ``shown``, cluster ``cluster_<i>`` the i-th box of its plate tree), and each edge's ``pos``."""
     sites = list(shown.nodes)
     boxes = list(cluster_plates(plate_tree(shown)))

@@ -8,9 +8,10 @@ PDF and TikZ are all drawn from one, so every format of a figure agrees.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
+
+from .options import DrawOptions
 
 __all__ = ["Box", "Layout", "Point"]
 
@@ -67,7 +68,7 @@ class Layout:
       ``[p0, c1, c2, p1, c1, c2, p2, …]`` (3n + 1 points) from the parent's outline to the arrow
       tip on the child's outline; a straight edge has its control points on the line.
     - ``width``, ``height``: the tight bounding box of everything drawn, from (0, 0).
-    - ``options``: the resolved drawing options the layout was made with (theme, labels, …).
+    - ``options``: the drawing options the layout was made with (``DrawOptions``).
     """
 
     graph: nx.DiGraph
@@ -78,4 +79,4 @@ class Layout:
     width: float
     height: float
     combined: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
+    options: DrawOptions = field(default_factory=DrawOptions)

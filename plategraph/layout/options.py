@@ -1,19 +1,138 @@
-"""Every drawing option's allowed values and its check, done once where options come in."""
+"""Every drawing option's allowed values and its check, done once where options come in.
+
+``DrawOptions`` is ``draw``'s options as one frozen object, checked when it is made; the layout,
+the exporters, the gallery and the command line all take it as it is. Formats, time limits and
+widths have their checks here too.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..exceptions import FormatError, OptionError
+from .themes import is_paper, resolve_theme
 
-__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "MAX_TIMEOUT", "check_format", "check_timeout",
-           "format_for_path"]
+__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "PLACEMENTS", "RANKDIRS",
+           "DrawOptions", "check_format", "check_timeout", "format_for_path", "parse_width",
+           "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex")
 DEFAULT_TIMEOUT = 60.0  # seconds `dot` may take for one diagram
 MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow timers)
+LABEL_MODES = ("plain", "math")
+RANKDIRS = ("TB", "LR", "BT", "RL")
+PLACEMENTS = ("auto", "beside", "below")  # where a paper figure lists its distributions
+_UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
+_WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
+_TEX_WIDTH = re.compile(
+    r"^\s*([0-9]*\.?[0-9]+)?\s*\\(columnwidth|linewidth|textwidth|hsize)\s*$")
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """``draw``'s options, checked once when made: a bad value is an ``OptionError`` before
+    anything is traced or drawn. ``labels`` and ``distributions`` are kept as asked (``labels``
+    None: the theme's default, see ``math``).
+
+    >>> DrawOptions(theme="paper").math
+    True
+    """
+
+    theme: str | Mapping[str, Any] = "notebook"
+    rankdir: str = "TB"
+    params: bool = False
+    deterministic: bool = True
+    distributions: bool | str = False
+    labels: str | None = None
+    collapse: bool = True
+    data: bool = False
+    width: str | float | None = None
+    dpi: int | None = None
+    font: str | None = None
+
+    def __post_init__(self) -> None:
+        self.styles  # noqa: B018  (resolving the theme checks it)
+        if self.labels is not None and self.labels not in LABEL_MODES:
+            raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; "
+                              f"got {self.labels!r}")
+        if self.rankdir not in RANKDIRS:
+            raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; "
+                              f"got {self.rankdir!r}")
+        if not self.paper and (self.width is not None or self.font is not None
+                               or self.dpi is not None):
+            raise OptionError("width, dpi and font are options of the paper figure: "
+                              "draw(..., theme='paper', width='3.3in')")
+        parse_width(self.width)
+        dpi = self.dpi
+        if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float))
+                                or not dpi > 0):
+            raise OptionError(f"dpi must be a positive number; got {dpi!r}")
+        if not (isinstance(self.distributions, bool) or self.distributions in PLACEMENTS):
+            raise OptionError(f"distributions must be True, False or one of "
+                              f"{', '.join(PLACEMENTS)}; got {self.distributions!r}")
+
+    @property
+    def paper(self) -> bool:
+        """The paper theme (or a theme dict based on it): nodes of one size, symbol only."""
+        return is_paper(self.theme)
+
+    @property
+    def label_mode(self) -> str:
+        """``labels`` as drawn: as asked, else math in the paper theme and plain otherwise."""
+        return self.labels or ("math" if self.paper else "plain")
+
+    @property
+    def math(self) -> bool:
+        return self.label_mode == "math"
+
+    @functools.cached_property
+    def styles(self) -> dict[str, dict[str, str]]:
+        """The theme's graphviz attributes per key (``latent``, ``plate``, …)."""
+        return resolve_theme(self.theme)
+
+    def replace(self, **changes: Any) -> DrawOptions:
+        """A copy with ``changes``, checked again."""
+        return replace(self, **changes)
+
+
+def parse_width(width: str | float | None) -> float | None:
+    """``"3.3in"``, ``"8.4cm"``, ``"84mm"``, ``"240pt"`` or a number of points → points."""
+    if width is None:
+        return None
+    if isinstance(width, (int, float)) and not isinstance(width, bool):
+        value = float(width)
+    else:
+        match = _WIDTH.match(str(width))
+        if not match:
+            raise OptionError(f"width must be a length such as '3.3in', '8cm', '84mm' or "
+                              f"'240pt'; got {width!r}")
+        value = float(match.group(1)) * _UNITS[match.group(2)]
+    if not value > 0:
+        raise OptionError(f"width must be positive; got {width!r}")
+    return value
+
+
+def tex_width(width: str | float | None) -> str | None:
+    """``width`` as a TeX length: a length ``draw`` takes (``"3.3in"``, ``"8cm"``, points as a
+    number), or a TeX width macro such as ``\\columnwidth`` or ``"0.9\\linewidth"``."""
+    if width is None:
+        return None
+    match = _TEX_WIDTH.match(width) if isinstance(width, str) else None
+    if match:
+        return f"{match.group(1) or ''}\\{match.group(2)}"
+    try:
+        points = parse_width(width)
+    except OptionError:
+        raise OptionError(f"width must be a length such as '3.3in', '8cm' or '240pt', or a TeX "
+                          f"width such as '\\columnwidth'; got {width!r}") from None
+    return f"{points:.2f}bp"  # bp: PostScript points, as everywhere else in plategraph
 
 
 def check_format(fmt: str) -> str:

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from support import load_example
 
 import plategraph
-from plategraph.export.paper import figure_spec, parse_width, render_figure
+from plategraph.export.paper import figure_spec, render_figure
 from plategraph.layout.geometry import Box, Layout
+from plategraph.layout.options import DrawOptions, parse_width
 from plategraph.tracing.records import Edge, Plate, Site
 
 pytestmark = [pytest.mark.dot, pytest.mark.latex]
@@ -236,7 +237,7 @@ def test_a_hand_made_layout_draws_every_kind(make_graph, tmp_path):
                  edges={("z", "m"): [(24, 72), (30, 72), (34, 72), (40, 72)],
                         ("m", "y"): [(52, 60), (52, 50), (52, 40), (52, 34)],
                         ("z", "pen"): [(12, 60), (10, 45), (8, 35), (7.5, 25)]},
-                 width=100, height=84, options={"labels": "math"})
+                 width=100, height=84, options=DrawOptions(labels="math"))
     spec = figure_spec(lay, distributions=True)
     kinds = [s.kind for s in spec.shapes]
     assert kinds == ["rect", "circle", "double", "square", "circle"]
@@ -264,7 +265,7 @@ def test_any_site_name_draws(make_graph, names):
                    [Edge(a, b, "data", ("loc",))])
     lay = Layout(graph=g, nodes={a: Box(0, 40, 24, 64), b: Box(0, 0, 24, 24)}, plates={},
                  labels={}, edges={(a, b): [(12, 40), (12, 35), (12, 30), (12, 24)]},
-                 width=24, height=64, options={"labels": "math"})
+                 width=24, height=64, options=DrawOptions(labels="math"))
     assert render_figure(figure_spec(lay, distributions=True), "pdf").startswith(b"%PDF")
 
 

@@ -15,6 +15,7 @@ from support import gallery_ids, load_example
 import plategraph
 from plategraph.export.tikz import tikz_picture
 from plategraph.layout.geometry import Box, Layout
+from plategraph.layout.options import DrawOptions
 from plategraph.tracing.records import Edge, Plate, Site
 
 pytestmark = pytest.mark.latex
@@ -61,7 +62,7 @@ def hand_layout(make_graph, names=("mu", "sigma_a", "x_j"), plate="J") -> Layout
         plates={plate: Box(20, 5, 80, 55)}, labels={plate: Box(55, 7, 78, 17)},
         edges={(a, c): [(22, 80), (26, 65), (40, 55), (44, 44)],
                (b, c): [(72, 80), (68, 65), (56, 55), (52, 44)]},
-        width=90, height=110, options={"labels": "math", "distributions": True})
+        width=90, height=110, options=DrawOptions(labels="math", distributions=True))
 
 
 def test_picture_reads_like_tikz_bayesnet(make_graph):

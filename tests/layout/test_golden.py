@@ -7,14 +7,12 @@ mismatch the new text is written beside the golden file as ``.actual`` for a dif
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
-from support import gallery_ids, load_example
+from support import GOLDEN, gallery_ids, load_example
 
 import plategraph
 
-GOLDEN = Path(__file__).parent / "golden"
 IDS = gallery_ids()
 OPTIONS = {"labels": "math", "distributions": True, "params": True}
 

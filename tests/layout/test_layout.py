@@ -67,7 +67,7 @@ def test_layout_of_a_gallery_model(ident, options):
     for (parent, child), path in lay.edges.items():
         assert (len(path) - 1) % 3 == 0 and len(path) >= 4
         assert near_box(path[0], lay.nodes[parent]) and near_box(path[-1], lay.nodes[child])
-    assert lay.options["labels"] == options.get("labels", "plain")
+    assert lay.options.label_mode == options.get("labels", "plain")
 
 
 def test_an_arrow_ends_on_the_childs_outline():
@@ -263,7 +263,7 @@ def test_matrix_factorisation_is_the_pmf_figure():
 def test_the_paper_layout_is_the_one_draw_shows():
     graph = gallery_graph("lda_topic_weights:model")
     lay, shown = plategraph.layout(graph, theme="paper"), plategraph.draw(graph, theme="paper")
-    assert lay.options["labels"] == "math"  # draw's default in the paper theme
+    assert lay.options.label_mode == "math"  # draw's default in the paper theme
     assert (lay.nodes, lay.plates, lay.labels) == (shown.layout.nodes, shown.layout.plates,
                                                    shown.layout.labels)
 
