@@ -20,7 +20,7 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
    plate's columns, and the order is placed again; then the next order (shortest edges first).
 
 Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the labels as obstacles
-(``layout.py``).
+(``engine.py``).
 """
 
 from __future__ import annotations
@@ -344,7 +344,7 @@ def _apart(rect: Box, others: Sequence[Box]) -> Box:
                     y1, moved = max(o.y0, o.y1, y1) + SIDE_GAP + 1, True
         if not moved:
             break
-    return Box(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+    return Box(x0, y0, x1, y1).rounded()
 
 
 def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
@@ -375,7 +375,7 @@ def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
         grown = _apart(Box(x0, y0, x1, y1), list(others.values()))
         lx = grown.x1 - LABEL_PAD - w if right else grown.x0 + LABEL_PAD
         ly = grown.y0 + LABEL_PAD if bottom else grown.y1 - LABEL_PAD - h
-        label = Box(round(lx, 2), round(ly, 2), round(lx + w, 2), round(ly + h, 2))
+        label = Box(lx, ly, lx + w, ly + h).rounded()
         candidates.append((grown, label))
     ok = []
     for grown, label in candidates:
