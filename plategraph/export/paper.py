@@ -23,16 +23,15 @@ from typing import Any
 
 from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
-from ..layout.labels import combined_plate_label, distribution_label, name_label, plate_label
+from ..layout.labels import distribution_label, name_label, plate_box_label
 from ..layout.options import PLACEMENTS, parse_width
+from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP
 
 __all__ = ["PaperFigure", "Shape", "Text", "check_font", "figure_spec",
            "render_figure"]
 
-NODE_TEXT = 11.0  # points, a node's symbol (the layout's paper theme sizes nodes for it)
 SMALL_TEXT = 9.0  # points: plate labels, factor names, the list of distributions
 LINE = 1.35  # line height of the list, in font sizes
-GAP = 12.0  # points between the diagram and its list of distributions
 READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
@@ -236,15 +235,6 @@ _UNIT_SIZE = 10.0
 # -- spec -------------------------------------------------------------------------------------
 
 
-def _plate_text(lay: Layout, key: str, math: bool) -> str:
-    records = lay.graph.graph.get("plates", {})
-    names = lay.combined.get(key)
-    if names:
-        return combined_plate_label(list(names), [records.get(p, {}) for p in names],
-                                    dialect="mathtext", math=math)
-    return plate_label(key, records.get(key, {}), dialect="mathtext", math=math)
-
-
 def _extent(text: Text) -> Box:
     width, height, descent = _measure(text.text, text.size)
     x0 = {"left": text.x, "center": text.x - width / 2, "right": text.x - width}[text.ha]
@@ -255,11 +245,6 @@ def _extent(text: Text) -> Box:
     else:
         y0 = text.y - height / 2
     return Box(x0, y0, x0 + width, y0 + height)
-
-
-def _union(boxes: list[Box]) -> Box:
-    return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
-               max(b.x1 for b in boxes), max(b.y1 for b in boxes))
 
 
 def figure_spec(lay: Layout, *, width: str | float | None = None,
@@ -281,69 +266,87 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
                           f"{', '.join(PLACEMENTS)}; got {distributions!r}")
     graph = lay.graph
     math = lay.options.math
-    shapes: list[Shape] = []
-    texts: list[Text] = []
-    factors: list[tuple[Box, str]] = []
     with _fonts(font):
-        for key, box in lay.plates.items():
-            shapes.append(Shape("rect", box, fill="none"))
-            label = lay.labels.get(key)
-            if label is not None:
-                texts.append(Text(label.x1, (label.y0 + label.y1) / 2,
-                                  _in_font(_plate_text(lay, key, math)), SMALL_TEXT, "right",
-                                  "center", "plate"))
-        for node, box in lay.nodes.items():
-            data = graph.nodes[node]
-            kind = data.get("kind", "latent")
-            dashed = bool(data.get("gated_by")) and kind not in ("factor", "param")
-            symbol = _in_font(name_label(str(node), math=math, dialect="mathtext"))
-            cx, cy = box.center
-            if kind == "factor":
-                shapes.append(Shape("square", box, fill="black"))
-                factors.append((box, symbol))
-                continue
-            if kind == "param":
-                texts.append(Text(cx, cy, symbol, NODE_TEXT, "center", "center", "param"))
-                continue
-            fill = "0.8" if kind == "observed" else "white"
-            shapes.append(Shape("double" if kind == "deterministic" else "circle", box,
-                                fill=fill, dashed=dashed))
-            room = min(box.width, box.height) - (8 if kind == "deterministic" else 5)
-            size = NODE_TEXT
-            text_width = _measure(symbol, size)[0]
-            if text_width > room > 0:
-                size = NODE_TEXT * room / text_width
-            texts.append(Text(cx, cy, symbol, size, "center", "center", "node"))
-        for box, symbol in factors:
-            texts.append(_factor_label(box, symbol, lay))
+        shapes, texts = _diagram(lay, math)
         curves = [(points, graph.edges[edge].get("kind") == "control")
                   for edge, points in lay.edges.items() if len(points) >= 4]
         # what is drawn, not graphviz's box (which has blank around clusters)
-        ink = [s.box for s in shapes] + [_union([Box(x, y, x, y) for x, y in points])
+        ink = [s.box for s in shapes] + [Box.union([Box(x, y, x, y) for x, y in points])
                                          for points, _ in curves]
-        diagram = _union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
-        rows = []
+        diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
-            rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
-                                                                 dialect="mathtext")
-                                              for node in graph.nodes if node in lay.nodes)
-                    if row]
-        if rows:
-            step = LINE * SMALL_TEXT
-            block_w = max(_measure(row, SMALL_TEXT)[0] for row in rows)
-            block_h = step * len(rows)
-            if placement == "auto":
-                placement = _choose(diagram, block_w, block_h, target)
-            if placement == "beside":
-                x, top = diagram.x1 + GAP, diagram.y1
-            else:
-                x, top = diagram.x0, diagram.y0 - GAP
-            for i, row in enumerate(rows):
-                texts.append(Text(x, top - SMALL_TEXT - i * step, row, SMALL_TEXT, "left",
-                                  "baseline", "distribution"))
-        bounds = _union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
+            texts += _distribution_list(lay, math, diagram, placement, target)
+        bounds = Box.union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
     scale = target / bounds.width if target else 1.0
     return PaperFigure(bounds, scale, shapes, curves, texts, font)
+
+
+def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
+    """The plates' and nodes' shapes and texts (under ``_fonts``): plates with their labels,
+    then the nodes in trace order, then the factors' names."""
+    shapes: list[Shape] = []
+    texts: list[Text] = []
+    factors: list[tuple[Box, str]] = []
+    for key, box in lay.plates.items():
+        shapes.append(Shape("rect", box, fill="none"))
+        label = lay.labels.get(key)
+        if label is not None:
+            text = plate_box_label(lay, key, dialect="mathtext", math=math)
+            texts.append(Text(label.x1, (label.y0 + label.y1) / 2, _in_font(text), SMALL_TEXT,
+                              "right", "center", "plate"))
+    for node, box in lay.nodes.items():
+        data = lay.graph.nodes[node]
+        kind = data.get("kind", "latent")
+        symbol = _in_font(name_label(str(node), math=math, dialect="mathtext"))
+        if kind == "factor":
+            shapes.append(Shape("square", box, fill="black"))
+            factors.append((box, symbol))
+        elif kind == "param":
+            cx, cy = box.center
+            texts.append(Text(cx, cy, symbol, PAPER_FONT_SIZE, "center", "center", "param"))
+        else:
+            dashed = bool(data.get("gated_by"))
+            fill = "0.8" if kind == "observed" else "white"
+            shapes.append(Shape("double" if kind == "deterministic" else "circle", box,
+                                fill=fill, dashed=dashed))
+            texts.append(_node_text(box, symbol, kind))
+    texts.extend(_factor_label(box, symbol, lay) for box, symbol in factors)
+    return shapes, texts
+
+
+def _node_text(box: Box, symbol: str, kind: str) -> Text:
+    """A circle's symbol, at the node size, or smaller when that does not fit the circle."""
+    cx, cy = box.center
+    room = min(box.width, box.height) - (8 if kind == "deterministic" else 5)
+    size = PAPER_FONT_SIZE
+    text_width = _measure(symbol, size)[0]
+    if text_width > room > 0:
+        size = PAPER_FONT_SIZE * room / text_width
+    return Text(cx, cy, symbol, size, "center", "center", "node")
+
+
+def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str,
+                       target: float | None) -> list[Text]:
+    """The list of distributions, one line a site, beside or below the diagram (``"auto"``:
+    as ``_choose`` says); no lines when no node has a distribution."""
+    graph = lay.graph
+    rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
+                                                         dialect="mathtext")
+                                      for node in graph.nodes if node in lay.nodes)
+            if row]
+    if not rows:
+        return []
+    step = LINE * SMALL_TEXT
+    block_w = max(_measure(row, SMALL_TEXT)[0] for row in rows)
+    block_h = step * len(rows)
+    if placement == "auto":
+        placement = _choose(diagram, block_w, block_h, target)
+    if placement == "beside":
+        x, top = diagram.x1 + PAPER_LIST_GAP, diagram.y1
+    else:
+        x, top = diagram.x0, diagram.y0 - PAPER_LIST_GAP
+    return [Text(x, top - SMALL_TEXT - i * step, row, SMALL_TEXT, "left", "baseline",
+                 "distribution") for i, row in enumerate(rows)]
 
 
 def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
@@ -366,7 +369,7 @@ def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
 def _choose(diagram: Box, block_w: float, block_h: float, target: float | None) -> str:
     if target is not None:
         # beside reads best, as long as the text stays readable at the asked width
-        beside = diagram.width + GAP + block_w + 2 * MARGIN
+        beside = diagram.width + PAPER_LIST_GAP + block_w + 2 * MARGIN
         return "beside" if target / beside * SMALL_TEXT >= READABLE else "below"
     return "beside" if block_h <= diagram.height else "below"
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
+from ..layout.quoting import xml_safe
+
 __all__ = ["tidy_svg"]
 
 _TEXT = re.compile(r'^<text (?P<attrs>[^>]*)>(?P<body>.*)</text>$')
@@ -30,12 +32,8 @@ def _attrs(text: str) -> dict[str, str]:
     return dict(_ATTR.findall(text))
 
 
-# characters XML cannot hold (a site name may have them) become U+FFFD, as in quoting.py
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
 def _xml(text: str) -> str:
-    return escape(_UNSAFE.sub("\ufffd", text))
+    return escape(xml_safe(text))
 
 
 def _title(title: str, names: Mapping[str, str], clusters: Mapping[str, str]) -> str:

@@ -13,20 +13,14 @@ from typing import Any
 import networkx as nx
 
 from ..layout.geometry import Layout, Point
-from ..layout.labels import (
-    combined_plate_label,
-    distribution_label,
-    latex_text,
-    name_label,
-    plate_label,
-)
+from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
 from ..layout.options import tex_width
+from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE
 
 __all__ = ["tikz_picture", "to_tikz"]
 
 STYLE_OF_KIND = {"latent": "latent", "observed": "obs", "deterministic": "det",
                  "param": "const", "factor": "factor"}
-GAP = 12.0  # points between the diagram and its list of distributions
 
 
 def _num(value: float) -> str:
@@ -42,11 +36,10 @@ def _node_size(lay: Layout) -> float:
     """The size of the figure's circles: the most common box width of circle nodes."""
     sizes: dict[str, int] = {}
     for node, box in lay.nodes.items():
-        if lay.graph.nodes[node].get("kind", "latent") in ("latent", "observed",
-                                                          "deterministic"):
+        if lay.graph.nodes[node].get("kind", "latent") in CIRCLE_KINDS:
             key = _num(min(box.width, box.height))
             sizes[key] = sizes.get(key, 0) + 1
-    return float(max(sizes, key=sizes.__getitem__)) if sizes else 24.0
+    return float(max(sizes, key=sizes.__getitem__)) if sizes else PAPER_NODE_SIZE
 
 
 def _styles(size: float) -> list[str]:
@@ -92,15 +85,6 @@ def _path(points: list[Point]) -> str:
     return " ".join(parts)
 
 
-def _plate_text(lay: Layout, key: str, math: bool) -> str:
-    records = lay.graph.graph.get("plates", {})
-    names = lay.combined.get(key)
-    if names:
-        return combined_plate_label(list(names), [records.get(p, {}) for p in names],
-                                    dialect="latex", math=math)
-    return plate_label(key, records.get(key, {}), dialect="latex", math=math)
-
-
 def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool | None = None,
                  comment: str | None = None, width: str | float | None = None) -> str:
     """The TikZ of a laid-out figure (see ``to_tikz``); ``distributions`` defaults to the
@@ -130,7 +114,7 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
         label = lay.labels.get(key)
         if label is not None:
             lines.append(f"  \\node[plate label] at {_at((label.x1, label.y0))} "
-                         f"{{{_plate_text(lay, key, math)}}};")
+                         f"{{{plate_box_label(lay, key, dialect='latex', math=math)}}};")
     for node in graph.nodes:
         if node in lay.nodes:
             lines.append("  " + _node_line(lay, graph, node, ids[node], size, math))
@@ -143,7 +127,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
                 for node in graph.nodes if node in lay.nodes]
         rows = [row for row in rows if row]
         if rows:
-            lines.append(f"  \\node[distributions] at {_at((lay.width + GAP, lay.height))} {{%")
+            at = _at((lay.width + PAPER_LIST_GAP, lay.height))
+            lines.append(f"  \\node[distributions] at {at} {{%")
             lines.extend(f"    {row}\\\\" for row in rows[:-1])
             lines.append(f"    {rows[-1]}}};")
     lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")

@@ -22,7 +22,7 @@ from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
-from .geometry import Box, Layout, Point
+from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .options import DEFAULT_TIMEOUT, DrawOptions
 from .placement import Cells, cells_of, place
@@ -116,11 +116,10 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     x0 = min([0.0, *(x for x, _ in points)])
     y0 = min([0.0, *(y for _, y in points)])
     if x0 < 0 or y0 < 0:
-        move = _Move(-x0, -y0)
-        lay = replace(lay, nodes={n: move.box(b) for n, b in lay.nodes.items()},
-                      plates={k: move.box(b) for k, b in lay.plates.items()},
-                      labels={k: move.box(b) for k, b in lay.labels.items()})
-        routed = {e: move.pos(p) for e, p in routed.items()}
+        lay = replace(lay, nodes=_shifted(lay.nodes, -x0, -y0),
+                      plates=_shifted(lay.plates, -x0, -y0),
+                      labels=_shifted(lay.labels, -x0, -y0))
+        routed = {e: _shifted_pos(p, -x0, -y0) for e, p in routed.items()}
         edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
         points = [pt for path in edges.values() for pt in path]
     boxes = [*lay.nodes.values(), *lay.plates.values(), *lay.labels.values()]
@@ -133,23 +132,19 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     return Drawing(lay, source, "neato"), rendered
 
 
-@dataclass(frozen=True)
-class _Move:
-    dx: float
-    dy: float
+def _shifted(boxes: Mapping[str, Box], dx: float, dy: float) -> dict[str, Box]:
+    """Each box moved by ``(dx, dy)``, to 0.01 pt."""
+    return {k: b.shifted(dx, dy).rounded() for k, b in boxes.items()}
 
-    def point(self, pt: Point) -> Point:
-        return (round(pt[0] + self.dx, 2), round(pt[1] + self.dy, 2))
 
-    def box(self, box: Box) -> Box:
-        return Box(*self.point((box.x0, box.y0)), *self.point((box.x1, box.y1)))
-
-    def pos(self, pos: str | None) -> str | None:
-        if pos is None:
-            return None
-        start, points, end = _pos_parts(pos)
-        return _pos_text(start and self.point(start), [self.point(p) for p in points],
-                         end and self.point(end))
+def _shifted_pos(pos: str | None, dx: float, dy: float) -> str | None:
+    """A graphviz edge ``pos`` moved by ``(dx, dy)``, to 0.01 pt."""
+    if pos is None:
+        return None
+    start, points, end = _pos_parts(pos)
+    return _pos_text(start and shifted_point(start, dx, dy),
+                     [shifted_point(p, dx, dy) for p in points],
+                     end and shifted_point(end, dx, dy))
 
 
 def _edge_pos(shown: nx.DiGraph, data: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -251,12 +246,12 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
         return None
     # the boxes from the origin; the edges are routed by neato (see _pinned)
     boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.labels.values()]
-    move = _Move(-min(b.x0 for b in boxes), -min(b.y0 for b in boxes))
+    dx, dy = -min(b.x0 for b in boxes), -min(b.y0 for b in boxes)
     order = {k: i for i, k in enumerate([*cells.key, *local_plates])}
     plate_keys = sorted(placed.plates, key=order.__getitem__)
-    lay = Layout(graph=shown, nodes={n: move.box(placed.nodes[n]) for n in sites},
-                 plates={k: move.box(placed.plates[k]) for k in plate_keys},
-                 labels={k: move.box(placed.labels[k]) for k in plate_keys},
+    lay = Layout(graph=shown, nodes=_shifted({n: placed.nodes[n] for n in sites}, dx, dy),
+                 plates=_shifted({k: placed.plates[k] for k in plate_keys}, dx, dy),
+                 labels=_shifted({k: placed.labels[k] for k in plate_keys}, dx, dy),
                  edges={}, width=0.0, height=0.0, options=options)
     return _pinned(lay, {e: None for e in shown.edges}, render, timeout)
 
@@ -271,11 +266,6 @@ def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:
 
 def _floats(text: str) -> list[float]:
     return [float(v) for v in text.split(",")]
-
-
-def _point(text: str) -> Point:
-    x, y = _floats(text)
-    return (x, y)
 
 
 def _box_at(center: str, width: float, height: float) -> Box:

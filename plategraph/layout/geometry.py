@@ -7,15 +7,17 @@ PDF and TikZ are all drawn from one, so every format of a figure agrees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from .options import DrawOptions
 
-__all__ = ["Box", "Layout", "Point"]
+__all__ = ["DIGITS", "Box", "Layout", "Point", "shifted_point"]
 
 Point = tuple[float, float]
+DIGITS = 2  # decimals of a coordinate: graphviz gives positions to 0.01 pt
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,33 @@ class Box:
     def expanded(self, margin: float) -> Box:
         return Box(self.x0 - margin, self.y0 - margin, self.x1 + margin, self.y1 + margin)
 
+    def shifted(self, dx: float, dy: float) -> Box:
+        """This box moved by ``(dx, dy)`` (adding ``-0.0`` leaves a coordinate as it is)."""
+        return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+
+    def rounded(self) -> Box:
+        """This box with its corners rounded to ``DIGITS`` decimals."""
+        return Box(round(self.x0, DIGITS), round(self.y0, DIGITS), round(self.x1, DIGITS),
+                   round(self.y1, DIGITS))
+
+    @classmethod
+    def union(cls, boxes: Sequence[Box]) -> Box:
+        """The smallest box holding every box of ``boxes`` (at least one)."""
+        return cls(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
+                   max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+
+
+def shifted_point(point: Point, dx: float, dy: float) -> Point:
+    """``point`` moved by ``(dx, dy)`` and rounded to ``DIGITS`` decimals."""
+    return (round(point[0] + dx, DIGITS), round(point[1] + dy, DIGITS))
+
 
 @dataclass(frozen=True)
 class Layout:
     """One laid-out figure, in points.
 
     - ``graph``: the graph as drawn (families collapsed, hidden kinds removed, as ``draw`` does);
-      node, edge and plate attributes are the contract's (DESIGN §2).
+      node, edge and plate attributes are the contract's (``docs/design.md`` §2).
     - ``nodes[site]``: the node's box (a circle's bounding square).
     - ``plates[name]``: the plate's rectangle; ``labels[name]``: the box of its label text.
       A group of crossed plates that cannot be drawn as overlapping rectangles is drawn as one box

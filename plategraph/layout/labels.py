@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import networkx as nx
 
+from .geometry import Layout
 from .quoting import html_text
 
 __all__ = ["GREEK", "DIALECTS", "combined_plate_label", "distribution_label",
-           "distribution_parts", "latex_text", "name_label", "plate_label", "previous_label",
-           "symbol_parts"]
+           "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
+           "previous_label", "symbol_parts"]
 
 DIALECTS = ("html", "latex", "mathtext")
 
@@ -276,6 +279,17 @@ def combined_plate_label(names: list[str], records: list[dict], *, dialect: str 
         "$ × $", " \\times " if dialect == "latex" else "$ × $")
 
 
+def plate_box_label(lay: Layout, key: str, *, dialect: str, math: bool) -> str:
+    """The label of the layout's plate box ``key``: one plate's (``plate_label``), or that of
+    the crossed plates the box stands for (``combined_plate_label``)."""
+    records = lay.graph.graph.get("plates", {})
+    names = lay.combined.get(key)
+    if names:
+        return combined_plate_label(list(names), [records.get(p, {}) for p in names],
+                                    dialect=dialect, math=math)
+    return plate_label(key, records.get(key, {}), dialect=dialect, math=math)
+
+
 def previous_label(name: str, index: str, *, math: bool, dialect: str = "html") -> str:
     """A site's value one step earlier: ``h[t-1]``, or in math h with subscript t−1 (after the
     name's own subscripts: ``x_{a,t-1}``). A loop family ``z_j`` steps back to ``z[j-1]``."""
@@ -370,11 +384,11 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
     if found is None:
         return None
     dist, args, transforms = found
-    name, constant, word, ellipsis, f, sim, join = _WRITERS[dialect]
+    writer = _WRITERS[dialect]
 
     def ref(r: tuple) -> list[tuple[bool, str]]:
         if r[0] != "previous":
-            return name(r[1], math)
+            return writer.name(r[1], math)
         text = previous_label(r[1], r[2], math=math, dialect=dialect)
         # latex's is always in $…$, mathtext's only in math
         if (dialect == "latex" or dialect == "mathtext" and math) and len(text) > 1 \
@@ -390,31 +404,46 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
 
     def arg(a: tuple) -> list[tuple[bool, str]]:
         if a[0] == "constant":
-            return [(False, constant(a[1]))]
+            return [(False, writer.constant(a[1]))]
         if a[0] in ("site", "previous"):
             return ref(a)
         if a[0] == "f":
-            return [f, *listed(list(a[1]), ref)]
-        return [(False, ellipsis)]
+            return [writer.f, *listed(list(a[1]), ref)]
+        return [(False, writer.ellipsis)]
 
-    body = [(False, word(dist)), *(listed(list(args), arg) if args else [])]
+    body = [(False, writer.word(dist)), *(listed(list(args), arg) if args else [])]
     for transform in transforms:
-        body = [(False, word(transform) + "("), *body, (False, ")")]
-    return join([*name(str(node), math), sim, *body])
+        body = [(False, writer.word(transform) + "("), *body, (False, ")")]
+    return writer.join([*writer.name(str(node), math), writer.sim, *body])
 
 
-# one writer per dialect: (name, constant, word, ellipsis, the f of f(u, v), the ~, join); text
-# is a list of (is_math, text) segments, which only mathtext sets apart
-def _plain_join(segments: list[tuple[bool, str]]) -> str:
+_Segment = tuple[bool, str]  # (is_math, text): only mathtext sets math apart
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """How one dialect writes the parts of a distribution label."""
+
+    name: Callable[[str, bool], list[_Segment]]  # a site name (and math or not)
+    constant: Callable[[str], str]  # a constant argument
+    word: Callable[[str], str]  # a distribution's or transform's name
+    ellipsis: str  # an unknown argument
+    f: _Segment  # the f of f(u, v)
+    sim: _Segment  # the ~
+    join: Callable[[list[_Segment]], str]  # the segments as one label
+
+
+def _plain_join(segments: list[_Segment]) -> str:
     return "".join(text for _, text in segments)
 
 
 _WRITERS = {
-    "html": (lambda n, math: [(False, _html_name(n, math))], html_text, html_text, "…",
-             (False, "f"), (False, " ~ "), _plain_join),
-    "latex": (lambda n, math: [(True, _tex_name(n, math))], _tex_constant, _tex_word,
-              r"\ldots", (True, "f"), (True, r" \sim "),
-              lambda segments: f"${_plain_join(segments)}$"),
-    "mathtext": (_mt_name, _mt_constant, str, "…", (True, "f"), (True, r"\;\sim\;"),
-                 _mt_join),
+    "html": _Writer(name=lambda n, math: [(False, _html_name(n, math))], constant=html_text,
+                    word=html_text, ellipsis="…", f=(False, "f"), sim=(False, " ~ "),
+                    join=_plain_join),
+    "latex": _Writer(name=lambda n, math: [(True, _tex_name(n, math))], constant=_tex_constant,
+                     word=_tex_word, ellipsis=r"\ldots", f=(True, "f"), sim=(True, r" \sim "),
+                     join=lambda segments: f"${_plain_join(segments)}$"),
+    "mathtext": _Writer(name=_mt_name, constant=_mt_constant, word=str, ellipsis="…",
+                        f=(True, "f"), sim=(True, r"\;\sim\;"), join=_mt_join),
 }

@@ -20,7 +20,7 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
    plate's columns, and the order is placed again; then the next order (shortest edges first).
 
 Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the labels as obstacles
-(``layout.py``).
+(``engine.py``).
 """
 
 from __future__ import annotations
@@ -119,15 +119,10 @@ def _lo_hi(box: Box, axis: int) -> tuple[float, float]:
     return (box.x0, box.x1) if axis == 0 else (box.y0, box.y1)
 
 
-def _shift(box: Box, axis: int, delta: float) -> Box:
-    if axis == 0:
-        return Box(box.x0 + delta, box.y0, box.x1 + delta, box.y1)
-    return Box(box.x0, box.y0 + delta, box.x1, box.y1 + delta)
-
-
-def _union(boxes: Sequence[Box]) -> Box:
-    return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
-               max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+def _along(axis: int, delta: float) -> tuple[float, float]:
+    """The shift by ``delta`` along ``axis`` as ``(dx, dy)``: the other one is ``-0.0``, which
+    leaves every coordinate exactly as it is (``-0.0`` included, unlike ``0.0``)."""
+    return (delta, -0.0) if axis == 0 else (-0.0, delta)
 
 
 def _crosses_side(label: Box, rect: Box) -> bool:
@@ -135,33 +130,31 @@ def _crosses_side(label: Box, rect: Box) -> bool:
     return label.overlaps(rect) and not rect.expanded(-0.5).contains(label)
 
 
-def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
-          local_plates: Mapping[str, Box], local_labels: Mapping[str, Box],
-          local_cell: Mapping[str, int], label_sizes: Mapping[str, tuple[float, float]], *,
-          axis: int) -> Placement | None:
-    """Place the columns and the key plates' rectangles and labels; None when no order works.
+@dataclass(frozen=True)
+class _Columns:
+    """What placing the columns of one graph needs, derived once from ``place``'s arguments."""
 
-    ``nodes``, ``local_plates`` and ``local_labels`` come from ``dot``'s run on the cells (each
-    local plate in cell ``local_cell[plate]``); ``label_sizes`` is each key plate's label
-    (width, height); ``axis`` is 0 when columns go left to right (rankdir TB/BT), 1 else.
-    """
-    cell_keys = [k for k, _ in cells.cells]
-    cell_of = {n: i for i, (_, ns) in enumerate(cells.cells) for n in ns}
-    extent = []
-    for i, (_, ns) in enumerate(cells.cells):
-        boxes = [nodes[n] for n in ns]
-        boxes += [local_plates[p] for p, c in local_cell.items() if c == i]
-        lo = min(_lo_hi(b, axis)[0] for b in boxes)
-        hi = max(_lo_hi(b, axis)[1] for b in boxes)
-        extent.append((lo, hi))
-    margin = {p: MARGIN + STAGGER * i for i, p in enumerate(cells.key)}
-    # the margin a plate needs beyond its columns: its own and those of the key plates in it
-    outer = {p: margin[p] + max((margin[q] for q in cells.inside[p]), default=0.0)
-             for p in cells.key}
-    wide = {p: label_sizes[p][0] + 2 * LABEL_PAD for p in cells.key}
+    cells: Cells
+    nodes: Mapping[str, Box]
+    local_plates: Mapping[str, Box]
+    local_labels: Mapping[str, Box]
+    local_cell: Mapping[str, int]
+    label_sizes: Mapping[str, tuple[float, float]]
+    axis: int
+    cell_keys: list[tuple[str, ...]]
+    cell_of: dict[str, int]
+    extent: list[tuple[float, float]]  # each cell's first and last coordinate along the axis
+    margin: dict[str, float]
+    outer: dict[str, float]  # the margin a plate needs beyond its columns
+    wide: dict[str, float]  # the room a plate's label needs across the columns
+    local_in: dict[str, list[str]]  # key plate → local plates in its cells
+    inner_first: list[str]  # the key plates, inner plates first
 
-    def offsets(order: Sequence[int], spans: Mapping[str, tuple[int, int]],
+    def offsets(self, order: Sequence[int], spans: Mapping[str, tuple[int, int]],
                 extra: Mapping[int, float]) -> dict[int, float]:
+        """Each cell's shift along the axis when the columns go in ``order``, with ``extra``
+        room before some columns."""
+        extent, outer, wide = self.extent, self.outer, self.wide
         out: dict[int, float] = {}
         pos = 0.0
         for i, c in enumerate(order):
@@ -177,69 +170,125 @@ def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
             pos = out[c] + extent[c][1]
         return out
 
-    def centre(n: str, off: Mapping[int, float]) -> tuple[float, float]:
-        x, y = nodes[n].center
-        return (x + off[cell_of[n]], y) if axis == 0 else (x, y + off[cell_of[n]])
+    def centre(self, n: str, off: Mapping[int, float]) -> tuple[float, float]:
+        x, y = self.nodes[n].center
+        return (x + off[self.cell_of[n]], y) if self.axis == 0 else (x, y + off[self.cell_of[n]])
 
+
+def _columns(cells: Cells, nodes: Mapping[str, Box], local_plates: Mapping[str, Box],
+             local_labels: Mapping[str, Box], local_cell: Mapping[str, int],
+             label_sizes: Mapping[str, tuple[float, float]], axis: int) -> _Columns:
+    cell_keys = [k for k, _ in cells.cells]
+    cell_of = {n: i for i, (_, ns) in enumerate(cells.cells) for n in ns}
+    extent = []
+    for i, (_, ns) in enumerate(cells.cells):
+        boxes = [nodes[n] for n in ns]
+        boxes += [local_plates[p] for p, c in local_cell.items() if c == i]
+        lo = min(_lo_hi(b, axis)[0] for b in boxes)
+        hi = max(_lo_hi(b, axis)[1] for b in boxes)
+        extent.append((lo, hi))
+    margin = {p: MARGIN + STAGGER * i for i, p in enumerate(cells.key)}
+    # the margin a plate needs beyond its columns: its own and those of the key plates in it
+    outer = {p: margin[p] + max((margin[q] for q in cells.inside[p]), default=0.0)
+             for p in cells.key}
+    wide = {p: label_sizes[p][0] + 2 * LABEL_PAD for p in cells.key}
+    local_in = {p: [q for q, c in local_cell.items() if p in cell_keys[c]] for p in cells.key}
+    # inner plates first: fewer members, or the same members and later in plate order
+    rank = {p: i for i, p in enumerate(cells.key)}
+    inner_first = sorted(cells.key, key=lambda p: (len(cells.members[p]), -rank[p]))
+    return _Columns(cells, nodes, local_plates, local_labels, local_cell, label_sizes, axis,
+                    cell_keys, cell_of, extent, margin, outer, wide, local_in, inner_first)
+
+
+def place(graph: nx.DiGraph, cells: Cells, nodes: Mapping[str, Box],
+          local_plates: Mapping[str, Box], local_labels: Mapping[str, Box],
+          local_cell: Mapping[str, int], label_sizes: Mapping[str, tuple[float, float]], *,
+          axis: int) -> Placement | None:
+    """Place the columns and the key plates' rectangles and labels; None when no order works.
+
+    ``nodes``, ``local_plates`` and ``local_labels`` come from ``dot``'s run on the cells (each
+    local plate in cell ``local_cell[plate]``); ``label_sizes`` is each key plate's label
+    (width, height); ``axis`` is 0 when columns go left to right (rankdir TB/BT), 1 else.
+    """
+    columns = _columns(cells, nodes, local_plates, local_labels, local_cell, label_sizes, axis)
+    for order, spans in _ranked_orders(graph, columns)[:ORDERS_TRIED]:
+        placed = _place_order(columns, order, spans)
+        if placed is not None:
+            return placed
+    return None
+
+
+def _ranked_orders(graph: nx.DiGraph, columns: _Columns
+                   ) -> list[tuple[tuple[int, ...], dict[str, tuple[int, int]]]]:
+    """The admissible column orders with their plates' spans: the shortest edges first (the
+    first found of equal ones), then the others, shortest first."""
     edges = [(a, b) for a, b in graph.edges if a != b]
     ranked: list[tuple[float, tuple[int, ...], dict[str, tuple[int, int]]]] = []
     best = None
-    for order in _orders(len(cells.cells)):
-        spans = _spans(order, cell_keys, cells.key)
+    for order in _orders(len(columns.cells.cells)):
+        spans = _spans(order, columns.cell_keys, columns.cells.key)
         if spans is None:
             continue
-        off = offsets(order, spans, {})
+        off = columns.offsets(order, spans, {})
         length = 0.0
         for a, b in edges:
-            (xa, ya), (xb, yb) = centre(a, off), centre(b, off)
+            (xa, ya), (xb, yb) = columns.centre(a, off), columns.centre(b, off)
             length += ((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5
         if best is None or length < ranked[best][0] - 1e-6:
             best = len(ranked)
         ranked.append((length, order, spans))
     if best is None:
-        return None
-    # the shortest first (the first found of equal ones), then the others, shortest first
+        return []
     tried = [ranked[best], *sorted(ranked[:best] + ranked[best + 1:], key=lambda r: r[0])]
-    local_in = {p: [q for q, c in local_cell.items() if p in cell_keys[c]] for p in cells.key}
-    # inner plates first: fewer members, or the same members and later in plate order
-    rank = {p: i for i, p in enumerate(cells.key)}
-    inner_first = sorted(cells.key, key=lambda p: (len(cells.members[p]), -rank[p]))
+    return [(order, spans) for _, order, spans in tried]
 
-    def rectangles(order: Sequence[int], off: Mapping[int, float]) -> Placement | str:
-        """The placement with these column offsets, or the plate whose label found no room."""
-        placed = {n: _shift(b, axis, off[cell_of[n]]) for n, b in nodes.items()}
-        plates = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_plates.items()}
-        labels = {p: _shift(b, axis, off[local_cell[p]]) for p, b in local_labels.items()}
-        # every key plate's rectangle before labels, so a label can keep off plates placed later
-        for p in cells.key:
-            content = [placed[n] for n in cells.members[p]] + [plates[q] for q in local_in[p]]
-            plates[p] = _union(content).expanded(margin[p])
-        for p in inner_first:
-            content = [placed[n] for n in cells.members[p]]
-            content += [plates[q] for q in local_in[p]] + [plates[q] for q in cells.inside[p]]
-            content += [labels[q] for q in cells.inside[p]]
-            rect = _union(content).expanded(margin[p])
-            chosen = _label_place(p, rect, label_sizes[p], cells, placed, plates, labels, axis)
-            if chosen is None:
-                plates[p] = rect
-                widen = _widening(p, rect, label_sizes[p], cells, plates, spans, axis)
-                return p if widen is None else widen
-            plates[p], labels[p] = chosen
-        return Placement(placed, plates, labels, list(order))
 
-    for _, order, spans in tried[:ORDERS_TRIED]:
-        # a label with no room at either end of its plate, where a crossing plate's side is in
-        # its way, widens the gap before that plate's columns; then the order is tried again
-        extra: dict[int, float] = {}
-        for _ in range(WIDEN_STEPS):
-            result = rectangles(order, offsets(order, spans, extra))
-            if isinstance(result, Placement):
-                return result
-            if isinstance(result, str):
-                break
-            column, more = result
-            extra[column] = extra.get(column, 0.0) + more
+def _place_order(columns: _Columns, order: Sequence[int],
+                 spans: Mapping[str, tuple[int, int]]) -> Placement | None:
+    """The placement with the columns in ``order``, or None when a label finds no room.
+
+    A label with no room at either end of its plate, where a crossing plate's side is in its
+    way, widens the gap before that plate's columns; then the order is tried again."""
+    extra: dict[int, float] = {}
+    for _ in range(WIDEN_STEPS):
+        result = _rectangles(columns, order, spans, columns.offsets(order, spans, extra))
+        if isinstance(result, Placement):
+            return result
+        if isinstance(result, str):
+            break
+        column, more = result
+        extra[column] = extra.get(column, 0.0) + more
     return None
+
+
+def _rectangles(columns: _Columns, order: Sequence[int], spans: Mapping[str, tuple[int, int]],
+                off: Mapping[int, float]) -> Placement | str | tuple[int, float]:
+    """The placement with these column offsets; else the plate whose label found no room, or
+    where to widen a gap so that it does (``_widening``)."""
+    cells, axis, local_cell = columns.cells, columns.axis, columns.local_cell
+    placed = {n: b.shifted(*_along(axis, off[columns.cell_of[n]]))
+              for n, b in columns.nodes.items()}
+    plates = {p: b.shifted(*_along(axis, off[local_cell[p]]))
+              for p, b in columns.local_plates.items()}
+    labels = {p: b.shifted(*_along(axis, off[local_cell[p]]))
+              for p, b in columns.local_labels.items()}
+    # every key plate's rectangle before labels, so a label can keep off plates placed later
+    for p in cells.key:
+        content = [placed[n] for n in cells.members[p]] + [plates[q] for q in columns.local_in[p]]
+        plates[p] = Box.union(content).expanded(columns.margin[p])
+    for p in columns.inner_first:
+        content = [placed[n] for n in cells.members[p]]
+        content += [plates[q] for q in columns.local_in[p]] + [plates[q] for q in cells.inside[p]]
+        content += [labels[q] for q in cells.inside[p]]
+        rect = Box.union(content).expanded(columns.margin[p])
+        size = columns.label_sizes[p]
+        chosen = _label_place(p, rect, size, cells, placed, plates, labels, axis)
+        if chosen is None:
+            plates[p] = rect
+            widen = _widening(p, rect, size, cells, plates, spans, axis)
+            return p if widen is None else widen
+        plates[p], labels[p] = chosen
+    return Placement(placed, plates, labels, list(order))
 
 
 def _widening(p: str, rect: Box, size: tuple[float, float], cells: Cells,
@@ -295,7 +344,7 @@ def _apart(rect: Box, others: Sequence[Box]) -> Box:
                     y1, moved = max(o.y0, o.y1, y1) + SIDE_GAP + 1, True
         if not moved:
             break
-    return Box(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+    return Box(x0, y0, x1, y1).rounded()
 
 
 def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
@@ -326,7 +375,7 @@ def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
         grown = _apart(Box(x0, y0, x1, y1), list(others.values()))
         lx = grown.x1 - LABEL_PAD - w if right else grown.x0 + LABEL_PAD
         ly = grown.y0 + LABEL_PAD if bottom else grown.y1 - LABEL_PAD - h
-        label = Box(round(lx, 2), round(ly, 2), round(lx + w, 2), round(ly + h, 2))
+        label = Box(lx, ly, lx + w, ly + h).rounded()
         candidates.append((grown, label))
     ok = []
     for grown, label in candidates:

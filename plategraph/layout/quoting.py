@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["attr_list", "html_text", "quote"]
+__all__ = ["attr_list", "html_text", "quote", "xml_safe"]
 
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)$")
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
@@ -21,6 +21,11 @@ _TOOLTIPS = frozenset({"tooltip", "edgetooltip", "headtooltip", "tailtooltip", "
 _SVG_TEXT = _TOOLTIPS | {"label", "xlabel", "headlabel", "taillabel", None}
 
 
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML cannot hold (a site name may have them) as U+FFFD."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
 def quote(value: object, *, attribute: str | None = None) -> str:
     """``value`` as DOT: bare when a plain identifier or number, else a double-quoted string.
 
@@ -34,7 +39,7 @@ def quote(value: object, *, attribute: str | None = None) -> str:
     text = str(value)
     if _ID.match(text) and text.lower() not in _KEYWORDS:
         return text
-    text = _UNSAFE.sub("\ufffd", text)
+    text = xml_safe(text)
     if attribute in _SVG_TEXT:
         text = text.replace("&", "&amp;")
     text = text.replace("\\", "\\\\\\\\" if attribute in _TOOLTIPS else "\\\\").replace('"', '\\"')
@@ -49,7 +54,7 @@ def html_text(text: str) -> str:
     spaces (graphviz drops them), characters XML cannot hold become U+FFFD, and runs of spaces
     stay (as no-break spaces after the first).
     """
-    text = _UNSAFE.sub("\ufffd", text).replace("\t", " ")
+    text = xml_safe(text).replace("\t", " ")
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;").replace("]", "&#93;")
             .replace("\\", "\\\\"))

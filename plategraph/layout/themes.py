@@ -10,8 +10,8 @@ import networkx as nx
 from ..exceptions import OptionError
 from .labels import GREEK, symbol_parts
 
-__all__ = ["CIRCLE_KINDS", "NODE_KINDS", "THEMES", "THEME_KEYS", "is_paper", "paper_node_size",
-           "resolve_theme"]
+__all__ = ["CIRCLE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP", "PAPER_NODE_SIZE",
+           "THEMES", "THEME_KEYS", "is_paper", "paper_node_size", "resolve_theme"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
 THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
@@ -61,6 +61,7 @@ _PAPER: dict[str, dict[str, str]] = {
 }
 PAPER_NODE_SIZE = 24.0  # points: the smallest circle of a paper figure
 PAPER_FONT_SIZE = 11.0  # points: a node's symbol
+PAPER_LIST_GAP = 12.0  # points between a paper figure's diagram and its list of distributions
 CIRCLE_KINDS = ("latent", "observed", "deterministic")
 THEMES: dict[str, dict[str, dict[str, str]]] = {"notebook": _NOTEBOOK, "paper": _PAPER}
 
