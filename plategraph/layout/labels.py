@@ -12,11 +12,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .geometry import Layout
 from .quoting import html_text
+
+if TYPE_CHECKING:  # labels come before the layout: geometry needs the options, which need these
+    from .geometry import Layout
 
 __all__ = ["GREEK", "DIALECTS", "combined_plate_label", "distribution_label",
            "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
