@@ -24,7 +24,7 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import distribution_label, name_label, plate_box_label
-from ..layout.options import PLACEMENTS, parse_width
+from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP
 
 __all__ = ["PaperFigure", "Shape", "Text", "check_font", "figure_spec",
@@ -446,7 +446,7 @@ def warm_up() -> None:
     lay = Layout(graph=graph, nodes={"mu": Box(0, 60, 24, 84), "x_j": Box(0, 10, 24, 34)},
                  plates={"J": Box(-8, 0, 40, 40)}, labels={"J": Box(10, 2, 38, 10)},
                  edges={("mu", "x_j"): [(12, 60), (12, 50), (12, 44), (12, 34)]},
-                 width=48, height=84, options={"labels": "math"})
+                 width=48, height=84, options=DrawOptions(labels="math"))
     spec = figure_spec(lay)
     for fmt in ("svg", "pdf"):
         render_figure(spec, fmt)
