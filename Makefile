@@ -8,18 +8,28 @@ STAMP := $(VENV)/.installed
 # release besides the default's, each on its own interpreter and pinned by ci/jax-X.Y.txt.
 # A new JAX release: add its adapter to plategraph/tracing/_jax.py, its constraints file, and
 # its venv here.
-PYTHON312 ?= $(firstword $(wildcard /root/.pyenv/versions/3.12*/bin/python) $(shell command -v python3.12 2>/dev/null))
-PYTHON313 ?= $(firstword $(wildcard /root/.pyenv/versions/3.13*/bin/python) $(shell command -v python3.13 2>/dev/null))
+# Each is the first interpreter of that Python that runs, as its real path: `python3.X` on PATH,
+# else pyenv's (`pyenv which`: an active version; `pyenv prefix`: any installed one). A pyenv
+# shim of a version that is not active is on PATH but fails, so a candidate is run, not just
+# found. Set PYTHON312=/path/to/python3.12 (or PYTHON313) to choose one yourself.
+find_python = $(shell for c in python$(1) "$$(pyenv which python$(1) 2>/dev/null)" \
+  "$$(p=$$(pyenv prefix $(1) 2>/dev/null) && echo "$$p/bin/python$(1)")"; do \
+  [ -n "$$c" ] && "$$c" -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
+PYTHON312 ?= $(call find_python,3.12)
+PYTHON313 ?= $(call find_python,3.13)
 JAX_ENVS := .venv-jax011 .venv-jax012
 .venv-jax011/.installed: ENV_PYTHON = $(PYTHON312)
 .venv-jax011/.installed: ENV_NEEDS = Python 3.12
+.venv-jax011/.installed: ENV_VAR = PYTHON312
 .venv-jax011/.installed: ci/jax-0.11.txt
 .venv-jax012/.installed: ENV_PYTHON = $(PYTHON313)
 .venv-jax012/.installed: ENV_NEEDS = Python 3.13
+.venv-jax012/.installed: ENV_VAR = PYTHON313
 .venv-jax012/.installed: ci/jax-0.12.txt
 # the tests they run: tracing, graph and drawing (the rest needs the default env's extras)
 JAX_TESTS = $(shell cat ci/jax-tests.txt)
-# where each env's run records the graph of every model its tests trace, for tests/test_jax_versions.py
+# where each env's run records the graph of every model its tests trace, for
+# tests/tracing/test_jax_versions.py
 GRAPHS := build/jax-graphs
 
 .PHONY: install system-deps test test-jax jax-envs lint gallery bench clean
@@ -53,7 +63,7 @@ lint: install
 jax-envs: $(JAX_ENVS:%=%/.installed)
 
 $(JAX_ENVS:%=%/.installed): pyproject.toml
-	@test -n "$(ENV_PYTHON)" || { echo "$(@D) needs $(ENV_NEEDS): install it (e.g. with pyenv) and re-run make" >&2; exit 1; }
+	@test -n "$(ENV_PYTHON)" || { echo "$(@D) needs $(ENV_NEEDS): install it (e.g. with pyenv) or name it (make $(ENV_VAR)=/path/to/python), then re-run make" >&2; exit 1; }
 	rm -rf $(@D)
 	$(ENV_PYTHON) -m venv $(@D)
 	$(@D)/bin/python -m pip install --quiet --upgrade pip

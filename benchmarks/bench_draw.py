@@ -1,6 +1,6 @@
 """Drawing speed: end-to-end SVG with plategraph beside numpyro.render_model, and `dot` alone.
 
-Targets (issue 3): a chain of 300 latents all feeding one plated observed site, and a
+Targets: a chain of 300 latents all feeding one plated observed site, and a
 hierarchical model unrolled to 1,000 observed sites, each to SVG in under 2 s end to end; no
 diagram of the gallery or of the drawing tests' cases over 1 s in `dot`. NumPyro runs in a
 subprocess with a time limit per case, because its diagram of the long chain does not finish.

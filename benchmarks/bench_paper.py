@@ -4,7 +4,7 @@ big models (a chain of 300 latents, a model unrolled to 1,000 sites) end to end 
 process beside NumPyro's the same way, and each stage of it (imports, trace, layout, matplotlib's
 import, the figure, the PDF) in a fresh process of its own.
 
-Target (issue 8): the paper figure of the 300-chain and the 1,000-site loop under 2 s each, end to
+Target: the paper figure of the 300-chain and the 1,000-site loop under 2 s each, end to
 end (trace + layout + PDF).
 
     python benchmarks/bench_paper.py            # or: python benchmarks/run.py paper

@@ -1,11 +1,11 @@
-"""Real-model costs from issue 9: a huge plate, and a Python while loop on sampled values.
+"""Real-model costs: a huge plate, and a Python while loop on sampled values.
 
 - A plate of 10⁹ / 4·10⁹ with vectorised sites: time and peak memory of the first call, each tool
   in its own fresh process (peak memory is per process), plategraph beside numpyro's
   get_model_relations.
 - Newton's method in a Python ``while`` loop on two sampled values: model_graph (re-runs with the
-  two deciders varied together, as now, and one by one, as before) beside one plain
-  ``trace(seed(model))``; numpyro's get_model_relations cannot trace the loop.
+  two deciders varied together, as the tracer does, and one by one, for comparison) beside one
+  plain ``trace(seed(model))``; numpyro's get_model_relations cannot trace the loop.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each entry: ``nodes`` ("name:kind" or "name:kind@plate,plate", trace order), ``edges`` ("a -> b"
 for data, "a ~> b" for control), ``plates`` (name → size, or (size, subsample size)) and
-``gated`` (site → gating sites). DESIGN §3 decides what counts as an edge; the comments say why
-where it is subtle.
+``gated`` (site → gating sites). What counts as an edge is in docs/design.md (§4, "What an
+edge means"); the comments say why where it is subtle.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ EXPECTED: dict[str, dict] = {
         "plates": {},
     },
     "seed_conditional:model": {
-        # DESIGN §3's spike-and-slab: the slab's sites are gated by z, z decides obs's
+        # the spike-and-slab of docs/design.md: the slab's sites are gated by z, z decides obs's
         # parameters (control), and z is not a parent of mu or sigma
         "nodes": ["z:latent", "mu:latent", "sigma:latent", "obs:observed"],
         "edges": ["mu -> obs", "sigma -> obs", "z ~> obs"],

@@ -1,5 +1,5 @@
-"""Faults around files and `dot` (issue 11, cases 1, 4, 10, 11, 12, 13): real `dot` shims on PATH,
-symbolic links, FIFOs, /proc/self/fd, a terminal; every wait bounded."""
+"""Faults around files and `dot` (README, "Reliability"): real `dot` shims on PATH, symbolic
+links, FIFOs, /proc/self/fd, a terminal; every wait bounded."""
 
 from __future__ import annotations
 

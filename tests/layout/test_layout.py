@@ -107,7 +107,7 @@ def test_layout_is_deterministic():
     assert list(a.edges) == list(a.graph.edges)
 
 
-# -- the geometric rules of every layout -------------------------------------------------------
+# -- the geometric rules of every layout: no edge through a label, plates hold their sites ------
 
 TOUCH = 0.5  # points: closer than this counts as touching
 
