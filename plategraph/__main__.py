@@ -1,4 +1,4 @@
-"""``python -m plategraph``: the command line (see ``plategraph.cli``)."""
+"""``python -m plategraph``: the command line (see ``plategraph.app.cli``)."""
 
 from .app.cli import main
 

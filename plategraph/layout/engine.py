@@ -1,7 +1,7 @@
 """Graph + drawing options → ``Layout``: graphviz places and routes, plategraph reads it back.
 
 Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw``
-(``dot.to_dot``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
+(``dot.dot_source``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
 positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
 routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
 out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
@@ -257,7 +257,7 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
 
 
 def cluster_plates(tree: Cluster) -> Iterator[tuple[str, ...]]:
-    """The plates of each box, in the order ``dot.to_dot`` numbers its clusters
+    """The plates of each box, in the order ``dot.dot_source`` numbers its clusters
     (``cluster_0``, ``cluster_1``, … depth first)."""
     for child in tree.children.values():
         yield child.plates
