@@ -173,7 +173,7 @@ def render_model(model: Callable, model_args: tuple | None = None,
     except DotNotFoundError:
         # no graphviz here: dot's DOT for wherever it is rendered, and graphviz's own errors
         engine, drawn = "dot", None
-    # the statements between `digraph name {` and `}` (layout/dot.py writes those on lines of their own)
+    # the statements between `digraph name {` and `}` (layout/dot.py writes each on a line)
     body = [f"{line}\n" for line in diagram.source.splitlines()[1:-1]]
     digraph = PlateDigraph(name=graph.graph.get("name"), body=body, engine=engine,
                            diagram=drawn)

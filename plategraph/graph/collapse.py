@@ -6,6 +6,8 @@ import re
 
 import networkx as nx
 
+from .views import merge_edge
+
 __all__ = ["collapse_families"]
 
 _INDEXED = re.compile(r"^(?P<stem>.*?[^\d_])_?(?P<index>\d+)$")
@@ -162,13 +164,6 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
                 attrs["data_args"] = _merged_data_args(graph, members)
         out.add_node(target, **attrs)
     for parent, child, data in graph.edges(data=True):
-        a, b = rename.get(parent, parent), rename.get(child, child)
-        if out.has_edge(a, b):
-            edge = out.edges[a, b]
-            edge["params"] = tuple(dict.fromkeys((*edge["params"], *data.get("params", ()))))
-            if data.get("kind") == "data":
-                edge["kind"] = "data"
-        else:
-            out.add_edge(a, b, kind=data.get("kind", "data"),
-                         params=tuple(data.get("params", ())))
+        merge_edge(out, rename.get(parent, parent), rename.get(child, child),
+                   kind=data.get("kind", "data"), params=tuple(data.get("params", ())))
     return out

@@ -6,7 +6,20 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["DataNode", "visible_graph", "with_data_nodes"]
+__all__ = ["DataNode", "merge_edge", "visible_graph", "with_data_nodes"]
+
+
+def merge_edge(graph: nx.DiGraph, parent: object, child: object, *, kind: str,
+               params: tuple[str, ...]) -> None:
+    """Add the edge ``parent → child``, or merge into the one already there: its parameters
+    joined in order, each once, and a data edge winning over a control edge."""
+    if graph.has_edge(parent, child):
+        edge = graph.edges[parent, child]
+        edge["params"] = tuple(dict.fromkeys((*edge.get("params", ()), *params)))
+        if kind == "data":
+            edge["kind"] = "data"
+    else:
+        graph.add_edge(parent, child, kind=kind, params=tuple(params))
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,7 @@ def with_data_nodes(graph: nx.DiGraph) -> nx.DiGraph:
     out.add_edges_from(graph.edges(data=True))
     for name, fed in uses.items():
         for node, param in fed:
-            if out.has_edge(DataNode(name), node):
-                edge = out.edges[DataNode(name), node]
-                edge["params"] = (*edge["params"], param)
-            else:
-                out.add_edge(DataNode(name), node, kind="data", params=(param,))
+            merge_edge(out, DataNode(name), node, kind="data", params=(param,))
     return out
 
 
@@ -88,12 +97,5 @@ def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx
                     stack.append(c)
                     continue
                 kind = "data" if d.get("kind") == dc.get("kind") == "data" else "control"
-                if out.has_edge(a, c):
-                    edge = out.edges[a, c]
-                    edge["params"] = tuple(dict.fromkeys((*edge.get("params", ()),
-                                                          *dc.get("params", ()))))
-                    if kind == "data":
-                        edge["kind"] = "data"
-                else:
-                    out.add_edge(a, c, kind=kind, params=tuple(dc.get("params", ())))
+                merge_edge(out, a, c, kind=kind, params=tuple(dc.get("params", ())))
     return out
