@@ -143,7 +143,8 @@ TRACE_HOOKS: tuple[type, ...] = (
     *((_QddHook,) if hasattr(core, "cur_qdd") else ()),
 )
 
-Deps = frozenset  # of site names (str) and, inside a jaxpr analysis, input positions (int)
+# a value's dependencies: a frozenset of site names (str) and, inside a jaxpr analysis, of input
+# positions (int)
 EMPTY: frozenset = frozenset()
 
 # ---------------------------------------------------------------------------------------------

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 __all__ = ["Edge", "Plate", "Site", "TraceRecord"]
 
-SITE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
-
-
 @dataclass(frozen=True)
 class Plate:
     """A plate (``numpyro.plate`` or a scan's time axis)."""
@@ -21,7 +18,7 @@ class Plate:
 
 @dataclass(frozen=True)
 class Site:
-    """One site of the model, as the contract's node attributes (DESIGN §2)."""
+    """One site of the model, as the contract's node attributes (docs/design.md)."""
 
     name: str
     kind: str

@@ -1,6 +1,6 @@
 """Trace a model into records: one provenance run, then re-runs that decide Python control flow.
 
-The algorithm (DESIGN §3):
+The algorithm (docs/design.md):
 
 1. Run the model once (seed 0) under a ``ProvenanceTrace`` with a ``SiteRecorder``: every site,
    its plates, the sites each distribution parameter depends on (data edges), and the sites whose

@@ -1,4 +1,4 @@
-"""Models of the kinds real users write (issue 9): each traced to the structure written by hand.
+"""Models of the kinds real users write: each traced to the structure written by hand.
 
 Every case is a tiny model of that kind paired with its expected graph, in the notation of
 ``expected.py`` (nodes ``"name:kind@plates"`` in trace order, ``"a -> b"`` data and ``"a ~> b"``
@@ -158,7 +158,7 @@ CASES = {
         "nodes": ["mu:latent", "sigma:latent", "b:latent", "x_impute:latent",
                   "x:observed@N", "y:observed@N"],
         # the imputed values flow into y's mean through .at[].set; an observed value is not a
-        # distribution parameter, so x_impute is not a parent of x (DESIGN §3)
+        # distribution parameter, so x_impute is not a parent of x (docs/design.md)
         "edges": ["mu -> x_impute", "sigma -> x_impute", "mu -> x", "sigma -> x",
                   "b -> y", "x_impute -> y"],
         "plates": {"N": 6},

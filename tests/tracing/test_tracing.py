@@ -373,7 +373,7 @@ def test_a_site_name_used_twice_is_an_error_naming_the_site():
     assert info.value.site == "x"
 
 
-# -- more of the list: custom_vjp, numpyro's cond, obs=None, helpers ---------------------
+# -- custom_vjp, numpyro's cond, obs=None, helpers ---------------------------------------------
 
 
 @jax.custom_vjp
