@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,40 +35,23 @@ from ._jax import (
     prng_key,
     provenance,
 )
+from .source import user_source
 
-__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "draw",
+__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "sample_value",
            "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
-_LIBRARY_DIRS = tuple(
-    os.path.dirname(m.__file__) + os.sep
-    for m in (sys.modules["numpyro"], sys.modules["jax"], sys.modules["contextlib"])
-    if m.__file__
-) + (os.path.dirname(os.path.dirname(__file__)) + os.sep, os.path.dirname(os.__file__) + os.sep)
 
 
-def user_source(depth: int = 2) -> str | None:
-    """``file.py:LINE`` of the innermost caller outside NumPyro, JAX, plategraph and the stdlib."""
-    frame = sys._getframe(depth)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
-            return f"{os.path.basename(filename)}:{frame.f_lineno}"
-        frame = frame.f_back
-    return None
+def _caller_source() -> str | None:
+    """The user's line that made the site a handler is processing (handler frames skipped)."""
+    return user_source(traceback.walk_stack(sys._getframe(3)))
 
 
 def unwrap_distribution(fn: Any) -> Any:
-    """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers."""
+    """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers:
+    the one whose class NumPyro names a site by (``numpyro.infer.inspect._get_dist_name``)."""
     while isinstance(fn, _WRAPPERS):
-        fn = fn.base_dist
-    return fn
-
-
-def numpyro_unwrapped(fn: Any) -> Any:
-    """The distribution whose class NumPyro names a site by: only these three wrappers removed,
-    whatever plategraph's own labels unwrap (``numpyro.infer.inspect._get_dist_name``)."""
-    while isinstance(fn, (Independent, ExpandedDistribution, MaskedDistribution)):
         fn = fn.base_dist
     return fn
 
@@ -294,7 +277,7 @@ class RawSite:
         return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
 
 
-def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
+def sample_value(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
     """A value of ``fn``; for an improper prior (``ImproperUniform``, ``CircularReparam``'s
     ``_unwrapped`` site), which has no sampler, a value drawn within its support as numpyro's
     ``init_to_uniform`` does."""
@@ -309,13 +292,13 @@ def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
         return value
 
 
-def _draw(msg: dict) -> tuple[Any, list]:
-    """A sample site's value and intermediates (see ``draw``)."""
+def _sample_site_value(msg: dict) -> tuple[Any, list]:
+    """A sample site's value and intermediates (see ``sample_value``)."""
     try:
         return msg["fn"](*msg["args"], sample_intermediates=True, **msg["kwargs"])
     except NotImplementedError:
         kwargs = msg["kwargs"]
-        return draw(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
+        return sample_value(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
 
 
 def _split_data(inputs: dict[str, frozenset]) -> tuple[dict[str, frozenset], dict]:
@@ -374,7 +357,7 @@ class BodyLabeler(Messenger):
 
     def process_message(self, msg: dict) -> None:
         if msg["type"] in ("sample", "deterministic") and msg["name"] not in self.sources:
-            self.sources[msg["name"]] = user_source(3)
+            self.sources[msg["name"]] = _caller_source()
 
     def postprocess_message(self, msg: dict) -> None:
         if msg["type"] in ("sample", "deterministic") and is_foreign_tracer(msg["value"]):
@@ -444,8 +427,8 @@ class SiteRecorder(Messenger):
                     # numpyro would sample next; the sample is labelled with the site after,
                     # so draw it without provenance, at JAX's own speed
                     with plain_evaluation(self.trace):
-                        msg["value"], msg["intermediates"] = _draw(msg)
-            msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
+                        msg["value"], msg["intermediates"] = _sample_site_value(msg)
+            msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or _caller_source()
 
     def postprocess_message(self, msg: dict) -> None:
         kind = msg["type"]
@@ -505,7 +488,7 @@ class SiteRecorder(Messenger):
             else:
                 site_kind = "latent"
             distribution = None if site_kind == "factor" else distribution_name(base)
-            distribution_class = type(numpyro_unwrapped(fn)).__name__
+            distribution_class = type(base).__name__
             event_shape = tuple(fn.event_shape)
             discrete = bool(getattr(fn.support, "is_discrete", False))
         else:

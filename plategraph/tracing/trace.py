@@ -20,8 +20,6 @@ import contextlib
 import dataclasses
 import functools
 import inspect
-import os
-import traceback
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
@@ -36,8 +34,9 @@ from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
-from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder, draw
+from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
 from .records import Edge, Plate, Site, TraceRecord
+from .source import error_source
 
 __all__ = ["trace_model"]
 
@@ -75,15 +74,6 @@ def model_name(model: Any) -> str:
     """A readable name for a model function, partial or callable object."""
     model = _unpartial(model)
     return getattr(model, "__name__", None) or type(model).__name__
-
-
-def _user_frame(err: BaseException) -> str | None:
-    where = None
-    for frame, lineno in traceback.walk_tb(err.__traceback__):
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
-            where = f"{os.path.basename(filename)}:{lineno}"
-    return where
 
 
 def _holder(held: dict[str, Any]) -> Callable[[dict], Any]:
@@ -329,7 +319,7 @@ def _alternatives(site: RawSite, seed: int) -> list[Any]:
                               for v in values]
         if not candidates:
             keys = jax.random.split(jax.random.PRNGKey(seed + 1), N_DRAWS)
-            candidates = [np.asarray(draw(fn, k)) for k in keys]
+            candidates = [np.asarray(sample_value(fn, k)) for k in keys]
     out = []
     for c in candidates:
         c = np.asarray(c)
@@ -400,7 +390,7 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
         base = _first_run(model, args, kwargs, seed=seed)
     except Exception as err:
         site = getattr(err, "__plategraph_site__", None)
-        source = _user_frame(err)
+        source = error_source(err)
         where = "".join(
             [f" at site '{site}'" if site else "", f" ({source})" if source else ""]
         )
