@@ -320,8 +320,9 @@ def test_a_while_loop_on_two_sites_is_varied_jointly(monkeypatch):
     from plategraph.tracing import trace
 
     calls = []
-    run = trace._run
-    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("held")) or run(*a, **k))
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model",
+                        lambda *a, **k: calls.append(k.get("held")) or run(*a, **k))
     plategraph.model_graph(newton_solver, _y)
     # one base run (abstract, then concrete: the loop looks at a and b), then N_DRAWS runs
     # with a and b drawn anew together, not N_DRAWS for each
