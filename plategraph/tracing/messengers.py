@@ -434,104 +434,128 @@ class SiteRecorder(Messenger):
         kind = msg["type"]
         if kind == "control_flow":
             self._postprocess_control_flow(msg)
-            return
-        if kind == "plate":
-            size, subsample_size = msg["args"]
-            self.plate_sizes.setdefault(
-                msg["name"], (int(size), None if subsample_size in (None, size)
-                              else int(subsample_size))
-            )
-            self.values[msg["name"]] = concrete(msg["value"])
-            return
-        if kind not in ("sample", "deterministic", "param"):
-            return
+        elif kind == "plate":
+            self._record_plate(msg)
+        elif kind in ("sample", "deterministic", "param"):
+            if self._is_new_site(msg):
+                self._record_site(msg)
+                msg["value"] = label(self.trace, msg["value"], msg["name"])
+            self.current_site = None
+
+    def _record_plate(self, msg: dict) -> None:
+        size, subsample_size = msg["args"]
+        self.plate_sizes.setdefault(
+            msg["name"], (int(size), None if subsample_size in (None, size)
+                          else int(subsample_size))
+        )
+        self.values[msg["name"]] = concrete(msg["value"])
+
+    def _is_new_site(self, msg: dict) -> bool:
+        """Whether ``msg`` makes a site: not a param site read again. numpyro allows a param site
+        twice (``numpyro.module`` reads its params, then creates them); the last one is the site,
+        in the place of the first. Any other name used twice is the model's error."""
         name = msg["name"]
-        if name in self.sites and (kind != "param" or self.sites[name].kind != "param"):
-            # numpyro allows a param site again (``numpyro.module`` reads its params, then
-            # creates them); the last one is the site, in the place of the first
+        if name not in self.sites:
+            return True
+        if msg["type"] != "param" or self.sites[name].kind != "param":
             raise ValueError(f"site '{name}' is created twice; site names must be unique "
                              "(in a loop, put the index in the name: f\"{name}_{{i}}\")")
-        if name in self.sites and msg["value"] is None:  # a param read again: nothing new
-            self.current_site = None
-            return
-        if name in self.sites and self.sites[name].value is None:
+        if msg["value"] is None:  # read again: nothing new
+            return False
+        if self.sites[name].value is None:
             self.created_after_read.append(name)
+        return True
+
+    def _record_site(self, msg: dict) -> None:
+        name = msg["name"]
         value = concrete(msg["value"])
         self.values[name] = value
-        plates: tuple[str, ...] = ()
-        if kind != "param":
-            frames = list(reversed(msg.get("cond_indep_stack") or ()))
-            for frame in frames:
-                self.plate_dims.setdefault(frame.name, frame.dim)
-                self.plate_sizes.setdefault(frame.name, (int(frame.size), None))
-            plates = tuple(f.name for f in frames)
-            if name in self.time_plates:
-                time_name, steps = self.time_plates[name]
-                self.plate_sizes.setdefault(time_name, (steps, None))
-                self.plate_dims.setdefault(time_name, None)
-                plates = (time_name, *plates)
-        computed = None
-        sources: dict[str, Any] = {}
-        base_distribution, transforms = None, ()
-        if kind == "sample":
-            fn = msg["fn"]
-            base = unwrap_distribution(fn)
-            inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
-            sources = msg.get("_plategraph_sources") or parameter_sources(fn)
-            if type(base) is TransformedDistribution:
-                inner, transforms = transformed_parts(base)
-                base_distribution = distribution_name(inner)
-            if isinstance(base, Unit):
-                site_kind = "factor"
-            elif msg.get("is_observed"):
-                site_kind = "observed"
-            else:
-                site_kind = "latent"
-            distribution = None if site_kind == "factor" else distribution_name(base)
-            distribution_class = type(base).__name__
-            event_shape = tuple(fn.event_shape)
-            discrete = bool(getattr(fn.support, "is_discrete", False))
-        else:
-            fn = None
-            site_kind = kind
-            distribution = distribution_class = None
-            computed = msg.get("_plategraph_computed", msg["value"])
-            prov = provenance(computed) if kind == "deterministic" else frozenset()
-            inputs = {"value": prov} if prov else {}
-            if kind == "deterministic":
-                computed = concrete(computed)
-            dist_args = ()
-            event_shape = ()
-            discrete = False
-        inputs, data = _split_data(inputs)
-        if kind == "sample" and msg.get("is_observed"):
-            _, observed_from = _split_data({"obs": provenance(msg["value"])})
-            data.update(observed_from)
-        infer = tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
-                             if not str(k).startswith("_")))
+        plates = self._site_plates(msg) if msg["type"] != "param" else ()
         self.sites[name] = RawSite(
             name=name,
-            kind=site_kind,
             plates=plates,
-            distribution=distribution,
             shape=_shape(value),
-            event_shape=event_shape,
-            discrete=discrete,
             source=msg.get("_plategraph_source"),
-            infer=infer,
-            inputs=inputs,
-            dist_args=dist_args,
+            infer=_infer_items(msg),
             value=value,
-            fn=fn,
-            computed=computed,
-            constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
-            distribution_class=distribution_class,
-            # a site's own earlier value only as its own parameter (``h[t-1]``)
-            sources={param: str(source) for param, source in sources.items()
-                     if not isinstance(source, Previous) or source == name},
-            data=data,
-            base_distribution=base_distribution,
-            transforms=transforms,
+            **(_sample_fields(msg) if msg["type"] == "sample" else _value_fields(msg)),
         )
-        msg["value"] = label(self.trace, msg["value"], name)
-        self.current_site = None
+
+    def _site_plates(self, msg: dict) -> tuple[str, ...]:
+        """The site's plates, outermost first (a scan's time axis outside the body's plates),
+        each registered with its size and dim on first sight."""
+        frames = list(reversed(msg.get("cond_indep_stack") or ()))
+        for frame in frames:
+            self.plate_dims.setdefault(frame.name, frame.dim)
+            self.plate_sizes.setdefault(frame.name, (int(frame.size), None))
+        plates = tuple(f.name for f in frames)
+        if msg["name"] in self.time_plates:
+            time_name, steps = self.time_plates[msg["name"]]
+            self.plate_sizes.setdefault(time_name, (steps, None))
+            self.plate_dims.setdefault(time_name, None)
+            plates = (time_name, *plates)
+        return plates
+
+
+def _infer_items(msg: dict) -> tuple[tuple[str, str], ...]:
+    """The site's ``infer`` options as sorted text pairs, numpyro's private ones left out."""
+    return tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
+                        if not str(k).startswith("_")))
+
+
+def _sample_fields(msg: dict) -> dict[str, Any]:
+    """The ``RawSite`` fields a sample site's distribution gives (a factor is a ``Unit``)."""
+    fn = msg["fn"]
+    base = unwrap_distribution(fn)
+    inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
+    sources = msg.get("_plategraph_sources") or parameter_sources(fn)
+    base_distribution, transforms = None, ()
+    if type(base) is TransformedDistribution:
+        inner, transforms = transformed_parts(base)
+        base_distribution = distribution_name(inner)
+    if isinstance(base, Unit):
+        kind = "factor"
+    elif msg.get("is_observed"):
+        kind = "observed"
+    else:
+        kind = "latent"
+    inputs, data = _split_data(inputs)
+    if msg.get("is_observed"):
+        _, observed_from = _split_data({"obs": provenance(msg["value"])})
+        data.update(observed_from)
+    return {
+        "kind": kind,
+        "distribution": None if kind == "factor" else distribution_name(base),
+        "event_shape": tuple(fn.event_shape),
+        "discrete": bool(getattr(fn.support, "is_discrete", False)),
+        "inputs": inputs,
+        "dist_args": dist_args,
+        "fn": fn,
+        "distribution_class": type(base).__name__,
+        # a site's own earlier value only as its own parameter (``h[t-1]``)
+        "sources": {param: str(source) for param, source in sources.items()
+                    if not isinstance(source, Previous) or source == msg["name"]},
+        "data": data,
+        "base_distribution": base_distribution,
+        "transforms": transforms,
+    }
+
+
+def _value_fields(msg: dict) -> dict[str, Any]:
+    """The ``RawSite`` fields of a deterministic or param site: what its value is computed from
+    (a deterministic's), a param's constraint."""
+    kind = msg["type"]
+    computed = msg.get("_plategraph_computed", msg["value"])
+    prov = provenance(computed) if kind == "deterministic" else frozenset()
+    inputs, data = _split_data({"value": prov} if prov else {})
+    return {
+        "kind": kind,
+        "distribution": None,
+        "event_shape": (),
+        "discrete": False,
+        "inputs": inputs,
+        "dist_args": (),
+        "computed": concrete(computed) if kind == "deterministic" else computed,
+        "constraint": str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
+        "data": data,
+    }
