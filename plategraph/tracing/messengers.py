@@ -171,6 +171,30 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
     before sampling computes lazy ones (so a Bernoulli given ``logits`` does not also report
     ``probs``).
     """
+    by_name = _provenance_by_path(fn)
+    base, _ = transformed_parts(fn)
+    attrs = vars(base)
+    constraints = getattr(base, "arg_constraints", {})
+    args = tuple(
+        (name, None if provenance(attrs[name]) else _constant_text(
+            concrete(attrs[name]), getattr(constraints[name], "event_dim", 0)))
+        for name in constraints
+        if name in attrs
+    )
+    # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
+    # parameters of their own when the declared parameters already carry their provenance
+    declared = frozenset().union(*(by_name.get(name, frozenset()) for name, _ in args))
+    declared_names = {name for name, _ in args}
+    by_name = {name: prov for name, prov in by_name.items()
+               if name in declared_names or not prov <= declared}
+    order = {name: i for i, (name, _) in enumerate(args)}
+    by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
+    return by_name, args
+
+
+def _provenance_by_path(fn: Any) -> dict[str, frozenset]:
+    """The provenance of every value inside a distribution, by its path of field names (see
+    ``distribution_inputs``), in the order the walk meets them."""
     by_name: dict[str, frozenset] = {}
     seen: set[int] = set()
 
@@ -206,24 +230,7 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
             by_name[name] = by_name.get(name, frozenset()) | prov
 
     visit(fn, None)
-    base, _ = transformed_parts(fn)
-    attrs = vars(base)
-    constraints = getattr(base, "arg_constraints", {})
-    args = tuple(
-        (name, None if provenance(attrs[name]) else _constant_text(
-            concrete(attrs[name]), getattr(constraints[name], "event_dim", 0)))
-        for name in constraints
-        if name in attrs
-    )
-    # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
-    # parameters of their own when the declared parameters already carry their provenance
-    declared = frozenset().union(*(by_name.get(name, frozenset()) for name, _ in args))
-    declared_names = {name for name, _ in args}
-    by_name = {name: prov for name, prov in by_name.items()
-               if name in declared_names or not prov <= declared}
-    order = {name: i for i, (name, _) in enumerate(args)}
-    by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
-    return by_name, args
+    return by_name
 
 
 def _sample_inputs(msg: dict) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
