@@ -560,3 +560,25 @@ def test_static_indexing_of_data_is_jax_indexing(abstract):
 
     _jax.run_with_provenance(check, abstract=abstract)
     assert len(taken) > 30
+
+
+def test_a_sites_node_attributes_are_its_fields_in_order_with_pairs_as_dicts():
+    from dataclasses import fields
+
+    from plategraph.tracing.records import Site
+
+    site = Site("y", "observed", infer=(("enumerate", "parallel"),),
+                param_sources=(("loc", "mu"),), data_args=(("obs", ("y",)),))
+    attrs = site.node_attributes()
+    assert list(attrs) == [f.name for f in fields(Site) if f.name != "name"]
+    assert attrs["infer"] == {"enumerate": "parallel"} and attrs["param_sources"] == {"loc": "mu"}
+    assert attrs["data_args"] == {"obs": ("y",)} and attrs["plates"] == ()
+    assert Site("x", "latent").node_attributes()["param_sources"] is None
+
+
+def test_merged_data_args_keep_each_parameters_arguments_in_order_of_first_appearance():
+    from plategraph.tracing.records import merged_data_args
+
+    assert merged_data_args([{"loc": ("x",)}, {"loc": ("z", "x"), "obs": ("y",)}, {}]) == {
+        "loc": ("x", "z"), "obs": ("y",)}
+    assert merged_data_args([]) == {}
