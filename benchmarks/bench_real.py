@@ -92,12 +92,12 @@ def main() -> None:
     plain = best_time(lambda: handlers.trace(handlers.seed(newton_solver, 0)).get_trace(y),
                       repeat=10)
     joint = best_time(lambda: plategraph.model_graph(newton_solver, y), repeat=10)
-    decided_together = trace_module._decided_together
-    trace_module._decided_together = lambda context, decider, varied: [decider]
+    decided_together = trace_module.decided_together
+    trace_module.decided_together = lambda context, decider, varied: [decider]
     try:
         alone = best_time(lambda: plategraph.model_graph(newton_solver, y), repeat=10)
     finally:
-        trace_module._decided_together = decided_together
+        trace_module.decided_together = decided_together
     print(f"{'one plain trace(seed(model))':44s} {plain * 1e3:8.1f} ms")
     print(f"{'model_graph, deciders varied one by one':44s} {alone * 1e3:8.1f} ms "
           f"{alone / plain:6.1f}x the plain trace (before)")

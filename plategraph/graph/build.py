@@ -34,25 +34,7 @@ def build_graph(record: TraceRecord) -> nx.DiGraph:
         for p in record.plates
     }
     for site in record.sites:
-        graph.add_node(
-            site.name,
-            kind=site.kind,
-            plates=site.plates,
-            distribution=site.distribution,
-            shape=site.shape,
-            event_shape=site.event_shape,
-            discrete=site.discrete,
-            gated_by=site.gated_by,
-            source=site.source,
-            infer=dict(site.infer),
-            dist_args=site.dist_args,
-            constraint=site.constraint,
-            distribution_class=site.distribution_class,
-            param_sources=None if site.param_sources is None else dict(site.param_sources),
-            data_args=dict(site.data_args),
-            base_distribution=site.base_distribution,
-            transforms=site.transforms,
-        )
+        graph.add_node(site.name, **site.node_attributes())
     for edge in record.edges:
         graph.add_edge(edge.parent, edge.child, kind=edge.kind, params=edge.params)
     return graph

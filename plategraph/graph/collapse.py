@@ -6,6 +6,7 @@ import re
 
 import networkx as nx
 
+from ..tracing.records import merged_data_args
 from .views import merge_edge
 
 __all__ = ["collapse_families"]
@@ -89,14 +90,6 @@ def _merged_sources(graph: nx.DiGraph, members: list[str], rename: dict[str, str
             if all(other.get(param) == source for other in per_member[1:])}
 
 
-def _merged_data_args(graph: nx.DiGraph, members: list[str]) -> dict:
-    merged: dict[str, tuple[str, ...]] = {}
-    for m in members:
-        for param, names in (graph.nodes[m].get("data_args") or {}).items():
-            merged[param] = tuple(dict.fromkeys((*merged.get(param, ()), *names)))
-    return merged
-
-
 def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.DiGraph:
     """A new graph in which each family ``obs_0 … obs_999`` is one node ``obs_j`` in a plate ``j``.
 
@@ -161,7 +154,8 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
             if data.get("param_sources") is not None:
                 attrs["param_sources"] = _merged_sources(graph, members, rename)
             if "data_args" in data:
-                attrs["data_args"] = _merged_data_args(graph, members)
+                attrs["data_args"] = merged_data_args(graph.nodes[m].get("data_args") or {}
+                                                       for m in members)
         out.add_node(target, **attrs)
     for parent, child, data in graph.edges(data=True):
         merge_edge(out, rename.get(parent, parent), rename.get(child, child),

@@ -63,6 +63,7 @@ __all__ = [
     "prng_key",
     "provenance",
     "run_with_provenance",
+    "static_take",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +144,8 @@ TRACE_HOOKS: tuple[type, ...] = (
     *((_QddHook,) if hasattr(core, "cur_qdd") else ()),
 )
 
-Deps = frozenset  # of site names (str) and, inside a jaxpr analysis, input positions (int)
+# a value's dependencies: a frozenset of site names (str) and, inside a jaxpr analysis, of input
+# positions (int)
 EMPTY: frozenset = frozenset()
 
 # ---------------------------------------------------------------------------------------------
@@ -746,11 +748,11 @@ class ProvenanceTracer(core.Tracer):
         return f"ProvenanceTracer({self.val!r}, from={sorted(map(str, self.prov))})"
 
     def __getitem__(self, idx: Any) -> Any:
-        out = _static_take(self, idx)
+        out = static_take(self, idx)
         return super().__getitem__(idx) if out is None else out
 
 
-def _static_take(x: ProvenanceTracer, idx: Any) -> Any:
+def static_take(x: ProvenanceTracer, idx: Any) -> Any:
     """``x[idx]`` for a concrete ``x`` and an index of Python ints and slices (``y[j]`` on data
     in a model's Python loop): NumPy's indexing of the value and one device put, where JAX would
     apply a slice and a squeeze one by one. The same value, provenance and identity (the result

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,40 +35,23 @@ from ._jax import (
     prng_key,
     provenance,
 )
+from .source import user_source
 
-__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "draw",
+__all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "sample_value",
            "unwrap_distribution"]
 
 _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
-_LIBRARY_DIRS = tuple(
-    os.path.dirname(m.__file__) + os.sep
-    for m in (sys.modules["numpyro"], sys.modules["jax"], sys.modules["contextlib"])
-    if m.__file__
-) + (os.path.dirname(os.path.dirname(__file__)) + os.sep, os.path.dirname(os.__file__) + os.sep)
 
 
-def user_source(depth: int = 2) -> str | None:
-    """``file.py:LINE`` of the innermost caller outside NumPyro, JAX, plategraph and the stdlib."""
-    frame = sys._getframe(depth)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
-            return f"{os.path.basename(filename)}:{frame.f_lineno}"
-        frame = frame.f_back
-    return None
+def _caller_source() -> str | None:
+    """The user's line that made the site a handler is processing (handler frames skipped)."""
+    return user_source(traceback.walk_stack(sys._getframe(3)))
 
 
 def unwrap_distribution(fn: Any) -> Any:
-    """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers."""
+    """The distribution inside Independent / ExpandedDistribution / MaskedDistribution wrappers:
+    the one whose class NumPyro names a site by (``numpyro.infer.inspect._get_dist_name``)."""
     while isinstance(fn, _WRAPPERS):
-        fn = fn.base_dist
-    return fn
-
-
-def numpyro_unwrapped(fn: Any) -> Any:
-    """The distribution whose class NumPyro names a site by: only these three wrappers removed,
-    whatever plategraph's own labels unwrap (``numpyro.infer.inspect._get_dist_name``)."""
-    while isinstance(fn, (Independent, ExpandedDistribution, MaskedDistribution)):
         fn = fn.base_dist
     return fn
 
@@ -188,6 +171,30 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
     before sampling computes lazy ones (so a Bernoulli given ``logits`` does not also report
     ``probs``).
     """
+    by_name = _provenance_by_path(fn)
+    base, _ = transformed_parts(fn)
+    attrs = vars(base)
+    constraints = getattr(base, "arg_constraints", {})
+    args = tuple(
+        (name, None if provenance(attrs[name]) else _constant_text(
+            concrete(attrs[name]), getattr(constraints[name], "event_dim", 0)))
+        for name in constraints
+        if name in attrs
+    )
+    # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
+    # parameters of their own when the declared parameters already carry their provenance
+    declared = frozenset().union(*(by_name.get(name, frozenset()) for name, _ in args))
+    declared_names = {name for name, _ in args}
+    by_name = {name: prov for name, prov in by_name.items()
+               if name in declared_names or not prov <= declared}
+    order = {name: i for i, (name, _) in enumerate(args)}
+    by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
+    return by_name, args
+
+
+def _provenance_by_path(fn: Any) -> dict[str, frozenset]:
+    """The provenance of every value inside a distribution, by its path of field names (see
+    ``distribution_inputs``), in the order the walk meets them."""
     by_name: dict[str, frozenset] = {}
     seen: set[int] = set()
 
@@ -223,24 +230,7 @@ def distribution_inputs(fn: Any) -> tuple[dict[str, frozenset], tuple[tuple[str,
             by_name[name] = by_name.get(name, frozenset()) | prov
 
     visit(fn, None)
-    base, _ = transformed_parts(fn)
-    attrs = vars(base)
-    constraints = getattr(base, "arg_constraints", {})
-    args = tuple(
-        (name, None if provenance(attrs[name]) else _constant_text(
-            concrete(attrs[name]), getattr(constraints[name], "event_dim", 0)))
-        for name in constraints
-        if name in attrs
-    )
-    # attributes a constructor derives from its arguments (OrderedLogistic's ``probs``) are not
-    # parameters of their own when the declared parameters already carry their provenance
-    declared = frozenset().union(*(by_name.get(name, frozenset()) for name, _ in args))
-    declared_names = {name for name, _ in args}
-    by_name = {name: prov for name, prov in by_name.items()
-               if name in declared_names or not prov <= declared}
-    order = {name: i for i, (name, _) in enumerate(args)}
-    by_name = dict(sorted(by_name.items(), key=lambda kv: order.get(kv[0], len(order))))
-    return by_name, args
+    return by_name
 
 
 def _sample_inputs(msg: dict) -> tuple[dict[str, frozenset], tuple[tuple[str, str | None], ...]]:
@@ -294,7 +284,7 @@ class RawSite:
         return (type(self.fn).__name__, str(treedef), tuple(np.asarray(x) for x in leaves))
 
 
-def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
+def sample_value(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
     """A value of ``fn``; for an improper prior (``ImproperUniform``, ``CircularReparam``'s
     ``_unwrapped`` site), which has no sampler, a value drawn within its support as numpyro's
     ``init_to_uniform`` does."""
@@ -309,13 +299,13 @@ def draw(fn: Any, rng_key: Any, sample_shape: tuple = ()) -> Any:
         return value
 
 
-def _draw(msg: dict) -> tuple[Any, list]:
-    """A sample site's value and intermediates (see ``draw``)."""
+def _sample_site_value(msg: dict) -> tuple[Any, list]:
+    """A sample site's value and intermediates (see ``sample_value``)."""
     try:
         return msg["fn"](*msg["args"], sample_intermediates=True, **msg["kwargs"])
     except NotImplementedError:
         kwargs = msg["kwargs"]
-        return draw(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
+        return sample_value(msg["fn"], kwargs.get("rng_key"), kwargs.get("sample_shape", ())), []
 
 
 def _split_data(inputs: dict[str, frozenset]) -> tuple[dict[str, frozenset], dict]:
@@ -374,7 +364,7 @@ class BodyLabeler(Messenger):
 
     def process_message(self, msg: dict) -> None:
         if msg["type"] in ("sample", "deterministic") and msg["name"] not in self.sources:
-            self.sources[msg["name"]] = user_source(3)
+            self.sources[msg["name"]] = _caller_source()
 
     def postprocess_message(self, msg: dict) -> None:
         if msg["type"] in ("sample", "deterministic") and is_foreign_tracer(msg["value"]):
@@ -444,111 +434,135 @@ class SiteRecorder(Messenger):
                     # numpyro would sample next; the sample is labelled with the site after,
                     # so draw it without provenance, at JAX's own speed
                     with plain_evaluation(self.trace):
-                        msg["value"], msg["intermediates"] = _draw(msg)
-            msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or user_source(3)
+                        msg["value"], msg["intermediates"] = _sample_site_value(msg)
+            msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or _caller_source()
 
     def postprocess_message(self, msg: dict) -> None:
         kind = msg["type"]
         if kind == "control_flow":
             self._postprocess_control_flow(msg)
-            return
-        if kind == "plate":
-            size, subsample_size = msg["args"]
-            self.plate_sizes.setdefault(
-                msg["name"], (int(size), None if subsample_size in (None, size)
-                              else int(subsample_size))
-            )
-            self.values[msg["name"]] = concrete(msg["value"])
-            return
-        if kind not in ("sample", "deterministic", "param"):
-            return
+        elif kind == "plate":
+            self._record_plate(msg)
+        elif kind in ("sample", "deterministic", "param"):
+            if self._is_new_site(msg):
+                self._record_site(msg)
+                msg["value"] = label(self.trace, msg["value"], msg["name"])
+            self.current_site = None
+
+    def _record_plate(self, msg: dict) -> None:
+        size, subsample_size = msg["args"]
+        self.plate_sizes.setdefault(
+            msg["name"], (int(size), None if subsample_size in (None, size)
+                          else int(subsample_size))
+        )
+        self.values[msg["name"]] = concrete(msg["value"])
+
+    def _is_new_site(self, msg: dict) -> bool:
+        """Whether ``msg`` makes a site: not a param site read again. numpyro allows a param site
+        twice (``numpyro.module`` reads its params, then creates them); the last one is the site,
+        in the place of the first. Any other name used twice is the model's error."""
         name = msg["name"]
-        if name in self.sites and (kind != "param" or self.sites[name].kind != "param"):
-            # numpyro allows a param site again (``numpyro.module`` reads its params, then
-            # creates them); the last one is the site, in the place of the first
+        if name not in self.sites:
+            return True
+        if msg["type"] != "param" or self.sites[name].kind != "param":
             raise ValueError(f"site '{name}' is created twice; site names must be unique "
                              "(in a loop, put the index in the name: f\"{name}_{{i}}\")")
-        if name in self.sites and msg["value"] is None:  # a param read again: nothing new
-            self.current_site = None
-            return
-        if name in self.sites and self.sites[name].value is None:
+        if msg["value"] is None:  # read again: nothing new
+            return False
+        if self.sites[name].value is None:
             self.created_after_read.append(name)
+        return True
+
+    def _record_site(self, msg: dict) -> None:
+        name = msg["name"]
         value = concrete(msg["value"])
         self.values[name] = value
-        plates: tuple[str, ...] = ()
-        if kind != "param":
-            frames = list(reversed(msg.get("cond_indep_stack") or ()))
-            for frame in frames:
-                self.plate_dims.setdefault(frame.name, frame.dim)
-                self.plate_sizes.setdefault(frame.name, (int(frame.size), None))
-            plates = tuple(f.name for f in frames)
-            if name in self.time_plates:
-                time_name, steps = self.time_plates[name]
-                self.plate_sizes.setdefault(time_name, (steps, None))
-                self.plate_dims.setdefault(time_name, None)
-                plates = (time_name, *plates)
-        computed = None
-        sources: dict[str, Any] = {}
-        base_distribution, transforms = None, ()
-        if kind == "sample":
-            fn = msg["fn"]
-            base = unwrap_distribution(fn)
-            inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
-            sources = msg.get("_plategraph_sources") or parameter_sources(fn)
-            if type(base) is TransformedDistribution:
-                inner, transforms = transformed_parts(base)
-                base_distribution = distribution_name(inner)
-            if isinstance(base, Unit):
-                site_kind = "factor"
-            elif msg.get("is_observed"):
-                site_kind = "observed"
-            else:
-                site_kind = "latent"
-            distribution = None if site_kind == "factor" else distribution_name(base)
-            distribution_class = type(numpyro_unwrapped(fn)).__name__
-            event_shape = tuple(fn.event_shape)
-            discrete = bool(getattr(fn.support, "is_discrete", False))
-        else:
-            fn = None
-            site_kind = kind
-            distribution = distribution_class = None
-            computed = msg.get("_plategraph_computed", msg["value"])
-            prov = provenance(computed) if kind == "deterministic" else frozenset()
-            inputs = {"value": prov} if prov else {}
-            if kind == "deterministic":
-                computed = concrete(computed)
-            dist_args = ()
-            event_shape = ()
-            discrete = False
-        inputs, data = _split_data(inputs)
-        if kind == "sample" and msg.get("is_observed"):
-            _, observed_from = _split_data({"obs": provenance(msg["value"])})
-            data.update(observed_from)
-        infer = tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
-                             if not str(k).startswith("_")))
+        plates = self._site_plates(msg) if msg["type"] != "param" else ()
         self.sites[name] = RawSite(
             name=name,
-            kind=site_kind,
             plates=plates,
-            distribution=distribution,
             shape=_shape(value),
-            event_shape=event_shape,
-            discrete=discrete,
             source=msg.get("_plategraph_source"),
-            infer=infer,
-            inputs=inputs,
-            dist_args=dist_args,
+            infer=_infer_items(msg),
             value=value,
-            fn=fn,
-            computed=computed,
-            constraint=str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
-            distribution_class=distribution_class,
-            # a site's own earlier value only as its own parameter (``h[t-1]``)
-            sources={param: str(source) for param, source in sources.items()
-                     if not isinstance(source, Previous) or source == name},
-            data=data,
-            base_distribution=base_distribution,
-            transforms=transforms,
+            **(_sample_fields(msg) if msg["type"] == "sample" else _value_fields(msg)),
         )
-        msg["value"] = label(self.trace, msg["value"], name)
-        self.current_site = None
+
+    def _site_plates(self, msg: dict) -> tuple[str, ...]:
+        """The site's plates, outermost first (a scan's time axis outside the body's plates),
+        each registered with its size and dim on first sight."""
+        frames = list(reversed(msg.get("cond_indep_stack") or ()))
+        for frame in frames:
+            self.plate_dims.setdefault(frame.name, frame.dim)
+            self.plate_sizes.setdefault(frame.name, (int(frame.size), None))
+        plates = tuple(f.name for f in frames)
+        if msg["name"] in self.time_plates:
+            time_name, steps = self.time_plates[msg["name"]]
+            self.plate_sizes.setdefault(time_name, (steps, None))
+            self.plate_dims.setdefault(time_name, None)
+            plates = (time_name, *plates)
+        return plates
+
+
+def _infer_items(msg: dict) -> tuple[tuple[str, str], ...]:
+    """The site's ``infer`` options as sorted text pairs, numpyro's private ones left out."""
+    return tuple(sorted((str(k), str(v)) for k, v in (msg.get("infer") or {}).items()
+                        if not str(k).startswith("_")))
+
+
+def _sample_fields(msg: dict) -> dict[str, Any]:
+    """The ``RawSite`` fields a sample site's distribution gives (a factor is a ``Unit``)."""
+    fn = msg["fn"]
+    base = unwrap_distribution(fn)
+    inputs, dist_args = msg.get("_plategraph_inputs") or _sample_inputs(msg)
+    sources = msg.get("_plategraph_sources") or parameter_sources(fn)
+    base_distribution, transforms = None, ()
+    if type(base) is TransformedDistribution:
+        inner, transforms = transformed_parts(base)
+        base_distribution = distribution_name(inner)
+    if isinstance(base, Unit):
+        kind = "factor"
+    elif msg.get("is_observed"):
+        kind = "observed"
+    else:
+        kind = "latent"
+    inputs, data = _split_data(inputs)
+    if msg.get("is_observed"):
+        _, observed_from = _split_data({"obs": provenance(msg["value"])})
+        data.update(observed_from)
+    return {
+        "kind": kind,
+        "distribution": None if kind == "factor" else distribution_name(base),
+        "event_shape": tuple(fn.event_shape),
+        "discrete": bool(getattr(fn.support, "is_discrete", False)),
+        "inputs": inputs,
+        "dist_args": dist_args,
+        "fn": fn,
+        "distribution_class": type(base).__name__,
+        # a site's own earlier value only as its own parameter (``h[t-1]``)
+        "sources": {param: str(source) for param, source in sources.items()
+                    if not isinstance(source, Previous) or source == msg["name"]},
+        "data": data,
+        "base_distribution": base_distribution,
+        "transforms": transforms,
+    }
+
+
+def _value_fields(msg: dict) -> dict[str, Any]:
+    """The ``RawSite`` fields of a deterministic or param site: what its value is computed from
+    (a deterministic's), a param's constraint."""
+    kind = msg["type"]
+    computed = msg.get("_plategraph_computed", msg["value"])
+    prov = provenance(computed) if kind == "deterministic" else frozenset()
+    inputs, data = _split_data({"value": prov} if prov else {})
+    return {
+        "kind": kind,
+        "distribution": None,
+        "event_shape": (),
+        "discrete": False,
+        "inputs": inputs,
+        "dist_args": (),
+        "computed": concrete(computed) if kind == "deterministic" else computed,
+        "constraint": str(msg["kwargs"].get("constraint", "")) if kind == "param" else None,
+        "data": data,
+    }

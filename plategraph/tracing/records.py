@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-__all__ = ["Edge", "Plate", "Site", "TraceRecord"]
-
-SITE_KINDS = ("latent", "observed", "deterministic", "param", "factor")
-
+__all__ = ["Edge", "Plate", "Site", "TraceRecord", "merged_data_args"]
 
 @dataclass(frozen=True)
 class Plate:
@@ -21,7 +20,7 @@ class Plate:
 
 @dataclass(frozen=True)
 class Site:
-    """One site of the model, as the contract's node attributes (DESIGN §2)."""
+    """One site of the model, as the contract's node attributes (docs/design.md)."""
 
     name: str
     kind: str
@@ -50,6 +49,30 @@ class Site:
     # A TransformedDistribution: the distribution it transforms and its transforms, innermost first.
     base_distribution: str | None = None
     transforms: tuple[str, ...] = ()
+
+    def node_attributes(self) -> dict[str, Any]:
+        """The site's node attributes in the graph contract: every field but ``name``, in field
+        order, with ``infer``, ``param_sources`` and ``data_args`` as dicts."""
+        attrs = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
+        attrs["infer"] = dict(self.infer)
+        attrs["param_sources"] = None if self.param_sources is None else dict(self.param_sources)
+        attrs["data_args"] = dict(self.data_args)
+        return attrs
+
+
+def merged_data_args(per_site: Iterable[Mapping[str, tuple[str, ...]]]
+                     ) -> dict[str, tuple[str, ...]]:
+    """Several ``data_args`` (of one site's runs, or of a family's members) as one: per parameter,
+    the model arguments of any of them, in order of first appearance.
+
+    >>> merged_data_args([{"loc": ("x",)}, {"loc": ("z", "x"), "obs": ("y",)}])
+    {'loc': ('x', 'z'), 'obs': ('y',)}
+    """
+    merged: dict[str, tuple[str, ...]] = {}
+    for data_args in per_site:
+        for param, names in data_args.items():
+            merged[param] = tuple(dict.fromkeys((*merged.get(param, ()), *names)))
+    return merged
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Trace a model into records: one provenance run, then re-runs that decide Python control flow.
 
-The algorithm (DESIGN §3):
+The algorithm (docs/design.md):
 
 1. Run the model once (seed 0) under a ``ProvenanceTrace`` with a ``SiteRecorder``: every site,
    its plates, the sites each distribution parameter depends on (data edges), and the sites whose
@@ -20,12 +20,10 @@ import contextlib
 import dataclasses
 import functools
 import inspect
-import os
-import traceback
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import jax
@@ -36,10 +34,11 @@ from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
-from .messengers import _LIBRARY_DIRS, DataArg, RawSite, Seed, SiteRecorder, draw
-from .records import Edge, Plate, Site, TraceRecord
+from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
+from .records import Edge, Plate, Site, TraceRecord, merged_data_args
+from .source import error_source
 
-__all__ = ["trace_model"]
+__all__ = ["Run", "decided_together", "first_run", "run_model", "trace_model"]
 
 MAX_ALTERNATIVES = 16  # values tried per decider with a finite support
 N_DRAWS = 3  # values drawn per decider without one
@@ -56,7 +55,7 @@ class Run:
     plate_sizes: dict[str, tuple[int, int | None]]
     plate_dims: dict[str, int | None]
     values: dict[str, Any]
-    abstract: bool = False  # an abstract run (sampled values unknown; see _first_run)
+    abstract: bool = False  # an abstract run (sampled values unknown; see first_run)
     decisions: tuple[frozenset, ...] = ()  # the distinct sets of sites decided on, in order
 
 
@@ -75,15 +74,6 @@ def model_name(model: Any) -> str:
     """A readable name for a model function, partial or callable object."""
     model = _unpartial(model)
     return getattr(model, "__name__", None) or type(model).__name__
-
-
-def _user_frame(err: BaseException) -> str | None:
-    where = None
-    for frame, lineno in traceback.walk_tb(err.__traceback__):
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_LIBRARY_DIRS) and not filename.startswith("<frozen"):
-            where = f"{os.path.basename(filename)}:{lineno}"
-    return where
 
 
 def _holder(held: dict[str, Any]) -> Callable[[dict], Any]:
@@ -128,8 +118,13 @@ def _no_validation() -> Iterator[None]:
         Distribution.set_default_validate_args(previous)
 
 
-def _run(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
-         abstract: bool = False) -> Run:
+def run_model(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
+              abstract: bool = False) -> Run:
+    """One run of ``model(*args, **kwargs)`` with the sites and plates in ``held`` at those values.
+
+    A model that fails on its data labelled with the arguments' names is run again on its own
+    arguments. Every run of a trace calls it by this name, so tests can count runs by patching it.
+    """
     with _no_validation():
         try:
             return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
@@ -161,7 +156,7 @@ def _code_of(model: Any) -> Any:
     return getattr(_unpartial(model), "__code__", None)
 
 
-def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
+def first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     """The first run: abstract when the model allows it, else concrete.
 
     An abstract run samples nothing and compiles nothing (a fresh process otherwise spends most
@@ -169,26 +164,41 @@ def _first_run(model: Callable, args: tuple, kwargs: dict, *, seed: int) -> Run:
     unless Python control flow looks at sampled values; then it stops at the first such
     decision (or fails in JAX's own checks), and the model runs concretely. A model that
     raises in the abstract run is run concretely too, so its error is the real one.
+
+    ``trace_model`` calls it by this name, so tests can spy on it or replace it.
     """
     code = _code_of(model)
     if code is not None and code in _CONCRETE_NEXT:
-        return _run(model, args, kwargs, seed=seed, held={})
+        return run_model(model, args, kwargs, seed=seed, held={})
     try:
-        run = _run(model, args, kwargs, seed=seed, held={}, abstract=True)
+        run = run_model(model, args, kwargs, seed=seed, held={}, abstract=True)
     except (TimeoutError, MemoryError):  # a time limit or the machine, not the values
         raise
     except Exception:  # noqa: BLE001  any other failure here just means: run concretely
         run = None
-    if run is None or any(run.sites[name].kind in VARIED_KINDS for name in run.deciders) or any(
-        text is None and param not in raw.inputs and param not in raw.data
-        for raw in run.sites.values() for param, text in raw.dist_args
-    ):  # it failed, met decisions to vary, or could not read a constant (as in a scan body)
+    if run is None or not _as_good_as_concrete(run):
         if code is not None:
             _CONCRETE_NEXT[code] = True
-        return _run(model, args, kwargs, seed=seed, held={})
+        return run_model(model, args, kwargs, seed=seed, held={})
     if code is not None and len(run.sites) >= BIG_MODEL_SITES:
         _CONCRETE_NEXT[code] = True
-    # the abstract values must not outlive the run; only re-runs (none here) would read them
+    return _without_values(run)
+
+
+def _as_good_as_concrete(run: Run) -> bool:
+    """Whether an abstract run gives the records of a concrete one: it met no decision to vary,
+    and read every constant parameter (it cannot in a scan body)."""
+    if any(run.sites[name].kind in VARIED_KINDS for name in run.deciders):
+        return False
+    return not any(
+        text is None and param not in raw.inputs and param not in raw.data
+        for raw in run.sites.values() for param, text in raw.dist_args
+    )
+
+
+def _without_values(run: Run) -> Run:
+    """An abstract run, marked so, without its abstract values: they must not outlive the run
+    (only re-runs, none here, would read them)."""
     run.values = {}
     run.sites = {name: dataclasses.replace(raw, value=None, fn=None, computed=None)
                  for name, raw in run.sites.items()}
@@ -329,7 +339,7 @@ def _alternatives(site: RawSite, seed: int) -> list[Any]:
                               for v in values]
         if not candidates:
             keys = jax.random.split(jax.random.PRNGKey(seed + 1), N_DRAWS)
-            candidates = [np.asarray(draw(fn, k)) for k in keys]
+            candidates = [np.asarray(sample_value(fn, k)) for k in keys]
     out = []
     for c in candidates:
         c = np.asarray(c)
@@ -377,6 +387,22 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
                 seed: int = 0) -> TraceRecord:
     """Trace ``model(*args, **kwargs)`` into a ``TraceRecord`` (sites, plates, edges)."""
     kwargs = dict(kwargs or {})
+    name = _checked_name(model, args, kwargs)
+    base = _base_run(model, args, kwargs, seed=seed, name=name)
+    found = _vary_deciders(model, args, kwargs, seed, base)
+    if found.unfinished:
+        warnings.warn(
+            f"model '{name}': Python control flow on {', '.join(found.unfinished)} needed more "
+            f"than {MAX_RUNS} runs; control edges and gated sites of these may be missing",
+            IncompleteTraceWarning,
+            stacklevel=3,
+        )
+    _close_gates(found.gated)
+    return _records(name, found.runs, found.gated, found.control)
+
+
+def _checked_name(model: Any, args: tuple, kwargs: dict) -> str:
+    """The model's name, once it is known to be callable with these arguments."""
     if not callable(model):
         raise NotCallableError(
             f"a model must be a callable (a function using numpyro.sample); got "
@@ -387,20 +413,23 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
     try:
         signature = _signature(model)
     except (TypeError, ValueError):
-        signature = None
-    if signature is not None:
-        try:
-            signature.bind(*args, **kwargs)
-        except TypeError as err:
-            raise ModelError(
-                f"model '{name}' cannot be called with these arguments: {err}", model=name
-            ) from err
-
+        return name
     try:
-        base = _first_run(model, args, kwargs, seed=seed)
+        signature.bind(*args, **kwargs)
+    except TypeError as err:
+        raise ModelError(
+            f"model '{name}' cannot be called with these arguments: {err}", model=name
+        ) from err
+    return name
+
+
+def _base_run(model: Callable, args: tuple, kwargs: dict, *, seed: int, name: str) -> Run:
+    """The first run, its failure a ``ModelError`` naming the site and the user's line."""
+    try:
+        base = first_run(model, args, kwargs, seed=seed)
     except Exception as err:
         site = getattr(err, "__plategraph_site__", None)
-        source = _user_frame(err)
+        source = error_source(err)
         where = "".join(
             [f" at site '{site}'" if site else "", f" ({source})" if source else ""]
         )
@@ -414,58 +443,70 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             "numpyro.deterministic or numpyro.factor",
             model=name,
         )
+    return base
 
-    runs = [base]
-    gated: dict[str, list[str]] = {}
-    control: list[tuple[str, str]] = []
+
+@dataclass
+class _Findings:
+    """What varying the deciders found: every run, the gates and control edges they showed, and
+    the deciders left unvaried for lack of runs."""
+
+    runs: list[Run]
+    gated: dict[str, list[str]] = field(default_factory=dict)
+    control: list[tuple[str, str]] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
+
+
+def _vary_deciders(model: Callable, args: tuple, kwargs: dict, seed: int, base: Run) -> _Findings:
+    """Step 2 of the algorithm: each decider varied once, in the run it was first met in,
+    jointly with the deciders decided on together with it where that shows the same."""
+    found = _Findings([base])
     varied: set[str] = set()
-    unfinished: list[str] = []
     worklist = [(base, s) for s in base.deciders]
     while worklist:
         context, decider = worklist.pop(0)
         if decider in varied:
             continue
-        group = _decided_together(context, decider, varied)
-        if len(group) > 1 and MAX_RUNS - len(runs) > N_DRAWS:
+        group = decided_together(context, decider, varied)
+        if len(group) > 1 and MAX_RUNS - len(found.runs) > N_DRAWS:
             joint = _vary_jointly(model, args, kwargs, seed, context, group)
             if joint is not None:  # nothing changed: the members need no runs of their own
-                runs.extend(joint)
+                found.runs.extend(joint)
                 varied.update(group)
                 continue
         varied.add(decider)
-        site = context.sites[decider]
-        if site.kind not in VARIED_KINDS:
+        if context.sites[decider].kind not in VARIED_KINDS:
             continue
-        for value in _alternatives(site, seed):
-            if len(runs) >= MAX_RUNS:
-                unfinished.append(decider)
-                break
-            held = dict(context.values)
-            held[decider] = value
-            try:
-                variant = _run(model, args, kwargs, seed=seed, held=held)
-            except Exception:  # noqa: BLE001  a value the model cannot take tells us nothing
-                continue
-            runs.append(variant)
-            _compare(context, variant, decider, gated, control)
+        for variant in _vary_alone(model, args, kwargs, seed, context, decider, found):
             worklist.extend((variant, s) for s in variant.deciders if s not in varied)
-
-    unfinished += [s for _, s in worklist if s not in varied and s not in unfinished]
-    if unfinished:
-        warnings.warn(
-            f"model '{name}': Python control flow on {', '.join(unfinished)} needed more than "
-            f"{MAX_RUNS} runs; control edges and gated sites of these may be missing",
-            IncompleteTraceWarning,
-            stacklevel=3,
-        )
-    _close_gates(gated)
-    return _records(name, runs, gated, control)
+    return found
 
 
-def _decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:
+def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: Run,
+                decider: str, found: _Findings) -> list[Run]:
+    """The runs with ``decider`` at each of its alternatives and every other site held as in
+    ``context``, each compared with ``context`` into ``found``."""
+    variants = []
+    for value in _alternatives(context.sites[decider], seed):
+        if len(found.runs) >= MAX_RUNS:
+            found.unfinished.append(decider)
+            break
+        try:
+            variant = run_model(model, args, kwargs, seed=seed,
+                                held={**context.values, decider: value})
+        except Exception:  # noqa: BLE001  a value the model cannot take tells us nothing
+            continue
+        found.runs.append(variant)
+        _compare(context, variant, decider, found.gated, found.control)
+        variants.append(variant)
+    return variants
+
+
+def decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:
     """The deciders that every Python decision on ``decider`` also looked at, and no other
     decision did (a solver's ``while`` on a value computed from ``a`` and ``b``), when all are
-    continuous latents not yet varied; else ``[decider]``."""
+    continuous latents not yet varied; else ``[decider]``. Called by this name, so a benchmark
+    can replace it to time varying deciders one by one."""
     together = [p for p in context.decisions if decider in p]
     if not together or any(p != together[0] for p in together):
         return [decider]
@@ -491,7 +532,7 @@ def _vary_jointly(model: Callable, args: tuple, kwargs: dict, seed: int, context
     for values in zip(*alternatives):
         held = {**context.values, **dict(zip(group, values))}
         try:
-            variant = _run(model, args, kwargs, seed=seed, held=held)
+            variant = run_model(model, args, kwargs, seed=seed, held=held)
         except Exception:  # noqa: BLE001  vary them one by one, as a failing value would
             return None
         a, b = context.sites, variant.sites
@@ -549,25 +590,35 @@ def _agreed_sources(raws: list[RawSite]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _union_data(raws: list[RawSite]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    merged: dict[str, tuple[str, ...]] = {}
-    for raw in raws:
-        for param, names in raw.data.items():
-            merged[param] = tuple(dict.fromkeys((*merged.get(param, ()), *names)))
-    return tuple(merged.items())
+# the fields of a Site that are merged over all runs; the others are the site's first run's
+_MERGED_FIELDS = ("gated_by", "param_sources", "data_args")
+_FIRST_RUN_FIELDS = tuple(f.name for f in fields(Site) if f.name not in _MERGED_FIELDS)
 
 
 def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
              control: list[tuple[str, str]]) -> TraceRecord:
+    """Step 3 of the algorithm: the union of all runs, sites in merged trace order."""
     order = list(runs[0].sites)
     for run in runs[1:]:
         _merge_order(order, list(run.sites))
-    first: dict[str, RawSite] = {}
-    for run in runs:
-        for site_name, raw in run.sites.items():
-            first.setdefault(site_name, raw)
     position = {n: i for i, n in enumerate(order)}
+    sites = []
+    for site_name in order:
+        raws = [run.sites[site_name] for run in runs if site_name in run.sites]
+        sites.append(Site(
+            **{f: getattr(raws[0], f) for f in _FIRST_RUN_FIELDS},
+            gated_by=tuple(sorted(gated.get(site_name, ()), key=position.__getitem__)),
+            param_sources=_agreed_sources(raws),
+            data_args=tuple(merged_data_args(raw.data for raw in raws).items()),
+        ))
+    return TraceRecord(name=name, sites=tuple(sites), plates=_plates(runs),
+                       edges=_edges(runs, order, position, control))
 
+
+def _edges(runs: list[Run], order: list[str], position: dict[str, int],
+           control: list[tuple[str, str]]) -> tuple[Edge, ...]:
+    """The data edges of every run, each with the parameters it feeds, and the control edges
+    between sites no data edge joins; by child, then parent, in trace order."""
     edges: dict[tuple[str, str], list[str]] = {}
     for child in order:
         for run in runs:
@@ -584,7 +635,12 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
     edge_records = [Edge(p, c, "data", tuple(ps)) for (p, c), ps in edges.items()]
     edge_records += [Edge(p, c, "control", ()) for p, c in control if (p, c) not in edges]
     edge_records.sort(key=lambda e: (position[e.child], position[e.parent]))
+    return tuple(edge_records)
 
+
+def _plates(runs: list[Run]) -> tuple[Plate, ...]:
+    """Every plate the model made, in the order it made them (NumPyro's order too, which
+    decides which of two crossed plates its drop-in clones), with or without sites."""
     sizes: dict[str, tuple[int, int | None]] = {}
     dims: dict[str, int | None] = {}
     for run in runs:
@@ -592,34 +648,5 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
             sizes.setdefault(plate, size)
         for plate, dim in run.plate_dims.items():
             dims.setdefault(plate, dim)
-    # every plate the model made, in the order it made them (NumPyro's order too, which
-    # decides which of two crossed plates its drop-in clones), with or without sites
-    plates = [Plate(plate, size, subsample, dims.get(plate))
-              for plate, (size, subsample) in sizes.items()]
-    sites = []
-    for site_name in order:
-        raw = first[site_name]
-        sites.append(
-            Site(
-                name=site_name,
-                kind=raw.kind,
-                plates=raw.plates,
-                distribution=raw.distribution,
-                shape=raw.shape,
-                event_shape=raw.event_shape,
-                discrete=raw.discrete,
-                gated_by=tuple(sorted(gated.get(site_name, ()), key=position.__getitem__)),
-                source=raw.source,
-                infer=raw.infer,
-                dist_args=raw.dist_args,
-                constraint=raw.constraint,
-                distribution_class=raw.distribution_class,
-                param_sources=_agreed_sources([r.sites[site_name] for r in runs
-                                               if site_name in r.sites]),
-                data_args=_union_data([r.sites[site_name] for r in runs if site_name in r.sites]),
-                base_distribution=raw.base_distribution,
-                transforms=raw.transforms,
-            )
-        )
-    return TraceRecord(name=name, sites=tuple(sites), plates=tuple(plates),
-                       edges=tuple(edge_records))
+    return tuple(Plate(plate, size, subsample, dims.get(plate))
+                 for plate, (size, subsample) in sizes.items())

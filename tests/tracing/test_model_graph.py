@@ -79,17 +79,17 @@ def assert_abstract_first_run_gives_the_concrete_graph(model, args, kwargs, *, a
     from plategraph.tracing import trace
 
     first_runs = []
-    fast_first = trace._first_run
+    fast_first = trace.first_run
 
     def spy(*a, **k):
         first_runs.append(fast_first(*a, **k))
         return first_runs[-1]
 
-    monkeypatch.setattr(trace, "_first_run", spy)
+    monkeypatch.setattr(trace, "first_run", spy)
     fast = plategraph.model_graph(model, *args, **kwargs)
     assert first_runs[0].abstract is abstract
 
-    monkeypatch.setattr(trace, "_first_run", lambda m, a, k, *, seed: trace._run(
+    monkeypatch.setattr(trace, "first_run", lambda m, a, k, *, seed: trace.run_model(
         m, a, k, seed=seed, held={}))
     slow = plategraph.model_graph(model, *args, **kwargs)
     assert list(fast.nodes(data=True)) == list(slow.nodes(data=True))

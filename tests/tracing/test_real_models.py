@@ -158,7 +158,7 @@ CASES = {
         "nodes": ["mu:latent", "sigma:latent", "b:latent", "x_impute:latent",
                   "x:observed@N", "y:observed@N"],
         # the imputed values flow into y's mean through .at[].set; an observed value is not a
-        # distribution parameter, so x_impute is not a parent of x (docs/design.md, §4)
+        # distribution parameter, so x_impute is not a parent of x (docs/design.md)
         "edges": ["mu -> x_impute", "sigma -> x_impute", "mu -> x", "sigma -> x",
                   "b -> y", "x_impute -> y"],
         "plates": {"N": 6},
@@ -320,8 +320,9 @@ def test_a_while_loop_on_two_sites_is_varied_jointly(monkeypatch):
     from plategraph.tracing import trace
 
     calls = []
-    run = trace._run
-    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("held")) or run(*a, **k))
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model",
+                        lambda *a, **k: calls.append(k.get("held")) or run(*a, **k))
     plategraph.model_graph(newton_solver, _y)
     # one base run (abstract, then concrete: the loop looks at a and b), then N_DRAWS runs
     # with a and b drawn anew together, not N_DRAWS for each

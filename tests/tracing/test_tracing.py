@@ -373,7 +373,7 @@ def test_a_site_name_used_twice_is_an_error_naming_the_site():
     assert info.value.site == "x"
 
 
-# -- more of the list: custom_vjp, numpyro's cond, obs=None, helpers ---------------------
+# -- custom_vjp, numpyro's cond, obs=None, helpers ---------------------------------------------
 
 
 @jax.custom_vjp
@@ -479,8 +479,8 @@ def test_a_model_that_needs_concrete_values_skips_the_abstract_run_next_time(mon
         numpyro.sample("y", dist.Normal(1.0 if z else 0.0, 1.0))
 
     calls = []
-    run = trace._run
-    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("abstract", False))
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model", lambda *a, **k: calls.append(k.get("abstract", False))
                         or run(*a, **k))
     first = plategraph.model_graph(model)
     assert calls[:2] == [True, False]  # tried abstractly, then run concretely
@@ -498,8 +498,8 @@ def test_a_big_model_runs_concretely_from_its_second_trace_on(monkeypatch):
 
     monkeypatch.setattr(trace, "BIG_MODEL_SITES", 4)
     calls = []
-    run = trace._run
-    monkeypatch.setattr(trace, "_run", lambda *a, **k: calls.append(k.get("abstract", False))
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model", lambda *a, **k: calls.append(k.get("abstract", False))
                         or run(*a, **k))
     first = plategraph.model_graph(model)
     second = plategraph.model_graph(model)
@@ -544,7 +544,7 @@ def test_static_indexing_of_data_is_jax_indexing(abstract):
         for array in arrays:
             y = _jax.label(trace, array, DataArg("y", 1))
             for idx in indices:
-                fast = _jax._static_take(y, idx)
+                fast = _jax.static_take(y, idx)
                 if fast is None:
                     continue
                 jax_way = super(_jax.ProvenanceTracer, y).__getitem__(idx)
@@ -554,9 +554,31 @@ def test_static_indexing_of_data_is_jax_indexing(abstract):
                 taken.append(idx)
             # out of range (JAX clamps), arrays and tracers as indices, too many: JAX's way
             for idx in (7, (0, 0, 0), jnp.array([0, 1]), Ellipsis, True):
-                assert _jax._static_take(y, idx) is None
+                assert _jax.static_take(y, idx) is None
         assert not trace.decisions  # neither way decides anything on the data
         return ()
 
     _jax.run_with_provenance(check, abstract=abstract)
     assert len(taken) > 30
+
+
+def test_a_sites_node_attributes_are_its_fields_in_order_with_pairs_as_dicts():
+    from dataclasses import fields
+
+    from plategraph.tracing.records import Site
+
+    site = Site("y", "observed", infer=(("enumerate", "parallel"),),
+                param_sources=(("loc", "mu"),), data_args=(("obs", ("y",)),))
+    attrs = site.node_attributes()
+    assert list(attrs) == [f.name for f in fields(Site) if f.name != "name"]
+    assert attrs["infer"] == {"enumerate": "parallel"} and attrs["param_sources"] == {"loc": "mu"}
+    assert attrs["data_args"] == {"obs": ("y",)} and attrs["plates"] == ()
+    assert Site("x", "latent").node_attributes()["param_sources"] is None
+
+
+def test_merged_data_args_keep_each_parameters_arguments_in_order_of_first_appearance():
+    from plategraph.tracing.records import merged_data_args
+
+    assert merged_data_args([{"loc": ("x",)}, {"loc": ("z", "x"), "obs": ("y",)}, {}]) == {
+        "loc": ("x", "z"), "obs": ("y",)}
+    assert merged_data_args([]) == {}
