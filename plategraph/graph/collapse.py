@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -108,56 +109,76 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
     families = _families(graph, min_size)
     if not families:
         return graph.copy()
+    plan = _plan(graph, families)
+    out = nx.DiGraph()
+    out.graph.update(graph.graph)
+    out.graph["plates"] = plan.plates
+    for node, data in graph.nodes(data=True):
+        _add_collapsed(out, graph, node, data, plan)
+    for parent, child, data in graph.edges(data=True):
+        merge_edge(out, plan.rename.get(parent, parent), plan.rename.get(child, child),
+                   kind=data.get("kind", "data"), params=tuple(data.get("params", ())))
+    return out
 
+
+@dataclass
+class _Plan:
+    """What collapsing does: the plates (index plates added), each member's new name and
+    index plate, each collapsed node's members."""
+
+    plates: dict[str, dict]
+    rename: dict[str, str] = field(default_factory=dict)
+    member_plate: dict[str, str] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _plan(graph: nx.DiGraph, families: dict[tuple, list[str]]) -> _Plan:
+    """Name each family's node and index plate, families in trace order; families with the same
+    indices share a plate, and a family whose name is taken stays as it is."""
     order = {n: i for i, n in enumerate(graph.nodes)}
-    plates = dict(graph.graph.get("plates", {}))
+    plan = _Plan(plates=dict(graph.graph.get("plates", {})))
     index_plate: dict[tuple[int, ...], str] = {}
-    rename: dict[str, str] = {}
-    target_members: dict[str, list[str]] = {}
-    member_plate: dict[str, str] = {}
     for key, members in sorted(families.items(), key=lambda kv: order[kv[1][0]]):
         indices = tuple(_split(n)[1] for n in members)  # type: ignore[index]
         plate = index_plate.get(indices)
         if plate is None:
-            free = [n for n in _INDEX_NAMES if n not in plates]
+            free = [n for n in _INDEX_NAMES if n not in plan.plates]
             plate = free[0] if free else f"i{len(index_plate)}"
         target = f"{key[0]}_{plate}"
-        if target in graph or target in target_members:
+        if target in graph or target in plan.members:
             continue  # a site already has that name: keep the members as they are
         if indices not in index_plate:
             index_plate[indices] = plate
-            plates[plate] = {"size": len(indices), "subsample_size": None, "dim": None}
-        target_members[target] = members
+            plan.plates[plate] = {"size": len(indices), "subsample_size": None, "dim": None}
+        plan.members[target] = members
         for node in members:
-            rename[node] = target
-            member_plate[node] = plate
+            plan.rename[node] = target
+            plan.member_plate[node] = plate
+    return plan
 
-    out = nx.DiGraph()
-    out.graph.update(graph.graph)
-    out.graph["plates"] = plates
-    for node, data in graph.nodes(data=True):
-        target = rename.get(node, node)
-        if target in out:
-            merged = out.nodes[target]
-            merged["gated_by"] = tuple(dict.fromkeys(
-                (*merged["gated_by"], *(rename.get(g, g) for g in data.get("gated_by", ())))))
-            continue
-        attrs = dict(data)
-        attrs["gated_by"] = tuple(dict.fromkeys(rename.get(g, g)
-                                                for g in data.get("gated_by", ())))
-        if node in rename:
-            members = target_members[target]
-            attrs["plates"] = (*data.get("plates", ()), member_plate[node])
-            attrs["family"] = len(members)
-            attrs["members"] = tuple(members)
-            attrs["dist_args"] = _merged_dist_args(graph, members)
-            if data.get("param_sources") is not None:
-                attrs["param_sources"] = _merged_sources(graph, members, rename)
-            if "data_args" in data:
-                attrs["data_args"] = merged_data_args(graph.nodes[m].get("data_args") or {}
-                                                       for m in members)
-        out.add_node(target, **attrs)
-    for parent, child, data in graph.edges(data=True):
-        merge_edge(out, rename.get(parent, parent), rename.get(child, child),
-                   kind=data.get("kind", "data"), params=tuple(data.get("params", ())))
-    return out
+
+def _add_collapsed(out: nx.DiGraph, graph: nx.DiGraph, node: str, data: dict,
+                   plan: _Plan) -> None:
+    """Add ``node`` to ``out`` under its new name: a family's first member makes the family's
+    node, the others only add their gates."""
+    rename = plan.rename
+    target = rename.get(node, node)
+    gates = (rename.get(g, g) for g in data.get("gated_by", ()))
+    if target in out:
+        merged = out.nodes[target]
+        merged["gated_by"] = tuple(dict.fromkeys((*merged["gated_by"], *gates)))
+        return
+    attrs = dict(data)
+    attrs["gated_by"] = tuple(dict.fromkeys(gates))
+    if node in rename:
+        members = plan.members[target]
+        attrs["plates"] = (*data.get("plates", ()), plan.member_plate[node])
+        attrs["family"] = len(members)
+        attrs["members"] = tuple(members)
+        attrs["dist_args"] = _merged_dist_args(graph, members)
+        if data.get("param_sources") is not None:
+            attrs["param_sources"] = _merged_sources(graph, members, rename)
+        if "data_args" in data:
+            attrs["data_args"] = merged_data_args(graph.nodes[m].get("data_args") or {}
+                                                   for m in members)
+    out.add_node(target, **attrs)
