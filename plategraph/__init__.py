@@ -3,6 +3,7 @@
 >>> import plategraph
 >>> g = plategraph.model_graph(model, x, y=y)   # networkx.DiGraph (docs/design.md)
 >>> plategraph.draw(g)                           # a Diagram; displays itself in Jupyter
+<plategraph.Diagram of 'model': 2 nodes, 1 edges>
 
 The package is its pipeline, one folder a stage, data flowing one way: ``tracing`` (run the model,
 record sites and dependencies) → ``graph`` (the contract graph and views of it) → ``layout``

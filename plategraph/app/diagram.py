@@ -211,7 +211,9 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
       Liberation Serif).
 
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
+    PosixPath('model.svg')
     >>> draw(g, theme="paper", width="3.3in", distributions=True).save("model.pdf")
+    PosixPath('model.pdf')
     """
     return Diagram.of(graph, DrawOptions(theme=theme, rankdir=rankdir, params=params,
                                          deterministic=deterministic,

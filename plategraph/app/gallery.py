@@ -1,8 +1,8 @@
 """Batch rendering of a model gallery: parallel, isolated, incremental; index.html + manifest.json.
 
 >>> report = build_gallery("gallery", "build/gallery", jobs=2)
->>> report.failed
-[]
+>>> [row.ident for row in report.results], report.failed
+(['coin_flips:model'], [])
 """
 
 from __future__ import annotations

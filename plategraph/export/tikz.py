@@ -170,7 +170,10 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
     ``distributions=True`` the distributions listed beside the diagram.
 
-    >>> Path("model.tex").write_text(plategraph.to_tikz(g, labels="math"))
+    >>> tikz = plategraph.to_tikz(g, labels="math")
+    >>> print(tikz.splitlines()[0])
+    % plate diagram of eight\\_schools, drawn by plategraph
+    >>> _ = Path("model.tex").write_text(tikz)
     """
     from ..layout.engine import layout
 

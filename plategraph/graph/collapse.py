@@ -103,8 +103,9 @@ def collapse_families(graph: nx.DiGraph, *, min_size: int = MIN_FAMILY) -> nx.Di
     ``family`` set to the number of members and ``members`` to their names; edges merge (a data
     edge wins over a control edge of the same pair). The input is not changed.
 
-    >>> collapse_families(g).nodes["obs_j"]["plates"]
-    ('j',)
+    >>> collapsed = collapse_families(model_graph(python_loop, 5))
+    >>> collapsed.nodes["obs_j"]["plates"], collapsed.nodes["obs_j"]["family"]
+    (('j',), 5)
     """
     families = _families(graph, min_size)
     if not families:

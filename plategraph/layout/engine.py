@@ -43,7 +43,8 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
     ``DrawOptions``.
 
     >>> lay = plategraph.layout(g)
-    >>> lay.nodes["theta"], lay.plates["J"], lay.edges[("mu", "theta")]
+    >>> list(lay.nodes), list(lay.plates), lay.plates["J"].contains(lay.nodes["theta"])
+    (['mu', 'tau', 'theta', 'obs'], ['J'], True)
     """
     options = DrawOptions(theme=theme, rankdir=rankdir, params=params,
                           deterministic=deterministic, distributions=distributions,
