@@ -289,7 +289,7 @@ def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
     factors: list[tuple[Box, str]] = []
     for key, box in lay.plates.items():
         shapes.append(Shape("rect", box, fill="none"))
-        label = lay.labels.get(key)
+        label = lay.plate_labels.get(key)
         if label is not None:
             text = plate_box_label(lay, key, dialect="mathtext", math=math)
             texts.append(Text(label.x1, (label.y0 + label.y1) / 2, _in_font(text), SMALL_TEXT,
@@ -358,7 +358,7 @@ def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
                   Text(cx, box.y0 - 2, symbol, SMALL_TEXT, "center", "top", "factor"),
                   Text(cx, box.y1 + 2 + SMALL_TEXT, symbol, SMALL_TEXT, "center", "top",
                        "factor")]
-    obstacles = [b for b in [*lay.nodes.values(), *lay.labels.values()] if b != box]
+    obstacles = [b for b in [*lay.nodes.values(), *lay.plate_labels.values()] if b != box]
     for text in candidates:
         extent = _extent(text)
         if not any(extent.overlaps(b) for b in obstacles):
@@ -444,7 +444,7 @@ def warm_up() -> None:
     graph.add_node("x_j", kind="observed", plates=("J",))
     graph.add_edge("mu", "x_j", kind="data")
     lay = Layout(graph=graph, nodes={"mu": Box(0, 60, 24, 84), "x_j": Box(0, 10, 24, 34)},
-                 plates={"J": Box(-8, 0, 40, 40)}, labels={"J": Box(10, 2, 38, 10)},
+                 plates={"J": Box(-8, 0, 40, 40)}, plate_labels={"J": Box(10, 2, 38, 10)},
                  edges={("mu", "x_j"): [(12, 60), (12, 50), (12, 44), (12, 34)]},
                  width=48, height=84, options=DrawOptions(labels="math"))
     spec = figure_spec(lay)

@@ -111,7 +111,7 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
     lines[-1] = lines[-1].rstrip(",") + "]"
     for key, box in lay.plates.items():
         lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")
-        label = lay.labels.get(key)
+        label = lay.plate_labels.get(key)
         if label is not None:
             lines.append(f"  \\node[plate label] at {_at((label.x1, label.y0))} "
                          f"{{{plate_box_label(lay, key, dialect='latex', math=math)}}};")

@@ -90,7 +90,7 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
         data, rendered = json_and(source, render, timeout=timeout)
     lay, pos = from_graphviz(shown, data, options)
     crossing = [e for e, path in lay.edges.items()
-                if any(crosses(path, box) for box in lay.labels.values())]
+                if any(crosses(path, box) for box in lay.plate_labels.values())]
     if not crossing:
         return Drawing(lay, source, "dot"), rendered
     # graphviz ran these edges through a plate label: route them again around the labels
@@ -105,7 +105,7 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     shown, options = lay.graph, lay.options
     names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels, edges=pos, options=options)
+                        label_boxes=lay.plate_labels, edges=pos, options=options)
     if render is None:
         data, rendered = graphviz_json(source, engine="neato", timeout=timeout), None
     else:
@@ -119,17 +119,17 @@ def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str 
     if x0 < 0 or y0 < 0:
         lay = replace(lay, nodes=_shifted(lay.nodes, -x0, -y0),
                       plates=_shifted(lay.plates, -x0, -y0),
-                      labels=_shifted(lay.labels, -x0, -y0))
+                      plate_labels=_shifted(lay.plate_labels, -x0, -y0))
         routed = {e: _shifted_pos(p, -x0, -y0) for e, p in routed.items()}
         edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
         points = [pt for path in edges.values() for pt in path]
-    boxes = [*lay.nodes.values(), *lay.plates.values(), *lay.labels.values()]
+    boxes = [*lay.nodes.values(), *lay.plates.values(), *lay.plate_labels.values()]
     width = max([b.x1 for b in boxes] + [x for x, _ in points])
     height = max([b.y1 for b in boxes] + [y for _, y in points])
     lay = replace(lay, edges={e: edges[e] for e in shown.edges if e in edges},
                   width=round(width, 2), height=round(height, 2))
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
-                        label_boxes=lay.labels, edges=routed, options=options)
+                        label_boxes=lay.plate_labels, edges=routed, options=options)
     return Drawing(lay, source, "neato"), rendered
 
 
@@ -246,13 +246,13 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
     if placed is None:
         return None
     # the boxes from the origin; the edges are routed by neato (see _pinned)
-    boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.labels.values()]
+    boxes = [*placed.nodes.values(), *placed.plates.values(), *placed.plate_labels.values()]
     dx, dy = -min(b.x0 for b in boxes), -min(b.y0 for b in boxes)
     order = {k: i for i, k in enumerate([*cells.key, *local_plates])}
     plate_keys = sorted(placed.plates, key=order.__getitem__)
     lay = Layout(graph=shown, nodes=_shifted({n: placed.nodes[n] for n in sites}, dx, dy),
                  plates=_shifted({k: placed.plates[k] for k in plate_keys}, dx, dy),
-                 labels=_shifted({k: placed.labels[k] for k in plate_keys}, dx, dy),
+                 plate_labels=_shifted({k: placed.plate_labels[k] for k in plate_keys}, dx, dy),
                  edges={}, width=0.0, height=0.0, options=options)
     return _pinned(lay, {e: None for e in shown.edges}, render, timeout)
 
@@ -326,6 +326,6 @@ def from_graphviz(shown: nx.DiGraph, data: dict[str, Any],
     pos = {e: pos[e] for e in shown.edges if e in pos}
     edges = {e: edge_path(p) for e, p in pos.items()}
     x0, y0, x1, y1 = _floats(data["bb"])
-    lay = Layout(graph=shown, nodes=nodes, plates=plates, labels=label_boxes, edges=edges,
+    lay = Layout(graph=shown, nodes=nodes, plates=plates, plate_labels=label_boxes, edges=edges,
                  width=x1 - x0, height=y1 - y0, combined=combined, options=options)
     return lay, pos

@@ -82,7 +82,7 @@ class Layout:
     - ``graph``: the graph as drawn (families collapsed, hidden kinds removed, as ``draw`` does);
       node, edge and plate attributes are the contract's (``docs/design.md`` §2).
     - ``nodes[site]``: the node's box (a circle's bounding square).
-    - ``plates[name]``: the plate's rectangle; ``labels[name]``: the box of its label text.
+    - ``plates[name]``: the plate's rectangle; ``plate_labels[name]``: the box of its label text.
       A group of crossed plates that cannot be drawn as overlapping rectangles is drawn as one box
       per combination; such a box's key is the names joined by ``" × "`` and ``combined[key]``
       gives its plate names.
@@ -96,7 +96,7 @@ class Layout:
     graph: nx.DiGraph
     nodes: dict[str, Box]
     plates: dict[str, Box]
-    labels: dict[str, Box]
+    plate_labels: dict[str, Box]
     edges: dict[tuple[str, str], list[Point]]
     width: float
     height: float

@@ -85,7 +85,7 @@ class Placement:
 
     nodes: dict[str, Box]
     plates: dict[str, Box]  # key plates and local plates
-    labels: dict[str, Box]
+    plate_labels: dict[str, Box]
     order: list[int] = field(default_factory=list)
 
 

@@ -233,7 +233,7 @@ def test_a_hand_made_layout_draws_every_kind(make_graph, tmp_path):
     lay = Layout(graph=g, nodes={"z": Box(0, 60, 24, 84), "m": Box(40, 60, 64, 84),
                                  "w": Box(80, 66, 100, 78), "pen": Box(5, 20, 10, 25),
                                  "y": Box(40, 10, 64, 34)},
-                 plates={"N": Box(30, 0, 90, 44)}, labels={"N": Box(70, 2, 88, 10)},
+                 plates={"N": Box(30, 0, 90, 44)}, plate_labels={"N": Box(70, 2, 88, 10)},
                  edges={("z", "m"): [(24, 72), (30, 72), (34, 72), (40, 72)],
                         ("m", "y"): [(52, 60), (52, 50), (52, 40), (52, 34)],
                         ("z", "pen"): [(12, 60), (10, 45), (8, 35), (7.5, 25)]},
@@ -264,7 +264,7 @@ def test_any_site_name_draws(make_graph, names):
                     Site(b, "observed", distribution="Normal", dist_args=(("loc", None),))],
                    [Edge(a, b, "data", ("loc",))])
     lay = Layout(graph=g, nodes={a: Box(0, 40, 24, 64), b: Box(0, 0, 24, 24)}, plates={},
-                 labels={}, edges={(a, b): [(12, 40), (12, 35), (12, 30), (12, 24)]},
+                 plate_labels={}, edges={(a, b): [(12, 40), (12, 35), (12, 30), (12, 24)]},
                  width=24, height=64, options=DrawOptions(labels="math"))
     assert render_figure(figure_spec(lay, distributions=True), "pdf").startswith(b"%PDF")
 

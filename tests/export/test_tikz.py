@@ -59,7 +59,7 @@ def hand_layout(make_graph, names=("mu", "sigma_a", "x_j"), plate="J") -> Layout
     return Layout(
         graph=g, nodes={a: Box(10, 80, 34, 104), b: Box(60, 80, 84, 104),
                         c: Box(35, 20, 59, 44)},
-        plates={plate: Box(20, 5, 80, 55)}, labels={plate: Box(55, 7, 78, 17)},
+        plates={plate: Box(20, 5, 80, 55)}, plate_labels={plate: Box(55, 7, 78, 17)},
         edges={(a, c): [(22, 80), (26, 65), (40, 55), (44, 44)],
                (b, c): [(72, 80), (68, 65), (56, 55), (52, 44)]},
         width=90, height=110, options=DrawOptions(labels="math", distributions=True))

@@ -59,7 +59,8 @@ def test_layout_of_a_gallery_model(ident, options):
     assert isinstance(lay, Layout)
     assert list(lay.graph.nodes) == list(drawn.nodes) == list(lay.nodes)
     assert list(lay.edges) == list(drawn.edges)
-    assert set(lay.plates) == set(drawn.graph["plates"]) and set(lay.labels) == set(lay.plates)
+    assert set(lay.plates) == set(drawn.graph["plates"])
+    assert set(lay.plate_labels) == set(lay.plates)
     for node, box in lay.nodes.items():
         assert 0 <= box.x0 < box.x1 <= lay.width and 0 <= box.y0 < box.y1 <= lay.height, node
         for plate in lay.graph.nodes[node]["plates"]:
@@ -102,8 +103,8 @@ def test_loop_families_collapse_as_in_draw():
 def test_layout_is_deterministic():
     graph = gallery_graph("lda:model")
     a, b = plategraph.layout(graph, **FULL), plategraph.layout(graph, **FULL)
-    assert (a.nodes, a.plates, a.labels, a.edges, a.width, a.height) == (
-        b.nodes, b.plates, b.labels, b.edges, b.width, b.height)
+    assert (a.nodes, a.plates, a.plate_labels, a.edges, a.width, a.height) == (
+        b.nodes, b.plates, b.plate_labels, b.edges, b.width, b.height)
     assert list(a.edges) == list(a.graph.edges)
 
 
@@ -151,10 +152,10 @@ def layout_problems(lay: Layout) -> list[str]:
             if box_a.overlaps(box_b):
                 found.append(f"nodes {a} and {b} overlap")
     for (parent, child), path in lay.edges.items():
-        for key, label in lay.labels.items():
+        for key, label in lay.plate_labels.items():
             if crosses(path, label):
                 found.append(f"edge {parent} -> {child} crosses the label of {key}")
-    labels = list(lay.labels.items())
+    labels = list(lay.plate_labels.items())
     for i, (key, label) in enumerate(labels):
         if not lay.plates[key].expanded(-1).contains(label):
             found.append(f"the label of {key} overflows its plate")
@@ -190,7 +191,7 @@ def test_the_rules_catch_a_broken_layout():
     lay = plategraph.layout(gallery_graph("matrix_factorization:model"))
     u, r = lay.nodes["u"], lay.nodes["r"]
     broken = replace(lay, nodes={**lay.nodes, "u": r},
-                     labels={**lay.labels, "users": lay.nodes["sigma"]},
+                     plate_labels={**lay.plate_labels, "users": lay.nodes["sigma"]},
                      plates={**lay.plates, "items": replace(lay.plates["items"],
                                                             x0=lay.plates["users"].x0)})
     problems = layout_problems(broken)
@@ -264,8 +265,8 @@ def test_the_paper_layout_is_the_one_draw_shows():
     graph = gallery_graph("lda_topic_weights:model")
     lay, shown = plategraph.layout(graph, theme="paper"), plategraph.draw(graph, theme="paper")
     assert lay.options.label_mode == "math"  # draw's default in the paper theme
-    assert (lay.nodes, lay.plates, lay.labels) == (shown.layout.nodes, shown.layout.plates,
-                                                   shown.layout.labels)
+    assert (lay.nodes, lay.plates, lay.plate_labels) == (shown.layout.nodes, shown.layout.plates,
+                                                   shown.layout.plate_labels)
 
 
 def test_topics_beside_documents_in_the_paper_theme():
@@ -278,7 +279,8 @@ def test_topics_beside_documents_in_the_paper_theme():
     assert not documents.overlaps(lay.nodes["phi"]) and not topics.overlaps(lay.nodes["z"])
     assert topics.x0 < documents.x0 < topics.x1 < documents.x1
     # each label in the part of its plate the other does not cover
-    assert lay.labels["topics"].x1 < documents.x0 and topics.x1 < lay.labels["documents"].x0
+    labels = lay.plate_labels
+    assert labels["topics"].x1 < documents.x0 and topics.x1 < labels["documents"].x0
 
 
 def crossed_pair(make_graph, a: str, b: str):
@@ -311,7 +313,7 @@ def test_a_crossed_pair_in_an_outer_plate_left_to_right_in_the_paper_theme():
     assert lay.combined == {}
     for inner in ("stores", "products"):
         assert lay.plates["regions"].contains(lay.plates[inner])
-        assert lay.plates["regions"].contains(lay.labels[inner])
+        assert lay.plates["regions"].contains(lay.plate_labels[inner])
 
 
 def test_crossed_random_effects_nest_the_replicates_in_the_overlap():
@@ -396,4 +398,4 @@ def test_an_edge_dot_ran_through_a_label_goes_around_it():
     d = plategraph.draw(gallery_graph("radon:model"), **FULL)
     lay = d.layout
     assert d.engine == "neato"
-    assert not crosses(lay.edges[("a", "log_radon")], lay.labels["county"])
+    assert not crosses(lay.edges[("a", "log_radon")], lay.plate_labels["county"])
