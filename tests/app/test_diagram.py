@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def test_pipe_and_save_every_format(make_graph, tmp_path, fmt):
     undated = lambda pdf: re.sub(rb"/CreationDate \(D:\d+Z\)", b"", pdf)
     assert isinstance(path, Path) and undated(path.read_bytes()) == undated(data)
     assert sorted(os.listdir(tmp_path)) == [f"model.{fmt}"]
+    assert stat.S_IMODE(path.stat().st_mode) != 0o600  # not the temporary file's private mode
     if fmt == "svg":
         root = ET.fromstring(data)
         texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
@@ -103,7 +105,7 @@ def test_a_failed_render_leaves_the_existing_file_untouched(make_graph, tmp_path
 def test_without_dot_the_source_and_dot_files_still_work(make_graph, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     d = plategraph.draw(unrolled(make_graph))
-    with pytest.raises(plategraph.DotNotFoundError, match="install graphviz"):
+    with pytest.raises(plategraph.DotNotFoundError, match="apt-get install graphviz"):
         d.pipe("svg")
     with pytest.raises(plategraph.DotNotFoundError, match="install graphviz"):
         d.save(tmp_path / "m.png")
@@ -117,6 +119,7 @@ def test_it_displays_itself_as_svg(make_graph):
     d = plategraph.draw(unrolled(make_graph))
     bundle = d._repr_mimebundle_()
     assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     ET.fromstring(bundle["image/svg+xml"].encode())
     assert bundle["image/svg+xml"] == d.pipe("svg").decode()
     assert d._repr_mimebundle_(include=["image/svg+xml"]) == bundle
@@ -126,8 +129,10 @@ def test_it_displays_itself_as_svg(make_graph):
 def test_display_does_not_import_ipython_and_svg_is_identical_across_processes():
     script = (
         "import sys\n"
+        "import jax.numpy as jnp\n"
         "import plategraph\n"
         "from plategraph.tracing.records import Edge, Plate, Site, TraceRecord\n"
+        "from support import load_example\n"
         "sites = (Site('mu_a', 'latent', distribution='Normal'),\n"
         "         *(Site(f'obs_{j}', 'observed', plates=('P',), distribution='Normal',\n"
         "                dist_args=(('loc', None), ('scale', '1'))) for j in range(4)))\n"
@@ -137,6 +142,11 @@ def test_display_does_not_import_ipython_and_svg_is_identical_across_processes()
         "svg = d._repr_mimebundle_()['image/svg+xml']\n"
         "assert 'IPython' not in sys.modules\n"
         "sys.stdout.write(d.source + '\\0' + svg)\n"
+        "# a traced model: tracing, collapsing and drawing all in trace order\n"
+        "model = load_example('seed_hierarchical:model')[0]\n"
+        "g = plategraph.model_graph(model, 5, jnp.arange(5.0))\n"
+        "d = plategraph.draw(g, labels='math', distributions=True)\n"
+        "sys.stdout.write('\\0' + d.source + '\\0' + d.pipe('svg').decode())\n"
     )
     runs = outputs_in_fresh_processes(script)
-    assert runs[0] == runs[1] and b"<svg" in runs[0]
+    assert runs[0] == runs[1] and runs[0].count(b"<svg") == 2 and b"obs_j" in runs[0]

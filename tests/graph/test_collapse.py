@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import networkx as nx
+import numpyro
+import numpyro.distributions as dist
 from support import load_example
 
 import plategraph
@@ -159,5 +161,22 @@ def test_a_traced_python_loop_collapses():
     g = plategraph.model_graph(seed_hierarchical, 6, jnp.arange(6.0))
     c = collapse_families(g)
     assert list(c.nodes) == ["mu_a", "sigma_a", "a", "obs_j"]
+    assert c.nodes["obs_j"]["plates"] == ("j",) and c.nodes["obs_j"]["family"] == 6
     assert list(c.edges) == [("mu_a", "a"), ("sigma_a", "a"), ("a", "obs_j")]
-    assert c.graph["plates"]["j"]["size"] == 6
+    assert c.graph["plates"]["j"] == {"size": 6, "subsample_size": None, "dim": None}
+    assert len(g) == 9  # the input is untouched
+    assert len(plategraph.draw(g, collapse=False).graph) == 9
+
+
+def test_python_loop_hmm_collapses_to_self_edge_and_shared_index_plate():
+    def hmm(y):
+        trans = numpyro.sample("trans", dist.Dirichlet(jnp.ones((2, 2))).to_event(1))
+        z = 0
+        for t in range(len(y)):
+            z = numpyro.sample(f"z_{t}", dist.Categorical(trans[z]))
+            numpyro.sample(f"y_{t}", dist.Normal(z * 1.0, 1), obs=y[t])
+
+    c = collapse_families(plategraph.model_graph(hmm, jnp.zeros(4)))
+    assert list(c.nodes) == ["trans", "z_j", "y_j"]
+    assert c.nodes["z_j"]["plates"] == ("j",) == c.nodes["y_j"]["plates"]
+    assert set(c.edges) == {("trans", "z_j"), ("z_j", "z_j"), ("z_j", "y_j")}

@@ -32,6 +32,11 @@ def plated(make_graph, sites, plates):
     pytest.param([("u", "U"), ("v", "I"), ("r", "UI")], "UI",
                  [(0, ("U",), ("u",)), (0, ("I",), ("v",)), (0, ("U", "I"), ("r",))],
                  id="crossed: users × items beside users and items"),
+    pytest.param([("phi", "T"), ("theta", "D"), ("z", "DW"), ("u", "U"), ("v", "I"), ("r", "UI")],
+                 "TDWUI",
+                 [(0, ("T",), ("phi",)), (0, ("D",), ("theta",)), (1, ("W",), ("z",)),
+                  (0, ("U",), ("u",)), (0, ("I",), ("v",)), (0, ("U", "I"), ("r",))],
+                 id="nested and crossed in one model"),
     pytest.param([("u", "U"), ("r", "UI")], "UI",
                  [(0, ("U",), ("u",)), (1, ("I",), ("r",))],
                  id="every items site is in users: items nests in users"),
@@ -54,7 +59,9 @@ def plated(make_graph, sites, plates):
                  id="scan time plate"),
 ])
 def test_plate_boxes(make_graph, sites, plates, expected):
-    assert plate_boxes(plate_tree(plated(make_graph, sites, plates))) == expected
+    graph = plated(make_graph, sites, plates)
+    assert plate_boxes(plate_tree(graph)) == expected
+    assert to_dot(graph).count("subgraph cluster_") == len(expected)  # one cluster a box
 
 
 PLATE_SETS = st.lists(st.sets(st.sampled_from("ABCDE"), max_size=4), min_size=1, max_size=8)
@@ -151,6 +158,7 @@ def test_params_hidden_by_default_and_control_edges_dashed(make_graph):
     assert "w: param" not in source
     n = ids(source)
     assert re.search(rf"{n['z']} -> {n['obs']} \[style=dashed", source)
+    assert (n["z"], n["obs"]) == ("n0", "n3")  # a hidden param takes no node id
     assert re.search(rf"{n['m']} -> {n['obs']} \[tooltip", source)  # data edges solid
     assert "w: param" in to_dot(kinds(make_graph), params=True)
 
@@ -163,6 +171,9 @@ def test_hidden_deterministic_sites_pass_their_parents_on(make_graph):
     assert f"{n['mu']} -> {n['obs']} [tooltip=\"mu → obs: loc\"]" in source
     assert f"{n['w']} -> {n['obs']}" in source
     assert list(g.nodes) == ["w", "z", "mu", "m", "obs", "pen"]  # the input is untouched
+    without_params = to_dot(g, deterministic=False)
+    n = ids(without_params)
+    assert "m" not in n and f"{n['mu']} -> {n['obs']}" in without_params
 
 
 def test_node_ids_are_synthetic_and_in_trace_order(make_graph):
@@ -173,24 +184,10 @@ def test_node_ids_are_synthetic_and_in_trace_order(make_graph):
     assert list(node_statements(source)) == names
 
 
-def test_options_are_validated_with_the_allowed_values(make_graph):
-    g = kinds(make_graph)
-    with pytest.raises(plategraph.OptionError, match="plain, math"):
-        to_dot(g, labels="fancy")
-    with pytest.raises(plategraph.OptionError, match="notebook, paper"):
-        to_dot(g, theme="neon")
-    with pytest.raises(plategraph.OptionError, match="unknown theme key 'latnet'"):
-        to_dot(g, theme={"latnet": {"color": "red"}})
-    with pytest.raises(plategraph.OptionError, match="must be a name or a dict"):
-        to_dot(g, theme=3)
-    with pytest.raises(plategraph.OptionError, match="TB, LR, BT, RL"):
-        to_dot(g, rankdir="sideways")
-
-
 def test_themes(make_graph):
     g = kinds(make_graph)
     paper = to_dot(g, theme="paper")
-    assert "fontname=\"Times-Roman\"" in paper
+    assert "fontname=\"Times-Roman\"" in paper and "#c8c8c8" not in paper
     colours = set(re.findall(r"(?:fill|font)?color=\"?([#\w]+)", paper))
     assert colours <= {"black", "white", "gray80"}, colours  # monochrome
     custom = to_dot(g, theme={"latent": {"fillcolor": "lightyellow"},

@@ -84,6 +84,7 @@ def test_distributions_show_parents_and_constants(make_graph):
     assert distribution_label(g, "a", math=True) == "a ~ Normal(μₐ, σₐ)"
     assert distribution_label(g, "a", math=False) == "a ~ Normal(mu_a, sigma_a)"
     assert distribution_label(g, "mu_a", math=True) == "μₐ ~ Normal(0, 10)"
+    assert distribution_label(g, "mu_a", math=False) == "mu_a ~ Normal(0, 10)"
     # two parents into one parameter: a function of both; constants as written
     assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
     # a parameter from parents nobody recorded, and a constant that needs escaping

@@ -25,6 +25,7 @@ XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
     ("Node", None, '"Node"'),
     ("1a", None, '"1a"'),
     ('say "hi"', None, '"say \\"hi\\""'),
+    ('say "hi"\\', None, '"say \\"hi\\"\\\\"'),
     ("a\\b", None, '"a\\\\b"'),
     ("a\\b", "label", '"a\\\\b"'),
     ("a&amp;b", None, '"a&amp;amp;b"'),
@@ -43,7 +44,9 @@ def test_quote(value, attribute, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("plain", "plain"),
     ('<b>&"x"\'</b>', "&lt;b&gt;&amp;&quot;x&quot;&#39;&lt;/b&gt;"),
+    ('<b>&"x"</b>', "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"),
     ("&amp;", "&amp;amp;"),
+    ("a\nb", "a<BR/>b"),
     ("a\nb\r\nc", "a<BR/>b<BR/>c"),
     ("a\\Nb", "a\\\\Nb"),
     ("]x[", "&#93;x["),
@@ -93,7 +96,7 @@ NAMES = st.lists(NAME_CHARS, min_size=1, max_size=10).map("".join).filter(
 def test_any_site_name_renders_intact_through_real_dot(make_graph, names):
     sites = [Site(n, "latent", distribution="Normal") for n in names]
     edges = [Edge(names[0], n, "data", ("loc",)) for n in names[1:]]
-    graph = make_graph(sites, edges, name="model")
+    graph = make_graph(sites, edges, name=names[0])  # the graph's name is escaped too
     svg = plategraph.draw(graph, collapse=False).pipe("svg")
     texts, titles = _svg_strings(svg)
     shown = [_spaces(t) for t in texts]
