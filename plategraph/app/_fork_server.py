@@ -14,6 +14,3 @@ try:
         paper.warm_up()
 except Exception:  # noqa: BLE001 - a warm-up only: the worker's own figure reports any error
     pass
-finally:
-    # each worker decides again whether the default font is there, and warns where it draws
-    paper._default_font.cache_clear()

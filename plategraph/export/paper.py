@@ -27,8 +27,8 @@ from ..layout.labels import distribution_label, name_label, plate_box_label
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP
 
-__all__ = ["PaperFigure", "Shape", "Text", "check_font", "figure_spec",
-           "render_figure"]
+__all__ = ["PaperFigure", "Shape", "Text", "check_font", "default_font", "figure_spec",
+           "find_with_fontconfig", "font_installed", "font_settings", "render_figure", "warm_up"]
 
 SMALL_TEXT = 9.0  # points: plate labels, factor names, the list of distributions
 LINE = 1.35  # line height of the list, in font sizes
@@ -96,13 +96,13 @@ class PaperFigure:
 
 def check_font(font: str) -> None:
     """Raise OptionError, before anything is drawn, for a font the paper figure cannot use."""
-    _font_rc(font)
+    font_settings(font)
 
 
 # -- fonts ------------------------------------------------------------------------------------
 
 
-def _font_rc(font: str) -> dict[str, Any]:
+def font_settings(font: str) -> dict[str, Any]:
     """matplotlib settings for ``font``: the default Liberation Serif, ``"STIX"`` (matplotlib's
     bundled STIX fonts), a font family matplotlib knows, or a font file (``.ttf``/``.otf``)."""
     from matplotlib import font_manager
@@ -110,7 +110,7 @@ def _font_rc(font: str) -> dict[str, Any]:
     common = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
               "svg.hashsalt": "plategraph", "axes.unicode_minus": True}
     if font == DEFAULT_FONT:
-        font = _default_font()
+        font = default_font()
     if font == BUNDLED_FONT:
         return {**common, "font.family": "STIXGeneral", "mathtext.fontset": "stix"}
     if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
@@ -121,7 +121,7 @@ def _font_rc(font: str) -> dict[str, Any]:
         family = font_manager.FontProperties(fname=str(path)).get_name()
     else:
         family = font
-        if not _installed(family):
+        if not font_installed(family):
             raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
                               "give a family name it knows or the path of a .ttf file")
     return {**common, "font.family": family, "mathtext.fontset": "custom",
@@ -131,9 +131,9 @@ def _font_rc(font: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _default_font() -> str:
+def default_font() -> str:
     """The default font, or the bundled STIX where it is not installed (said once a process)."""
-    if _installed(DEFAULT_FONT) or _add_from_fontconfig(DEFAULT_FONT):
+    if font_installed(DEFAULT_FONT) or find_with_fontconfig(DEFAULT_FONT):
         return DEFAULT_FONT
     warnings.warn(f"the paper font {DEFAULT_FONT} is not installed (Debian package "
                   f"{DEFAULT_FONT_PACKAGE}); using matplotlib's bundled {BUNDLED_FONT}",
@@ -141,7 +141,7 @@ def _default_font() -> str:
     return BUNDLED_FONT
 
 
-def _add_from_fontconfig(family: str) -> bool:
+def find_with_fontconfig(family: str) -> bool:
     """Make a font installed after matplotlib cached its font list known to it (from
     fontconfig's list); whether that found the family."""
     from matplotlib import font_manager
@@ -155,10 +155,10 @@ def _add_from_fontconfig(family: str) -> bool:
         path = line.rstrip().rstrip(":")
         if path.lower().endswith((".ttf", ".otf")):
             font_manager.fontManager.addfont(path)
-    return _installed(family)
+    return font_installed(family)
 
 
-def _installed(family: str) -> bool:
+def font_installed(family: str) -> bool:
     """Whether matplotlib finds the font family ``family`` (without falling back)."""
     from matplotlib import font_manager
 
@@ -174,7 +174,7 @@ def _installed(family: str) -> bool:
 def _fonts(font: str) -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(_font_rc(font)), warnings.catch_warnings():
+    with matplotlib.rc_context(font_settings(font)), warnings.catch_warnings():
         # a character the font lacks is drawn as a box, not an error
         warnings.filterwarnings("ignore", message=r"(?s).*[Gg]lyph.*missing")
         warnings.filterwarnings("ignore", message=r"(?s).*substituting with a dummy symbol")
@@ -447,7 +447,12 @@ def warm_up() -> None:
                  plates={"J": Box(-8, 0, 40, 40)}, plate_labels={"J": Box(10, 2, 38, 10)},
                  edges={("mu", "x_j"): [(12, 60), (12, 50), (12, 44), (12, 34)]},
                  width=48, height=84, options=DrawOptions(labels="math"))
-    spec = figure_spec(lay)
-    for fmt in ("svg", "pdf"):
-        render_figure(spec, fmt)
+    try:
+        spec = figure_spec(lay)
+        for fmt in ("svg", "pdf"):
+            render_figure(spec, fmt)
+    finally:
+        # each process forked afterwards decides again whether the default font is there, and
+        # warns where it draws
+        default_font.cache_clear()
 

@@ -188,15 +188,15 @@ def test_phi_is_an_italic_letter_in_a_text_font(tmp_path):
 def test_missing_default_font_falls_back_to_bundled_stix_with_a_warning(monkeypatch):
     from plategraph.export import paper
 
-    monkeypatch.setattr(paper, "_installed", lambda family: False)
-    monkeypatch.setattr(paper, "_add_from_fontconfig", lambda family: False)
-    paper._default_font.cache_clear()
+    monkeypatch.setattr(paper, "font_installed", lambda family: False)
+    monkeypatch.setattr(paper, "find_with_fontconfig", lambda family: False)
+    paper.default_font.cache_clear()
     try:
         with pytest.warns(UserWarning, match="fonts-liberation2.*bundled STIX"):
-            rc = paper._font_rc(paper.DEFAULT_FONT)
+            rc = paper.font_settings(paper.DEFAULT_FONT)
         assert rc["font.family"] == "STIXGeneral"
     finally:
-        paper._default_font.cache_clear()
+        paper.default_font.cache_clear()
 
 
 @pytest.mark.parametrize(("options", "message"), [
@@ -280,4 +280,4 @@ def test_the_fork_server_warm_up_draws_and_leaves_the_font_to_each_worker():
     assert "plategraph.app._fork_server" in pool.PRELOAD
     paper.warm_up()
     importlib.reload(_fork_server)
-    assert paper._default_font.cache_info().currsize == 0
+    assert paper.default_font.cache_info().currsize == 0
