@@ -14,18 +14,11 @@ import pytest
 from _pytest.doctest import DoctestItem
 
 import plategraph
+from plategraph.app.loading import load_module
 
 ROOT = Path(__file__).resolve().parent
 # running the package's entry point would start the command line
 collect_ignore = ["plategraph/__main__.py"]
-
-
-def eight_schools(J, sigma, y=None):
-    mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
-    tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
-    with numpyro.plate("J", J):
-        theta = numpyro.sample("theta", dist.Normal(mu, tau))
-        numpyro.sample("obs", dist.Normal(theta, sigma), obs=y)
 
 
 def model(x, y=None):
@@ -45,6 +38,7 @@ def doctest_examples(request: pytest.FixtureRequest) -> None:
     if not isinstance(request.node, DoctestItem):
         return
     namespace = request.getfixturevalue("doctest_namespace")
+    eight_schools = load_module(ROOT / "gallery" / "eight_schools.py").centered
     J, sigma = 8, jnp.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
     y = jnp.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
     namespace.update(plategraph=plategraph, Path=Path, model_graph=plategraph.model_graph,
