@@ -172,7 +172,7 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
 
     >>> tikz = plategraph.to_tikz(g, labels="math")
     >>> print(tikz.splitlines()[0])
-    % plate diagram of eight\\_schools, drawn by plategraph
+    % plate diagram of centered, drawn by plategraph
     >>> _ = Path("model.tex").write_text(tikz)
     """
     from ..layout.engine import layout
