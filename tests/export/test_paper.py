@@ -253,6 +253,7 @@ def test_importing_plategraph_does_not_import_matplotlib():
     assert out == "False"
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=8),

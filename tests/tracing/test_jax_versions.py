@@ -35,6 +35,7 @@ def test_each_supported_jax_minor_release_has_its_test_environment():
     assert {f"jax{pins}", f"jaxlib{pins}"} <= set(pyproject["project"]["dependencies"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", ENVS, ids=lambda env: f"jax-{env.minor}")
 def test_every_model_gives_the_same_graph_as_on_the_default_jax(env, graph_recorder):
     theirs = recording_of(env)

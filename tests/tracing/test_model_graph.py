@@ -97,6 +97,7 @@ def assert_abstract_first_run_gives_the_concrete_graph(model, args, kwargs, *, a
     assert fast.graph == slow.graph
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ident", IDS)
 def test_the_abstract_first_run_gives_the_graph_of_a_concrete_run(ident, monkeypatch):
     model, args, kwargs = load_example(ident)
@@ -113,6 +114,7 @@ def test_the_realworld_collection_is_big_enough():
     assert len(realworld.idents()) >= 40
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ident", REALWORLD)
 def test_realworld_models_trace_abstractly_to_the_graph_of_a_concrete_run(ident, monkeypatch):
     model, args, kwargs = realworld.load(ident)
