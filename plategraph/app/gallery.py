@@ -223,6 +223,12 @@ def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[s
     return {fmt: f"{module}__{function}.{fmt}" for fmt in formats}
 
 
+def _own_files(module: str, function: str, outputs: dict[str, str]) -> dict[str, str]:
+    """The entries of ``outputs`` that name the model's own files (``output_names``)."""
+    own = output_names(module, function, tuple(outputs))
+    return {fmt: name for fmt, name in outputs.items() if name == own[fmt]}
+
+
 # -- the build ---------------------------------------------------------------------------------
 
 
@@ -288,7 +294,7 @@ def _valid_row(data: object) -> ModelResult | None:
     if any(fmt not in FORMATS and fmt not in PAPER_OUTPUTS for fmt in outputs):
         return None
     # a model's files carry its own name, and nothing else is ever linked
-    if outputs != output_names(data["module"], data["function"], tuple(outputs)):
+    if _own_files(data["module"], data["function"], outputs) != outputs:
         return None
     if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
                for k, v in timings.items()):
@@ -532,9 +538,8 @@ def _href(name: str) -> str:
 def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     e = html.escape
     ok = row.rendered
-    # only the model's own files are linked (output_names), whatever a manifest said
-    outputs = {fmt: name for fmt, name in row.outputs.items()
-               if name == output_names(row.module, row.function, (fmt,)).get(fmt)}
+    # only the model's own files are linked, whatever a manifest said
+    outputs = _own_files(row.module, row.function, row.outputs)
     image = outputs.get("svg") or outputs.get("png")
     figure = outputs.get("paper.svg")
     thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
