@@ -43,7 +43,7 @@ def visible(text: object) -> str:
     return "".join(out)
 
 
-def _plain(text: object) -> Any:
+def _rich_text(text: object) -> Any:
     """A rich ``Text`` (never parsed as markup) of ``text`` made visible."""
     from rich.text import Text
 
@@ -53,7 +53,7 @@ def _plain(text: object) -> Any:
 # -- options shared by render and gallery -------------------------------------------------------
 
 
-def _drawing_options(parser: argparse.ArgumentParser) -> None:
+def _add_drawing_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("drawing options")
     group.add_argument("--math", action="store_true",
                        help="math labels: sigma_a → σₐ, Greek names as letters")
@@ -112,7 +112,7 @@ def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 # -- render ---------------------------------------------------------------------------------
 
 
-def _render(args: argparse.Namespace) -> int:
+def _render_command(args: argparse.Namespace) -> int:
     from ..graph.build import model_graph
     from ..layout.options import check_format, format_for_path
     from .diagram import draw
@@ -164,7 +164,7 @@ def site_rows(graph: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _inspect(args: argparse.Namespace) -> int:
+def _inspect_command(args: argparse.Namespace) -> int:
     from ..graph.build import model_graph
     from ..graph.json_graph import to_json
     from .loading import load_model, split_reference, user_code
@@ -181,11 +181,11 @@ def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, title=_plain(args.model), title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=_rich_text(args.model), title_justify="left")
     for column in ("site", "kind", "distribution", "plates", "parents", "source"):
         table.add_column(column, overflow="fold")
     for row in site_rows(graph):
-        table.add_row(*(_plain(cell) for cell in (
+        table.add_row(*(_rich_text(cell) for cell in (
             row["name"], row["kind"], row["distribution"] or "", " × ".join(row["plates"]),
             ", ".join(row["parents"]), row["source"] or "")),
             style="dim" if row["kind"] == "param" else None)
@@ -196,14 +196,14 @@ def _inspect(args: argparse.Namespace) -> int:
         batch = plate.get("subsample_size")
         size = f"{plate['size']}" + (f" (batch {batch})" if batch not in (None, plate["size"])
                                      else "")
-        console.print(_plain(f"plate {name} = {size}"))
+        console.print(_rich_text(f"plate {name} = {size}"))
     return EXIT_OK
 
 
 # -- gallery --------------------------------------------------------------------------------
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats_arg(value: str) -> tuple[str, ...]:
     """--formats, checked as the command line is parsed (a bad value is a usage error)."""
     from ..exceptions import FormatError
     from ..layout.options import check_format
@@ -218,7 +218,7 @@ def _formats(value: str) -> tuple[str, ...]:
     return formats
 
 
-def _jobs(value: str) -> int:
+def _jobs_arg(value: str) -> int:
     try:
         jobs = int(value)
     except ValueError:
@@ -228,7 +228,7 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-def _seconds(*, zero_means_none: bool) -> Any:
+def _time_limit_arg(*, zero_means_none: bool) -> Any:
     """An argparse type for a time limit: a number of seconds above 0 (``0``: no limit, where
     ``zero_means_none``), finite and at most plategraph's MAX_TIMEOUT."""
     from ..layout.options import MAX_TIMEOUT, check_timeout
@@ -250,7 +250,7 @@ def _seconds(*, zero_means_none: bool) -> Any:
     return parse
 
 
-def _gallery(args: argparse.Namespace) -> int:
+def _gallery_command(args: argparse.Namespace) -> int:
     from .gallery import build_gallery, check_gallery_output, open_executor
 
     options = _draw_kwargs(args)
@@ -261,7 +261,7 @@ def _gallery(args: argparse.Namespace) -> int:
                                executor=executor, timeout=args.timeout, force=args.force,
                                options=options, on_progress=on_progress,
                                paper=not args.no_paper)
-    _summary(report, quiet=args.quiet)
+    _print_summary(report, quiet=args.quiet)
     return EXIT_ERROR if report.failed else EXIT_OK
 
 
@@ -286,7 +286,7 @@ def _progress(*, enabled: bool) -> Iterator[Any]:
             description=escape(visible(f"{row.ident} {row.status}")))
 
 
-def _summary(report: Any, *, quiet: bool) -> None:
+def _print_summary(report: Any, *, quiet: bool) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -300,14 +300,11 @@ def _summary(report: Any, *, quiet: bool) -> None:
         for row in report.results:
             error = (row.error or "").splitlines()[0] if row.error else ""
             seconds = f"{sum(row.timings.values()):.2f}" if row.timings else ""
-            table.add_row(*(_plain(cell) for cell in (row.ident, row.status, seconds, error)),
-                          style="red" if row.status in ("error", "timeout") else None)
+            table.add_row(*(_rich_text(cell) for cell in (row.ident, row.status, seconds, error)),
+                          style="red" if row.failed else None)
         console.print(table)
-    counts: dict[str, int] = {}
-    for row in report.results:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    what = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    console.print(_plain(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
+    what = ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items()))
+    console.print(_rich_text(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
                          f"{report.out_dir / 'index.html'}"))
 
 
@@ -330,7 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="on an error, show the whole traceback")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_render_command(commands, common)
+    _add_inspect_command(commands, common)
+    _add_gallery_command(commands, common)
+    return parser
 
+
+def _add_render_command(commands: Any, common: argparse.ArgumentParser) -> None:
     render = commands.add_parser(
         "render", parents=[common], help="draw one model to SVG, PNG, PDF or DOT",
         description="Trace one model with its example arguments and draw its plate diagram.")
@@ -340,11 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "- writes to standard output")
     render.add_argument("-f", "--format", choices=("svg", "png", "pdf", "dot"),
                         help="the format, when the suffix does not say it")
-    render.add_argument("--timeout", type=_seconds(zero_means_none=False), default=60.0,
+    render.add_argument("--timeout", type=_time_limit_arg(zero_means_none=False), default=60.0,
                         metavar="SECONDS", help="stop dot after this long (default 60)")
-    _drawing_options(render)
-    render.set_defaults(run=_render)
+    _add_drawing_options(render)
+    render.set_defaults(run=_render_command)
 
+
+def _add_inspect_command(commands: Any, common: argparse.ArgumentParser) -> None:
     inspect = commands.add_parser(
         "inspect", parents=[common], help="list a model's sites, plates and parents",
         description="Trace one model and list its sites: kind, distribution, plates, parents "
@@ -352,8 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("model", metavar="FILE.py:MODEL", help="the model to inspect")
     inspect.add_argument("--json", action="store_true",
                          help="print the whole graph as JSON (node-link data) instead")
-    inspect.set_defaults(run=_inspect)
+    inspect.set_defaults(run=_inspect_command)
 
+
+def _add_gallery_command(commands: Any, common: argparse.ArgumentParser) -> None:
     gallery = commands.add_parser(
         "gallery", parents=[common], help="render every model of a gallery folder to a web page",
         description="Render every model of a folder of gallery modules (gallery/README.md) in "
@@ -362,14 +369,14 @@ def build_parser() -> argparse.ArgumentParser:
     gallery.add_argument("folder", help="the folder of gallery modules")
     gallery.add_argument("-o", "--output", default="build/gallery", metavar="DIR",
                          help="where the page and the diagrams go (default build/gallery)")
-    gallery.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+    gallery.add_argument("-j", "--jobs", type=_jobs_arg, metavar="N",
                          help=f"models rendered at once (default: the cores, {os.cpu_count()})")
     gallery.add_argument("--executor", choices=("process", "dask"), default="process",
                          help="process pool (default) or a local dask.distributed cluster")
-    gallery.add_argument("--timeout", type=_seconds(zero_means_none=True), default=120.0,
+    gallery.add_argument("--timeout", type=_time_limit_arg(zero_means_none=True), default=120.0,
                          metavar="SECONDS",
                          help="stop a model after this long (default 120; 0: no limit)")
-    gallery.add_argument("--formats", type=_formats, default=("svg", "png"), metavar="LIST",
+    gallery.add_argument("--formats", type=_formats_arg, default=("svg", "png"), metavar="LIST",
                          help="comma-separated formats among svg,png,pdf,dot (default svg,png)")
     gallery.add_argument("--no-paper", action="store_true",
                          help="leave out each model's paper figure (SVG, PDF and TikZ shown "
@@ -378,9 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="render every model, even those unchanged since the last run")
     gallery.add_argument("-q", "--quiet", action="store_true",
                          help="no progress bar and no table; only the closing line")
-    _drawing_options(gallery)
-    gallery.set_defaults(run=_gallery)
-    return parser
+    _add_drawing_options(gallery)
+    gallery.set_defaults(run=_gallery_command)
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:

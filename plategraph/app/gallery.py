@@ -33,7 +33,8 @@ from .loading import gallery_modules, load_module, module_info, user_code
 from .pool import RemoteError, TaskTimeout, WorkerPool
 
 __all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
-           "check_gallery_output", "open_executor"]
+           "check_gallery_output", "index_html", "inspect_job", "manifest_json", "open_executor",
+           "output_names", "prose_html", "render_job"]
 
 DEFAULT_FORMATS = ("svg", "png")
 # the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
@@ -43,6 +44,8 @@ EXECUTORS = ("process", "dask")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 STATUSES = ("ok", "cached", "error", "timeout")
+RENDERED = ("ok", "cached")  # the statuses of a model whose files are in the output folder
+FAILED = ("error", "timeout")
 _KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
 _REFIRE = 0.5  # seconds between repeats of a time limit's exception
 
@@ -63,6 +66,16 @@ class ModelResult:
     error: str | None = None
     key: str = ""
 
+    @property
+    def rendered(self) -> bool:
+        """Whether the model's files are in the output folder (rendered now or before)."""
+        return self.status in RENDERED
+
+    @property
+    def failed(self) -> bool:
+        """Whether the model raised, could not be imported or ran past its time limit."""
+        return self.status in FAILED
+
 
 @dataclass
 class GalleryReport:
@@ -77,7 +90,16 @@ class GalleryReport:
 
     @property
     def failed(self) -> list[ModelResult]:
-        return [r for r in self.results if r.status in ("error", "timeout")]
+        """The rows of the models that failed."""
+        return [r for r in self.results if r.failed]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many models ended with each status, statuses in the order first met."""
+        counts: dict[str, int] = {}
+        for row in self.results:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
 
 
 # -- jobs (run in worker processes) ------------------------------------------------------------
@@ -102,7 +124,6 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not seconds:
         yield
         return
-    message = f"did not finish within {seconds:g} s (stopped)"
     fired = threading.Event()
     main = threading.current_thread() is threading.main_thread()
     try:
@@ -110,7 +131,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
             yield
     except Exception as err:
         if fired.is_set():
-            raise TaskTimeout(message) from err
+            raise TaskTimeout.after(seconds) from err
         raise
 
 
@@ -156,14 +177,17 @@ def _alarm_thread(seconds: float, fired: threading.Event) -> Iterator[None]:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
 
 
-def _inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
+def inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
+    """Run in a worker: the gallery entries (``ModelInfo`` as dicts) of the module at ``path``."""
     with _time_limit(timeout):
         module = load_module(path)
         return [asdict(info) for info in module_info(module, Path(path).stem, path)]
 
 
-def _render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
-                options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
+               options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    """Run in a worker: trace one model of the module at ``path``, draw it in ``formats``
+    into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...}}``."""
     from ..graph.build import model_graph
     from .diagram import draw
     from .loading import examples_of
@@ -199,6 +223,12 @@ def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[s
     return {fmt: f"{module}__{function}.{fmt}" for fmt in formats}
 
 
+def _own_files(module: str, function: str, outputs: dict[str, str]) -> dict[str, str]:
+    """The entries of ``outputs`` that name the model's own files (``output_names``)."""
+    own = output_names(module, function, tuple(outputs))
+    return {fmt: name for fmt, name in outputs.items() if name == own[fmt]}
+
+
 # -- the build ---------------------------------------------------------------------------------
 
 
@@ -213,7 +243,7 @@ def open_executor(kind: str = "process", *, jobs: int | None = None,
     ``Client(address).get_executor()`` to ``build_gallery`` yourself.
     """
     jobs = jobs or os.cpu_count() or 1
-    timeout = check_timeout(timeout or None)
+    timeout = _checked_limit(timeout)
     if kind == "process":
         pool = WorkerPool(jobs, timeout=None if timeout is None else timeout + _KILL_GRACE)
         try:
@@ -233,6 +263,11 @@ def open_executor(kind: str = "process", *, jobs: int | None = None,
         yield client.get_executor(pure=False)
 
 
+def _checked_limit(timeout: float | None) -> float | None:
+    """A time limit in seconds, checked; 0 or None: no limit."""
+    return check_timeout(timeout or None)
+
+
 def _versions() -> str:
     import jax
     import numpyro
@@ -240,12 +275,6 @@ def _versions() -> str:
     from .. import __version__
 
     return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
-
-
-def _module_key(path: Path, shared: bytes) -> str:
-    """The content hash of one module's renders: its file (its code and the example data it
-    makes) and ``shared``, what every module's renders depend on alike."""
-    return hashlib.sha256(path.read_bytes() + shared).hexdigest()[:20]
 
 
 def _valid_row(data: object) -> ModelResult | None:
@@ -265,7 +294,7 @@ def _valid_row(data: object) -> ModelResult | None:
     if any(fmt not in FORMATS and fmt not in PAPER_OUTPUTS for fmt in outputs):
         return None
     # a model's files carry its own name, and nothing else is ever linked
-    if outputs != output_names(data["module"], data["function"], tuple(outputs)):
+    if _own_files(data["module"], data["function"], outputs) != outputs:
         return None
     if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
                for k, v in timings.items()):
@@ -273,7 +302,8 @@ def _valid_row(data: object) -> ModelResult | None:
     return ModelResult(**data)
 
 
-def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
+def _previous_rows(out_dir: Path) -> dict[str, list[ModelResult]]:
+    """The valid rows of the last manifest in ``out_dir``, by module; none if it is unreadable."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text())
         rows = data["models"]
@@ -290,7 +320,7 @@ def _previous(out_dir: Path) -> dict[str, list[ModelResult]]:
 def _reusable(rows: list[ModelResult] | None, key: str, out_dir: Path,
               formats: tuple[str, ...]) -> bool:
     return bool(rows) and all(
-        r.key == key and r.status in ("ok", "cached")
+        r.key == key and r.rendered
         and r.outputs == output_names(r.module, r.function, formats)
         and all((out_dir / name).is_file() for name in r.outputs.values())
         for r in rows or ()
@@ -308,7 +338,8 @@ def check_gallery_output(out_dir: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _describe(err: BaseException) -> tuple[str, str]:
+def _status_and_error(err: BaseException) -> tuple[str, str]:
+    """A failed job's row status and its error line."""
     if isinstance(err, TaskTimeout):
         return "timeout", str(err)
     name = err.type_name if isinstance(err, RemoteError) else type(err).__name__
@@ -335,112 +366,151 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
     source_dir, target = Path(gallery_dir), Path(out_dir)
     if not source_dir.is_dir():
         raise GalleryError(f"{source_dir}: no such gallery folder")
-    formats = tuple(dict.fromkeys(check_format(f) for f in formats))
-    if paper:
-        formats += tuple(f for f in PAPER_OUTPUTS if f not in formats)
-    timeout = check_timeout(timeout or None)  # 0 or None: no limit
+    formats = _build_formats(formats, paper=paper)
+    timeout = _checked_limit(timeout)
     options = dict(options or {})
     paths = gallery_modules(source_dir)
     if not paths:
         raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
     check_gallery_output(target)
-    previous = {} if force else _previous(target)
-    versions = _versions()
-
-    results: dict[str, list[ModelResult]] = {}
-
-    def finish() -> GalleryReport:
-        # only finished rows: a model still pending when the build is stopped is left out
-        ordered = [row for path in paths for row in results.get(path.stem, [])
-                   if row.status in STATUSES]
-        report_ = GalleryReport(target, ordered, time.perf_counter() - started, formats,
-                                options, versions)
-        write_atomic(target / MANIFEST, manifest_json(report_).encode())
-        write_atomic(target / INDEX, index_html(report_).encode())
-        return report_
-
-    def on_stop(kind: type[BaseException] | None, *_: object) -> None:
-        if kind is not None and issubclass(kind, KeyboardInterrupt):
-            finish()  # Ctrl-C or SIGTERM: the manifest and page list what was done
-
+    previous = {} if force else _previous_rows(target)
+    build = _Build(paths, target, formats, options, timeout, _versions(), started, on_progress)
     with contextlib.ExitStack() as stack:
-        stack.push(on_stop)  # runs after the pool below is shut down
+        stack.push(build.finish_if_interrupted)  # runs after the pool below is shut down
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
-        # the folder's _*.py helpers (modules may import them), formats, options, versions
-        shared = b"".join(p.name.encode() + b"\0" + p.read_bytes()
-                          for p in sorted(source_dir.glob("_*.py")))
-        shared += json.dumps({"formats": formats, "options": options, "versions": versions},
-                             sort_keys=True, default=str).encode()
-        keys = {p.stem: _module_key(p, shared) for p in paths}
+        keys = _module_keys(source_dir, build)
+        inspections = build.reuse_or_inspect(pool, previous, keys)
+        renders = build.render_inspected(pool, inspections, keys)
+        build.collect_renders(renders)
+    return build.finish()
+
+
+def _build_formats(formats: tuple[str, ...], *, paper: bool) -> tuple[str, ...]:
+    """The checked formats without repeats, and with ``paper`` the paper outputs after them."""
+    formats = tuple(dict.fromkeys(check_format(f) for f in formats))
+    if paper:
+        formats += tuple(f for f in PAPER_OUTPUTS if f not in formats)
+    return formats
+
+
+@dataclass
+class _Build:
+    """One run of ``build_gallery``: what it renders with, and the rows it has so far."""
+
+    paths: list[Path]
+    target: Path
+    formats: tuple[str, ...]
+    options: dict[str, Any]
+    timeout: float | None
+    versions: str
+    started: float
+    on_progress: Callable[[ModelResult, int, int], None] | None
+    rows: dict[str, list[ModelResult]] = field(default_factory=dict)  # by module
+    total: int = 0
+    done: int = 0
+
+    def finish(self) -> GalleryReport:
+        """Write the manifest and the page of the finished rows, and return the report."""
+        # only finished rows: a model still pending when the build is stopped is left out
+        ordered = [row for path in self.paths for row in self.rows.get(path.stem, [])
+                   if row.status in STATUSES]
+        report = GalleryReport(self.target, ordered, time.perf_counter() - self.started,
+                               self.formats, self.options, self.versions)
+        write_atomic(self.target / MANIFEST, manifest_json(report).encode())
+        write_atomic(self.target / INDEX, index_html(report).encode())
+        return report
+
+    def finish_if_interrupted(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.finish()  # Ctrl-C or SIGTERM: the manifest and page list what was done
+
+    def report(self, row: ModelResult) -> None:
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(row, self.done, self.total)
+
+    def reuse_or_inspect(self, pool: Executor, previous: dict[str, list[ModelResult]],
+                         keys: dict[str, str]) -> dict[Future, Path]:
+        """Take the rows of unchanged modules from the last manifest as cached; send every
+        other module to be inspected (the futures of its models' infos)."""
         inspections: dict[Future, Path] = {}
-        for path in paths:
-            if _reusable(previous.get(path.stem), keys[path.stem], target, formats):
-                results[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
-                                      for r in previous[path.stem]]
+        for path in self.paths:
+            if _reusable(previous.get(path.stem), keys[path.stem], self.target, self.formats):
+                self.rows[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
+                                        for r in previous[path.stem]]
             else:
-                inspections[pool.submit(_inspect_job, str(path), timeout)] = path
-        total = sum(len(rows) for rows in results.values()) + len(inspections)
-        done = 0
-
-        def report(row: ModelResult) -> None:
-            nonlocal done
-            done += 1
-            if on_progress is not None:
-                on_progress(row, done, total)
-
-        for rows in results.values():
+                inspections[pool.submit(inspect_job, str(path), self.timeout)] = path
+        self.total = sum(len(rows) for rows in self.rows.values()) + len(inspections)
+        for rows in self.rows.values():
             for row in rows:
-                report(row)
+                self.report(row)
+        return inspections
+
+    def render_inspected(self, pool: Executor, inspections: dict[Future, Path],
+                         keys: dict[str, str]) -> dict[Future, ModelResult]:
+        """As each module's inspection ends, send its models to be rendered; a module that
+        failed is one row."""
         renders: dict[Future, ModelResult] = {}
         for future in as_completed(inspections):
             path = inspections[future]
             try:
                 infos = future.result()
             except Exception as err:  # noqa: BLE001  a broken module is a row, not a crash
-                status, message = _describe(err)
+                status, message = _status_and_error(err)
                 row = ModelResult(f"{path.stem}:*", path.stem, "*", status,
                                   title=path.stem, error=message, key=keys[path.stem])
-                results[path.stem] = [row]
-                report(row)
+                self.rows[path.stem] = [row]
+                self.report(row)
                 continue
-            total += len(infos) - 1
-            results[path.stem] = []
+            self.total += len(infos) - 1
+            self.rows[path.stem] = []
             for info in infos:
                 row = ModelResult(**info, status="pending", key=keys[path.stem])
-                results[path.stem].append(row)
-                renders[pool.submit(_render_job, str(path), info["function"], str(target),
-                                    formats, options, timeout)] = row
+                self.rows[path.stem].append(row)
+                renders[pool.submit(render_job, str(path), info["function"], str(self.target),
+                                    self.formats, self.options, self.timeout)] = row
+        return renders
+
+    def collect_renders(self, renders: dict[Future, ModelResult]) -> None:
+        """Fill in each model's row as its render ends."""
         for future in as_completed(renders):
             row = renders[future]
             try:
                 out = future.result()
             except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
-                row.status, row.error = _describe(err)
+                row.status, row.error = _status_and_error(err)
             else:
-                expected = output_names(row.module, row.function, formats)
+                expected = output_names(row.module, row.function, self.formats)
                 if out.get("outputs") != expected:  # never another model's files
                     row.status, row.error = "error", (
                         f"WorkerError: the worker answered with {out.get('outputs')!r}, "
                         f"not the files of {row.ident}")
                 else:
                     row.status, row.outputs, row.timings = "ok", expected, out["timings"]
-            report(row)
+            self.report(row)
 
-    return finish()
+
+def _module_keys(source_dir: Path, build: _Build) -> dict[str, str]:
+    """The content hash of each module's renders: its file (its code and the example data it
+    makes) and what every module's renders depend on alike: the folder's ``_*.py`` helpers
+    (modules may import them), the formats, options and versions."""
+    shared = b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                      for p in sorted(source_dir.glob("_*.py")))
+    shared += json.dumps({"formats": build.formats, "options": build.options,
+                          "versions": build.versions}, sort_keys=True, default=str).encode()
+    return {p.stem: hashlib.sha256(p.read_bytes() + shared).hexdigest()[:20]
+            for p in build.paths}
 
 
 def manifest_json(report: GalleryReport) -> str:
     """The manifest: per model its status, timings, output paths and error."""
-    counts: dict[str, int] = {}
-    for row in report.results:
-        counts[row.status] = counts.get(row.status, 0) + 1
     data = {
         "versions": report.versions,
         "formats": list(report.formats),
         "options": report.options,
         "seconds": round(report.seconds, 3),
-        "summary": counts,
+        "summary": report.counts,
         "models": [asdict(row) for row in report.results],
     }
     return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
@@ -449,8 +519,12 @@ def manifest_json(report: GalleryReport) -> str:
 _LITERAL = re.compile(r"``(.+?)``|`([^`]+)`", re.DOTALL)
 
 
-def _prose(text: str) -> str:
-    """A docstring paragraph as HTML: escaped, with ``literals`` shown as code."""
+def prose_html(text: str) -> str:
+    """A docstring paragraph as HTML: escaped, with ``literals`` shown as code.
+
+    >>> prose_html("``mu -> y`` & <b>")
+    '<code>mu -&gt; y</code> &amp; &lt;b&gt;'
+    """
     escaped = html.escape(text)
     return _LITERAL.sub(lambda m: f"<code>{m[1] or m[2]}</code>", escaped)
 
@@ -463,10 +537,9 @@ def _href(name: str) -> str:
 
 def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     e = html.escape
-    ok = row.status in ("ok", "cached")
-    # only the model's own files are linked (output_names), whatever a manifest said
-    outputs = {fmt: name for fmt, name in row.outputs.items()
-               if name == output_names(row.module, row.function, (fmt,)).get(fmt)}
+    ok = row.rendered
+    # only the model's own files are linked, whatever a manifest said
+    outputs = _own_files(row.module, row.function, row.outputs)
     image = outputs.get("svg") or outputs.get("png")
     figure = outputs.get("paper.svg")
     thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
@@ -478,7 +551,7 @@ def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     names = {"paper.svg": "paper SVG", "paper.pdf": "paper PDF", "tex": "TikZ"}
     links = " ".join(f'<a href="{_href(outputs[f])}">{e(names.get(f, f.upper()))}</a>'
                      for f in formats if f in outputs)
-    paragraphs = "".join(f"<p>{_prose(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
+    paragraphs = "".join(f"<p>{prose_html(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
     error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""
     code = (f"<details><summary>Source</summary><pre><code>{e(row.source)}</code></pre>"
             "</details>" if row.source else "")
@@ -487,7 +560,7 @@ def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
     search = e(" ".join([row.ident, row.title, row.doc]).lower(), quote=True)
     return (f'<article class="card {e(row.status)}" data-search="{search}">'
             f'<div class="thumb">{thumb}</div>'
-            f'<h2>{_prose(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
+            f'<h2>{prose_html(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
             f'<span class="status">{e(row.status)}</span> {timing}</p>'
             f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
 

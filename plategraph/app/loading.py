@@ -59,6 +59,19 @@ def user_code(what: str, error: type[PlategraphError] = ModelError) -> Iterator[
             signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def _module_code(what: str) -> Iterator[None]:
+    """Run a module's own code (its import, its ``examples()``): whatever it raises becomes a
+    GalleryError naming ``what``."""
+    try:
+        with user_code(what, GalleryError):
+            yield
+    except GalleryError:
+        raise
+    except Exception as err:
+        raise GalleryError(f"{what} raised {type(err).__name__}: {err}") from err
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What the gallery page shows of one model."""
@@ -96,23 +109,17 @@ def load_module(target: str | Path) -> ModuleType:
         # as when Python runs a script: its own folder is importable (a gallery's _helpers.py)
         sys.path.insert(0, str(path.parent))
         try:
-            with user_code(f"{text}: importing it", GalleryError):
+            with _module_code(f"{text}: importing it"):
                 spec.loader.exec_module(module)
-        except Exception as err:
+        except Exception:
             sys.modules.pop(name, None)
-            if isinstance(err, GalleryError):
-                raise
-            raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+            raise
         finally:
             sys.path.remove(str(path.parent))
         return module
-    try:
-        with user_code(f"{text}: importing it", GalleryError):
-            return importlib.import_module(text)
-    except GalleryError:
-        raise
-    except Exception as err:
-        raise GalleryError(f"{text}: importing it raised {type(err).__name__}: {err}") from err
+    with _module_code(f"{text}: importing it"):
+        module = importlib.import_module(text)
+    return module
 
 
 def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
@@ -121,13 +128,8 @@ def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]
     if not callable(examples):
         raise GalleryError(f"{where}: defines no examples(); add examples() returning "
                            "{model_name: (args, kwargs)} (see gallery/README.md)")
-    try:
-        with user_code(f"{where}: examples()", GalleryError):
-            found = examples()
-    except GalleryError:
-        raise
-    except Exception as err:
-        raise GalleryError(f"{where}: examples() raised {type(err).__name__}: {err}") from err
+    with _module_code(f"{where}: examples()"):
+        found = examples()
     if not isinstance(found, dict):
         raise GalleryError(f"{where}: examples() must return a dict, not {type(found).__name__}")
     for name, value in found.items():

@@ -45,10 +45,16 @@ PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.app.gallery",
            "plategraph.app._fork_server"]
 _PR_SET_PDEATHSIG = 1
 _FORKED_CHILD_EXIT = 70  # exit status of a process forked by model code in a worker
+_KEEPER_PIPES: list[int] = []  # a worker's write end of its keeper's pipe, open while it lives
 
 
 class TaskTimeout(TimeoutError):
-    """The task ran past the pool's time limit; its worker was killed."""
+    """The task ran past its time limit and was stopped (in the pool: its worker killed)."""
+
+    @classmethod
+    def after(cls, seconds: float) -> TaskTimeout:
+        """The error of a task stopped at a limit of ``seconds``."""
+        return cls(f"did not finish within {seconds:g} s (stopped)")
 
 
 class WorkerDied(RuntimeError):
@@ -76,11 +82,11 @@ def _die_with_parent(owner: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the pool still stops its workers itself
         pass
-    if not _exists(owner):  # it died before the line above took effect
+    if not _process_exists(owner):  # it died before the line above took effect
         os._exit(1)
 
 
-def _keep_group(owner: int) -> None:
+def _start_group_keeper(owner: int) -> None:
     """Fork a keeper that kills this worker's process group once the worker or the pool's
     process ``owner`` is gone.
 
@@ -101,15 +107,15 @@ def _keep_group(owner: int) -> None:
                 ready, _, _ = select.select(watched, [], [], 0.5)
                 if read_end in ready and not os.read(read_end, 1):
                     break  # the worker is gone
-                if owner_fd in ready or (owner_fd is None and not _exists(owner)):
+                if owner_fd in ready or (owner_fd is None and not _process_exists(owner)):
                     break  # the pool's process is gone
         finally:
             os.killpg(0, signal.SIGKILL)
     os.close(read_end)
-    _KEEPER.append(write_end)  # open for as long as the worker lives
+    _KEEPER_PIPES.append(write_end)
 
 
-def _exists(pid: int) -> bool:
+def _process_exists(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -117,9 +123,6 @@ def _exists(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-_KEEPER: list[int] = []
 
 
 def _exit_forked_child() -> None:
@@ -130,13 +133,13 @@ def _start_worker(owner: int) -> None:
     """pebble's initializer, run once in each fresh worker; ``owner`` is the pool's process."""
     _die_with_parent(owner)
     os.setsid()  # the processes model code starts share this session and process group
-    _keep_group(owner)
+    _start_group_keeper(owner)
     # a child forked by model code would run on, with this worker's pipe: end it at birth
     # (subprocess does not run these hooks, so a model can still run programs)
     os.register_at_fork(after_in_child=_exit_forked_child)
 
 
-def _run(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
+def _run_task(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
     """Run one task; everything it raises comes back as data pebble can always unpickle."""
     try:
         return "ok", fn(*args, **kwargs)
@@ -152,7 +155,7 @@ def _run(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
 # -- in the parent -----------------------------------------------------------------------------
 
 
-def _rebuild(pickled: bytes | None, type_name: str, message: str) -> BaseException:
+def _rebuild_error(pickled: bytes | None, type_name: str, message: str) -> BaseException:
     if pickled is not None:
         try:
             err = pickle.loads(pickled)
@@ -187,7 +190,7 @@ class WorkerPool(Executor):
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot submit to a pool that was shut down")
-            inner = self._pool.schedule(_run, args=(fn, args, kwargs), timeout=self._timeout)
+            inner = self._pool.schedule(_run_task, args=(fn, args, kwargs), timeout=self._timeout)
         outer: Future = Future()
         inner.add_done_callback(lambda done: self._settle(done, outer))
         return outer
@@ -203,10 +206,10 @@ class WorkerPool(Executor):
                 outer.set_result(value)
                 return
             pickled, type_name, message, detail = value
-            err = _rebuild(pickled, type_name, message)
+            err = _rebuild_error(pickled, type_name, message)
             err.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
         elif isinstance(err, TimeoutError):
-            err = TaskTimeout(f"did not finish within {self._timeout:g} s (stopped)")
+            err = TaskTimeout.after(self._timeout)
         elif isinstance(err, pebble.ProcessExpired):
             err = WorkerDied(f"the worker process exited with code {err.exitcode}")
         outer.set_exception(err)

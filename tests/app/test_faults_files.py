@@ -29,7 +29,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-# -- 1. save follows links, writes FIFOs and devices in place -----------------------------------
+# -- save follows links, writes FIFOs and devices in place -----------------------------------------
 
 
 @pytest.mark.dot
@@ -89,7 +89,7 @@ def test_render_to_proc_self_fd_1_and_a_link_to_it_write_to_standard_output(tmp_
     assert link.is_symlink()
 
 
-# -- 4. a time limit on dot -----------------------------------------------------------------------
+# -- a time limit on dot ---------------------------------------------------------------------------
 
 
 def test_a_hanging_dot_is_killed_at_its_time_limit(tmp_path, monkeypatch):
@@ -130,7 +130,7 @@ def test_render_timeout_on_the_command_line(tmp_path):
     assert not (tmp_path / "m.svg").exists()
 
 
-# -- 10. labels dot cannot take -------------------------------------------------------------------
+# -- labels dot cannot take ------------------------------------------------------------------------
 
 
 @pytest.mark.dot
@@ -149,7 +149,7 @@ def test_an_empty_name_and_a_huge_name_still_render():
         assert f"<title>{huge}</title>" in svg
 
 
-# -- 11. user errors, found before the model runs -----------------------------------------------
+# -- user errors, found before the model runs ------------------------------------------------------
 
 MARKED = '''"""Writes a marker when imported."""
 from pathlib import Path
@@ -215,7 +215,7 @@ def test_a_theme_value_that_is_not_a_dict(capsys, tmp_path):
                               "attributes to values, e.g. {\"fillcolor\": \"red\"}; got str\n")
 
 
-# -- 12. options checked as they are parsed ------------------------------------------------------
+# -- options checked as they are parsed ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -245,7 +245,7 @@ def test_library_time_limits_are_checked(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-# -- 13. binary output to a terminal --------------------------------------------------------------
+# -- binary output to a terminal -------------------------------------------------------------------
 
 
 def _on_a_terminal(argv: list[str]) -> tuple[int, bytes]:

@@ -52,7 +52,7 @@ def rows_of(report) -> dict:
     return {row.ident: row for row in report.results}
 
 
-# -- 2 and 3: a model that forks, a module that patches NumPyro ----------------------------------
+# -- a model that forks, a module that patches NumPyro ---------------------------------------------
 
 
 def test_forks_and_patches_do_not_reach_other_models(tmp_path):
@@ -84,7 +84,7 @@ def test_forks_and_patches_do_not_reach_other_models(tmp_path):
     assert [row.outputs for row in again.results] == [row.outputs for row in report.results]
 
 
-# -- 5. workers die with the build; what models start does not outlive it -----------------------
+# -- workers die with the build; what models start does not outlive it -----------------------------
 
 SPINNER = module("spin_site", """\
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGTERM, signal.SIGINT})
@@ -145,7 +145,7 @@ def test_sigterm_ends_the_build_cleanly(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
-# -- 6. SystemExit and KeyboardInterrupt from user code, and models that start processes --------
+# -- SystemExit and KeyboardInterrupt from user code, and models that start processes --------------
 
 
 def test_exits_interrupts_and_dead_workers_are_model_errors(capsys, tmp_path):
@@ -214,7 +214,7 @@ time.sleep(600)"""))
     assert (process.returncode, err.decode()) == (130, "plategraph: interrupted\n")
 
 
-# -- 7 and 8: manifest rows validated; links percent-encoded --------------------------------------
+# -- manifest rows validated; links percent-encoded ------------------------------------------------
 
 
 class _Links(html.parser.HTMLParser):
@@ -267,7 +267,7 @@ def test_links_are_relative_encoded_paths_and_the_manifest_is_checked(tmp_path):
     assert all("/" not in urllib.parse.unquote(link) for link in page_links(out))
 
 
-# -- 9. names and errors are text, never terminal markup -------------------------------------------
+# -- names and errors are text, never terminal markup ----------------------------------------------
 
 
 def test_inspect_prints_markup_and_escape_sequences_as_text(capsys, tmp_path):

@@ -160,7 +160,7 @@ def test_an_unchanged_gallery_is_not_rendered_again(tmp_path, pool):
     assert [(r.ident, r.status) for r in edited.results] == [
         ("aa_regression:model", "ok"), ("aa_regression:prior_only", "ok"),
         ("coin_flips:model", "cached")]
-    assert counting.submitted == ["_inspect_job", "_render_job", "_render_job"]
+    assert counting.submitted == ["inspect_job", "render_job", "render_job"]
 
     # a missing output, other options or --force render again
     svg.unlink()
@@ -253,7 +253,7 @@ def examples():
 
 
 def test_docstring_literals_show_as_code_and_everything_else_as_text():
-    from plategraph.app.gallery import _prose
+    from plategraph.app.gallery import prose_html
 
-    assert _prose("flow ``mu -> y`` and `x<0` & <b>") == (
+    assert prose_html("flow ``mu -> y`` and `x<0` & <b>") == (
         "flow <code>mu -&gt; y</code> and <code>x&lt;0</code> &amp; &lt;b&gt;")
