@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import OptionError, PlategraphError
+from ..layout.options import DrawOptions
 
 __all__ = ["main"]
 
@@ -95,18 +96,13 @@ def _theme(value: str) -> str | dict[str, Any]:
     return theme
 
 
-def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """``plategraph.draw`` keyword arguments from the command line (checked by to_dot)."""
-    from ..layout.themes import resolve_theme
-
-    theme = _theme(args.theme)
-    resolve_theme(theme)  # an unknown theme or key fails here, before any model runs
-    return {"theme": theme, "rankdir": args.rankdir, "params": args.params,
-            "deterministic": not args.hide_deterministic,
-            "distributions": args.distributions, "labels": "math" if args.math else None,
-            "collapse": not args.no_collapse, "data": args.data,
-            **{k: getattr(args, k) for k in ("width", "dpi", "font")
-               if getattr(args, k) is not None}}
+def _draw_options(args: argparse.Namespace) -> DrawOptions:
+    """The drawing options of the command line, checked before any model runs."""
+    return DrawOptions(theme=_theme(args.theme), rankdir=args.rankdir, params=args.params,
+                       deterministic=not args.hide_deterministic,
+                       distributions=args.distributions, labels="math" if args.math else None,
+                       collapse=not args.no_collapse, data=args.data, width=args.width,
+                       dpi=args.dpi, font=args.font)
 
 
 # -- render ---------------------------------------------------------------------------------
@@ -115,11 +111,11 @@ def _draw_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _render_command(args: argparse.Namespace) -> int:
     from ..graph.build import model_graph
     from ..layout.options import check_format, format_for_path
-    from .diagram import draw
+    from .diagram import Diagram
     from .files import check_output
     from .loading import load_model, split_reference, user_code
 
-    options = _draw_kwargs(args)
+    options = _draw_options(args)
     _, function = split_reference(args.model)
     output = args.output or f"{function}.{args.format or 'svg'}"
     to_stdout = output == "-"
@@ -134,7 +130,7 @@ def _render_command(args: argparse.Namespace) -> int:
     model, model_args, model_kwargs, _ = load_model(args.model)
     with user_code(f"model {function!r}"):
         graph = model_graph(model, *model_args, **model_kwargs)
-    diagram = draw(graph, **options)
+    diagram = Diagram.of(graph, options)
     if to_stdout:
         sys.stdout.buffer.write(diagram.pipe(fmt, timeout=args.timeout))
         sys.stdout.flush()
@@ -253,7 +249,7 @@ def _time_limit_arg(*, zero_means_none: bool) -> Any:
 def _gallery_command(args: argparse.Namespace) -> int:
     from .gallery import build_gallery, check_gallery_output, open_executor
 
-    options = _draw_kwargs(args)
+    options = _draw_options(args)
     check_gallery_output(args.output)  # before any worker starts
     with open_executor(args.executor, jobs=args.jobs, timeout=args.timeout) as executor, \
             _progress(enabled=sys.stderr.isatty() and not args.quiet) as on_progress:

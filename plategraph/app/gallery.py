@@ -27,7 +27,7 @@ from string import Template
 from typing import Any
 
 from ..exceptions import GalleryError, OutputError
-from ..layout.options import FORMATS, check_format, check_timeout
+from ..layout.options import FORMATS, DrawOptions, check_format, check_timeout
 from .files import check_output, write_atomic
 from .loading import gallery_modules, load_module, module_info, user_code
 from .pool import RemoteError, TaskTimeout, WorkerPool
@@ -185,11 +185,11 @@ def inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
 
 
 def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
-               options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+               options: DrawOptions, timeout: float | None) -> dict[str, Any]:
     """Run in a worker: trace one model of the module at ``path``, draw it in ``formats``
     into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...}}``."""
     from ..graph.build import model_graph
-    from .diagram import draw
+    from .diagram import Diagram
     from .loading import examples_of
 
     timings: dict[str, float] = {}
@@ -201,13 +201,11 @@ def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
             graph = model_graph(getattr(module, function), *args, **kwargs)
         timings["trace"] = time.perf_counter() - start
         start = time.perf_counter()
-        diagram = draw(graph, **options)
+        diagram = Diagram.of(graph, options)
         notebook = [fmt for fmt in formats if fmt not in PAPER_OUTPUTS]
         rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in notebook}  # all or none
         if any(fmt in PAPER_OUTPUTS for fmt in formats):
-            keep = ("rankdir", "params", "deterministic", "collapse", "data")
-            paper = draw(graph, **{k: v for k, v in options.items() if k in keep},
-                         **PAPER_OPTIONS)
+            paper = Diagram.of(graph, paper_options(options))
             for fmt in formats:
                 if fmt in PAPER_OUTPUTS:
                     rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
@@ -216,6 +214,15 @@ def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
     for fmt, data in rendered.items():
         write_atomic(Path(out_dir) / outputs[fmt], data)
     return {"outputs": outputs, "timings": timings}
+
+
+def paper_options(options: DrawOptions) -> DrawOptions:
+    """The options of a model's paper figure in the gallery: the structure ``options`` ask for
+    (direction, hidden kinds, families, data), drawn as the paper figure at column width with
+    its distributions listed."""
+    return DrawOptions(rankdir=options.rankdir, params=options.params,
+                       deterministic=options.deterministic, collapse=options.collapse,
+                       data=options.data, **PAPER_OPTIONS)
 
 
 def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[str, str]:
@@ -349,7 +356,7 @@ def _status_and_error(err: BaseException) -> tuple[str, str]:
 def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
                   formats: tuple[str, ...] = DEFAULT_FORMATS, jobs: int | None = None,
                   executor: Executor | None = None, timeout: float | None = 120.0,
-                  force: bool = False, options: dict[str, Any] | None = None,
+                  force: bool = False, options: DrawOptions | dict[str, Any] | None = None,
                   paper: bool = True,
                   on_progress: Callable[[ModelResult, int, int], None] | None = None,
                   ) -> GalleryReport:
@@ -368,7 +375,8 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         raise GalleryError(f"{source_dir}: no such gallery folder")
     formats = _build_formats(formats, paper=paper)
     timeout = _checked_limit(timeout)
-    options = dict(options or {})
+    if not isinstance(options, DrawOptions):
+        options = DrawOptions(**(options or {}))  # checked before any worker starts
     paths = gallery_modules(source_dir)
     if not paths:
         raise GalleryError(f"{source_dir}: no gallery modules (*.py) in it")
@@ -401,7 +409,7 @@ class _Build:
     paths: list[Path]
     target: Path
     formats: tuple[str, ...]
-    options: dict[str, Any]
+    options: DrawOptions
     timeout: float | None
     versions: str
     started: float
@@ -416,7 +424,7 @@ class _Build:
         ordered = [row for path in self.paths for row in self.rows.get(path.stem, [])
                    if row.status in STATUSES]
         report = GalleryReport(self.target, ordered, time.perf_counter() - self.started,
-                               self.formats, self.options, self.versions)
+                               self.formats, self.options.asked(), self.versions)
         write_atomic(self.target / MANIFEST, manifest_json(report).encode())
         write_atomic(self.target / INDEX, index_html(report).encode())
         return report
@@ -497,7 +505,7 @@ def _module_keys(source_dir: Path, build: _Build) -> dict[str, str]:
     (modules may import them), the formats, options and versions."""
     shared = b"".join(p.name.encode() + b"\0" + p.read_bytes()
                       for p in sorted(source_dir.glob("_*.py")))
-    shared += json.dumps({"formats": build.formats, "options": build.options,
+    shared += json.dumps({"formats": build.formats, "options": build.options.asked(),
                           "versions": build.versions}, sort_keys=True, default=str).encode()
     return {p.stem: hashlib.sha256(p.read_bytes() + shared).hexdigest()[:20]
             for p in build.paths}

@@ -12,7 +12,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,16 @@ class DrawOptions:
     def replace(self, **changes: Any) -> DrawOptions:
         """A copy with ``changes``, checked again."""
         return replace(self, **changes)
+
+    def asked(self) -> dict[str, Any]:
+        """The options that differ from ``draw``'s defaults, in field order: what a gallery's
+        manifest records, and ``DrawOptions(**options.asked()) == options``.
+
+        >>> DrawOptions(theme="paper", width="3.3in").asked()
+        {'theme': 'paper', 'width': '3.3in'}
+        """
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) != f.default}
 
 
 def parse_width(width: str | float | None) -> float | None:
