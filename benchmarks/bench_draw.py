@@ -150,7 +150,7 @@ def collection_table() -> list[str]:
                         {"collapse": False}):
             sources.append((f"{ident} {options}", plategraph.draw(graph, **options)))
     for case, (build, options) in DRAWING_CASES.items():
-        sources.append((f"tests/test_dot.py:{case}", plategraph.draw(build(_graph_of),
+        sources.append((f"tests/layout/test_dot.py:{case}", plategraph.draw(build(_graph_of),
                                                                      **options)))
     timed = sorted(((dot_seconds(d.source, d.engine), name) for name, d in sources),
                    reverse=True)

@@ -1,7 +1,7 @@
 """Golden DOT text for every gallery model, and real `dot` renderings of each.
 
-Regenerate after an intended change with ``pytest tests/test_golden.py --update-golden``; on a
-mismatch the new text is written beside the golden file as ``.actual`` for a diff.
+Regenerate after an intended change with ``pytest tests/layout/test_golden.py --update-golden``;
+on a mismatch the new text is written beside the golden file as ``.actual`` for a diff.
 """
 
 from __future__ import annotations

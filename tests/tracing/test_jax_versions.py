@@ -47,7 +47,7 @@ def test_every_model_gives_the_same_graph_as_on_the_default_jax(env, graph_recor
     ours = {key: text for key, text in ours.items()
             if key.rsplit(" #", 1)[0] in set(theirs["ran"])}
 
-    by_hand = "tests/test_model_graph.py::test_graph_matches_the_structure_written_by_hand"
+    by_hand = "tests/tracing/test_model_graph.py::test_graph_matches_the_structure_written_by_hand"
     for ident in gallery_ids():  # every gallery model is among them
         assert f"{by_hand}[{ident}] #0" in theirs["graphs"], ident
     assert sorted(theirs["graphs"]) == sorted(ours), "the tests traced other models"
