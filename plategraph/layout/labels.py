@@ -258,9 +258,13 @@ def name_label(name: str, *, math: bool, dialect: str = "html") -> str:
 
 
 def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = False) -> str:
-    """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate (markup)."""
+    """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate, or ``j = 1…k`` for a
+    loop whose length depends on the site ``k`` (markup)."""
     _check(dialect)
     size = record.get("size")
+    size_by = record.get("size_by")
+    if size is None and size_by is not None:
+        return _sized_label(name, str(size_by), dialect=dialect, math=math)
     batch = record.get("subsample_size")
     batch = None if batch in (None, size) else batch
     if dialect == "html":
@@ -272,6 +276,15 @@ def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = 
         return f"${text}$"
     return _mt_join([*_mt_name(name, math), (False, f" = {size}"),
                      *([(False, f" (batch {batch})")] if batch else [])])
+
+
+def _sized_label(name: str, size_by: str, *, dialect: str, math: bool) -> str:
+    """``j = 1…k``: a plate as long as the value of site ``k``."""
+    if dialect == "html":
+        return html_text(f"{name} = 1…") + _html_name(size_by, math)
+    if dialect == "latex":
+        return f"${_tex_name(name, math)} = 1,\\ldots,{_tex_name(size_by, math)}$"
+    return _mt_join([*_mt_name(name, math), (False, " = 1…"), *_mt_name(size_by, math)])
 
 
 def combined_plate_label(names: list[str], records: list[dict], *, dialect: str = "html",
