@@ -35,6 +35,9 @@ LINE = 1.35  # line height of the list, in font sizes
 READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
+# arrowheads: filled for data and control edges, open (two strokes) for a gate edge
+ARROWS = {"filled": "-|>,head_length=0.45,head_width=0.17",
+          "open": "->,head_length=0.45,head_width=0.17"}
 DEFAULT_DPI = 300
 # Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
 # included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
@@ -76,7 +79,8 @@ class PaperFigure:
     bounds: Box
     scale: float
     shapes: list[Shape] = field(default_factory=list)
-    curves: list[tuple[list[Point], bool]] = field(default_factory=list)  # (points, dashed)
+    # (points, dashed, arrowhead): "filled", or "open" for a gate edge
+    curves: list[tuple[list[Point], bool, str]] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     font: str = DEFAULT_FONT
 
@@ -268,17 +272,22 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     math = lay.options.math
     with _fonts(font):
         shapes, texts = _diagram(lay, math)
-        curves = [(points, graph.edges[edge].get("kind") == "control")
+        curves = [_curve(points, graph.edges[edge].get("kind"))
                   for edge, points in lay.edges.items() if len(points) >= 4]
         # what is drawn, not graphviz's box (which has blank around clusters)
         ink = [s.box for s in shapes] + [Box.union([Box(x, y, x, y) for x, y in points])
-                                         for points, _ in curves]
+                                         for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
             texts += _distribution_list(lay, math, diagram, placement, target)
         bounds = Box.union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
     scale = target / bounds.width if target else 1.0
     return PaperFigure(bounds, scale, shapes, curves, texts, font)
+
+
+def _curve(points: list[Point], kind: str | None) -> tuple[list[Point], bool, str]:
+    """An edge as drawn: control and gate edges dashed, a gate edge with an open arrowhead."""
+    return points, kind in ("control", "gate"), "open" if kind == "gate" else "filled"
 
 
 def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
@@ -416,10 +425,10 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
                 if shape.kind == "double":
                     ax.add_artist(Circle(box.center, r - 3, fill=False, ec="black",
                                          lw=lw, ls=style, zorder=3))
-        for points, dashed in spec.curves:
+        for points, dashed, head in spec.curves:
             codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
             ax.add_artist(FancyArrowPatch(
-                path=MplPath(points, codes), arrowstyle="-|>,head_length=0.45,head_width=0.17",
+                path=MplPath(points, codes), arrowstyle=ARROWS[head],
                 mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
                 shrinkA=0, shrinkB=0, zorder=2))
         for text in spec.texts:

@@ -55,6 +55,7 @@ def _styles(size: float) -> list[str]:
         "plate label/.style={font=\\footnotesize, inner sep=1pt, anchor=south east},",
         "edge/.style={->, >=stealth},",
         "control/.style={edge, dashed},",
+        "gate/.style={->, >=to, dashed},",
         "distributions/.style={anchor=north west, align=left, inner sep=0pt, font=\\small},",
     ]
 
@@ -119,7 +120,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
         if node in lay.nodes:
             lines.append("  " + _node_line(lay, graph, node, ids[node], size, math))
     for (parent, child), points in lay.edges.items():
-        style = "control" if graph.edges[parent, child].get("kind") == "control" else "edge"
+        kind = graph.edges[parent, child].get("kind")
+        style = kind if kind in ("control", "gate") else "edge"
         if len(points) >= 4:
             lines.append(f"  \\draw[{style}] {_path(points)};")
     if distributions:

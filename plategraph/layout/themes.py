@@ -10,11 +10,13 @@ import networkx as nx
 from ..exceptions import OptionError
 from .labels import GREEK, symbol_parts
 
-__all__ = ["CIRCLE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP", "PAPER_NODE_SIZE",
-           "THEMES", "THEME_KEYS", "is_paper", "paper_node_size", "resolve_theme"]
+__all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP",
+           "PAPER_NODE_SIZE", "THEMES", "THEME_KEYS", "is_paper", "paper_node_size",
+           "resolve_theme"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
-THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
+EDGE_KINDS = ("data", "control", "gate")  # the drawn graph's edge kinds
+THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "gate", "plate")
 
 _NOTEBOOK: dict[str, dict[str, str]] = {
     "graph": {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.4",
@@ -34,6 +36,8 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
              "color": "#555555", "height": "0.3"},
     "gated": {"style": "dashed,filled"},
     "control": {"style": "dashed", "color": "#777777"},
+    # from a gate to what exists only for some of its values: dashed, open arrowhead
+    "gate": {"style": "dashed", "arrowhead": "onormal", "color": "#333333"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
               "fontsize": "10", "margin": "10"},
 }
@@ -56,6 +60,7 @@ _PAPER: dict[str, dict[str, str]] = {
              "height": "0.3"},
     "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
     "control": {"style": "dashed", "color": "black"},
+    "gate": {"style": "dashed", "arrowhead": "onormal", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
               "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
 }

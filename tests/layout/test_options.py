@@ -84,6 +84,11 @@ BAD = {
     "dpi without paper": ({"dpi": 300}, "width, dpi and font are options of the paper"),
     "font without paper": ({"theme": {"latent": {"color": "red"}}, "font": "Times"},
                            "width, dpi and font are options of the paper"),
+    "observed_style": ({"observed_style": "grey"},
+                       "observed_style must be one of shaded, double, square; got 'grey'"),
+    "var_names string": ({"var_names": "mu"}, "var_names must be a list of site names"),
+    "legend": ({"legend": "yes"}, "legend must be True or False; got 'yes'"),
+    "ancestors": ({"ancestors": None}, "ancestors must be True or False; got None"),
 }
 
 
