@@ -25,7 +25,7 @@ from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import distribution_label, name_label, plate_box_label
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
-from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP
+from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP, hex_color
 
 __all__ = ["PaperFigure", "Shape", "Text", "check_font", "default_font", "figure_spec",
            "find_with_fontconfig", "font_installed", "font_settings", "render_figure", "warm_up"]
@@ -37,7 +37,7 @@ MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
 # arrowheads: filled for data and control edges, open (two strokes) for a gate edge
 ARROWS = {"filled": "-|>,head_length=0.45,head_width=0.17",
-          "open": "->,head_length=0.45,head_width=0.17"}
+          "open": "->,head_length=0.55,head_width=0.3"}
 DEFAULT_DPI = 300
 # Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
 # included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
@@ -63,8 +63,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Shape:
-    """A node or plate outline: ``circle``, ``double`` (deterministic), ``square`` (factor) or
-    ``rect`` (plate)."""
+    """A node or plate outline: ``circle``, ``double`` (deterministic), ``square`` (factor),
+    ``box`` (an observed site drawn square) or ``rect`` (plate)."""
 
     kind: str
     box: Box
@@ -315,12 +315,26 @@ def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
             texts.append(Text(cx, cy, symbol, PAPER_FONT_SIZE, "center", "center", "param"))
         else:
             dashed = bool(data.get("gated_by"))
-            fill = "0.8" if kind == "observed" else "white"
-            shapes.append(Shape("double" if kind == "deterministic" else "circle", box,
-                                fill=fill, dashed=dashed))
+            shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
+                                fill=_fill(lay, kind), dashed=dashed))
             texts.append(_node_text(box, symbol, kind))
     texts.extend(_factor_label(box, symbol, lay) for box, symbol in factors)
     return shapes, texts
+
+
+def _outline(kind: str, observed_style: str) -> str:
+    """A node's outline: a double circle for a deterministic site; an observed site's second
+    cue besides its fill (``observed_style``)."""
+    if kind == "deterministic":
+        return "double"
+    if kind == "observed":
+        return {"double": "double", "square": "box"}.get(observed_style, "circle")
+    return "circle"
+
+
+def _fill(lay: Layout, kind: str) -> str:
+    """A node's fill, as the theme (a dict based on "paper" may change it) says."""
+    return hex_color(lay.options.styles.get(kind, {}).get("fillcolor", "white"))
 
 
 def _node_text(box: Box, symbol: str, kind: str) -> Text:
@@ -418,6 +432,11 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
             elif shape.kind == "square":
                 ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, lw=0,
                                         fc="black", zorder=3))
+            elif shape.kind == "box":
+                inset = lw / (2 * s)
+                ax.add_artist(Rectangle((box.x0 + inset, box.y0 + inset), box.width - 2 * inset,
+                                        box.height - 2 * inset, fc=shape.fill, ec="black",
+                                        lw=lw, ls=style, zorder=3))
             else:
                 r = min(box.width, box.height) / 2
                 ax.add_artist(Circle(box.center, r - lw / (2 * s), fc=shape.fill,

@@ -14,8 +14,8 @@ import networkx as nx
 
 from ..layout.geometry import Layout, Point
 from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
-from ..layout.options import tex_width
-from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE
+from ..layout.options import DrawOptions, tex_width
+from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color
 
 __all__ = ["tikz_picture", "to_tikz"]
 
@@ -42,12 +42,32 @@ def _node_size(lay: Layout) -> float:
     return float(max(sizes, key=sizes.__getitem__)) if sizes else PAPER_NODE_SIZE
 
 
-def _styles(size: float) -> list[str]:
+def _tikz_color(color: str) -> str:
+    """``#rrggbb`` as an xcolor expression (no ``\\definecolor`` needed)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"{{rgb,255:red,{r};green,{g};blue,{b}}}"
+
+
+def _fills(options: DrawOptions) -> dict[str, str]:
+    """The fills a theme dict based on "paper" sets, per TikZ style: none for a named theme,
+    whose styles are tikz-bayesnet's."""
+    if isinstance(options.theme, str):
+        return {}
+    return {STYLE_OF_KIND.get(kind, kind): f", fill={_tikz_color(hex_color(attrs['fillcolor']))}"
+            for kind, attrs in options.theme.items()
+            if isinstance(attrs, Mapping) and "fillcolor" in attrs}
+
+
+def _styles(size: float, options: DrawOptions) -> list[str]:
+    fills = _fills(options)
+    cue = {"double": ", double, double distance=1pt",
+           "square": ", rectangle"}.get(options.observed_style, "")
     return [
-        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt}},",
-        "obs/.style={latent, fill=gray!25},",
+        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt"
+        f"{fills.get('latent', '')}}},",
+        f"obs/.style={{latent, fill=gray!25{cue}{fills.get('obs', '')}}},",
         "det/.style={latent, double, double distance=1pt, "
-        f"minimum size={_num(size - 2.8)}pt}},",
+        f"minimum size={_num(size - 2.8)}pt{fills.get('det', '')}}},",
         "gated/.style={dashed},",
         "const/.style={rectangle, inner sep=1pt},",
         "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
@@ -108,7 +128,7 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
                      "(graphicx, which tikz loads)")
         lines.append(f"\\resizebox{{{scaled_to}}}{{!}}{{%")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
-    lines.extend(f"  {style}" for style in _styles(size))
+    lines.extend(f"  {style}" for style in _styles(size, lay.options))
     lines[-1] = lines[-1].rstrip(",") + "]"
     for key, box in lay.plates.items():
         lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")

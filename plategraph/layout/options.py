@@ -32,6 +32,7 @@ PLACEMENTS = ("auto", "beside", "below")  # where a paper figure lists its distr
 # how observed nodes differ from latent ones besides their grey fill (daft's names): filled
 # only, a double outline, or a square
 OBSERVED_STYLES = ("shaded", "double", "square")
+OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
 _UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 _WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
 _TEX_WIDTH = re.compile(
@@ -113,8 +114,13 @@ class DrawOptions:
 
     @functools.cached_property
     def styles(self) -> dict[str, dict[str, str]]:
-        """The theme's graphviz attributes per key (``latent``, ``plate``, …)."""
-        return resolve_theme(self.theme)
+        """The theme's graphviz attributes per key (``latent``, ``plate``, …), observed nodes
+        with their second cue (``observed_style``)."""
+        styles = resolve_theme(self.theme)
+        cue = OBSERVED_CUES.get(getattr(self, "observed_style", "shaded"), {})
+        if cue:
+            styles = {**styles, "observed": {**styles.get("observed", {}), **cue}}
+        return styles
 
     def replace(self, **changes: Any) -> DrawOptions:
         """A copy with ``changes``, checked again."""
