@@ -16,6 +16,7 @@ from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import pipe
+from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
 
@@ -129,9 +130,11 @@ class Diagram:
         else:
             data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
         if fmt == "svg":
-            from ..export.svg import tidy_svg
+            from ..export.svg import tidy_svg, with_key
 
             data = tidy_svg(data, *self._svg_names())
+            if self.options.legend:
+                data = with_key(data, key_entries(self._drawn), self.options.styles)
         return data
 
     def _tikz(self) -> str:

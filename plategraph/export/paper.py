@@ -24,6 +24,7 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import distribution_label, name_label, plate_box_label
+from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP, hex_color
 
@@ -58,7 +59,7 @@ class Text:
     size: float
     ha: str = "center"
     va: str = "center"
-    role: str = "node"  # node, plate, factor, param, distribution
+    role: str = "node"  # node, plate, factor, param, distribution, key
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,15 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
             texts += _distribution_list(lay, math, diagram, placement, target)
-        bounds = Box.union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
+        bounds = Box.union([diagram, *(_extent(t) for t in texts)])
+        if lay.options.legend:
+            key_shapes, key_curves, key_texts = _key(lay, bounds)
+            shapes += key_shapes
+            curves += key_curves
+            texts += key_texts
+            bounds = Box.union([bounds, *(s.box for s in key_shapes),
+                                *(_extent(t) for t in key_texts)])
+        bounds = bounds.expanded(MARGIN)
     scale = target / bounds.width if target else 1.0
     return PaperFigure(bounds, scale, shapes, curves, texts, font)
 
@@ -335,6 +344,46 @@ def _outline(kind: str, observed_style: str) -> str:
 def _fill(lay: Layout, kind: str) -> str:
     """A node's fill, as the theme (a dict based on "paper" may change it) says."""
     return hex_color(lay.options.styles.get(kind, {}).get("fillcolor", "white"))
+
+
+KEY_SYMBOL = 20.0  # points: the width of a symbol in the key
+KEY_NODE = 10.0  # points: the diameter of a node in the key
+
+
+def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], bool, str]],
+                                           list[Text]]:
+    """The key (``legend=True``) below everything else: each node and edge kind of the figure
+    drawn small, named by its kind (under ``_fonts``)."""
+    places = place_key(key_entries(lay.graph), left=above.x0, top=above.y0 - KEY_GAP,
+                       width=max(above.width, 150.0), symbol=KEY_SYMBOL,
+                       row=1.6 * SMALL_TEXT,
+                       text_width=lambda label: _measure(label, SMALL_TEXT)[0])
+    shapes: list[Shape] = []
+    curves: list[tuple[list[Point], bool, str]] = []
+    texts: list[Text] = []
+    half = KEY_NODE / 2
+    for place in places:
+        kind, x, y = place.entry.kind, place.x, place.y
+        box = Box(x - half, y - half, x + half, y + half)
+        if place.entry.what == "edge":
+            x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2
+            curves.append(_curve([(x0, y), (x0 + 5, y), (x1 - 5, y), (x1, y)], kind))
+        elif kind == "factor":
+            shapes.append(Shape("square", Box(x - 2.5, y - 2.5, x + 2.5, y + 2.5),
+                                fill="black"))
+        elif kind == "param":
+            texts.append(Text(x, y, "p", SMALL_TEXT, "center", "center", "key"))
+        elif kind == "gated":
+            shapes.append(Shape("circle", box, fill="#ffffff", dashed=True))
+        elif kind == "data":
+            shapes.append(Shape("box", Box(x - 7, y - half, x + 7, y + half),
+                                fill=_fill(lay, kind)))
+        else:
+            shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
+                                fill=_fill(lay, kind)))
+        texts.append(Text(place.text_x, y, place.entry.label, SMALL_TEXT, "left", "center",
+                          "key"))
+    return shapes, curves, texts
 
 
 def _node_text(box: Box, symbol: str, kind: str) -> Text:

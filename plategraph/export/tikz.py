@@ -14,6 +14,7 @@ import networkx as nx
 
 from ..layout.geometry import Layout, Point
 from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
+from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import DrawOptions, tex_width
 from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color
 
@@ -98,6 +99,35 @@ def _node_line(lay: Layout, graph: nx.DiGraph, node: str, ident: str, size: floa
     return f"\\node[{', '.join(options)}] ({ident}) at {_at(box.center)} {{{text}}};"
 
 
+KEY_NODE = {"latent": "latent", "observed": "obs", "deterministic": "det",
+            "gated": "latent, gated", "factor": "factor", "param": "const",
+            "data": "rectangle, draw, minimum width=12pt, minimum height=8pt"}
+
+
+def _key(lay: Layout) -> list[str]:
+    """The key (``legend=True``) below the diagram: each node and edge kind of the figure
+    drawn small with the figure's own styles, named by its kind."""
+    places = place_key(key_entries(lay.graph), left=0.0, top=-KEY_GAP,
+                       width=max(lay.width, 150.0), symbol=20.0, row=14.0,
+                       text_width=lambda label: 4.5 * len(label))
+    lines = ["% the key: the kinds of node and edge in this figure"]
+    for place in places:
+        kind, at = place.entry.kind, _at((place.x, place.y))
+        if place.entry.what == "edge":
+            style = kind if kind in ("control", "gate") else "edge"
+            lines.append(f"\\draw[{style}] {_at((place.x - 10, place.y))} -- "
+                         f"{_at((place.x + 10, place.y))};")
+        else:
+            small = "" if kind in ("factor", "param", "data") else ", minimum size=8pt"
+            if kind == "deterministic":
+                small = ", minimum size=6pt"
+            text = "$p$" if kind == "param" else ""
+            lines.append(f"\\node[{KEY_NODE[kind]}{small}] at {at} {{{text}}};")
+        lines.append(f"\\node[anchor=west, inner sep=0pt, font=\\footnotesize] at "
+                     f"{_at((place.text_x, place.y))} {{{place.entry.label}}};")
+    return lines
+
+
 def _path(points: list[Point]) -> str:
     parts = [_at(points[0])]
     for i in range(1, len(points) - 2, 3):
@@ -153,6 +183,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
             lines.append(f"  \\node[distributions] at {at} {{%")
             lines.extend(f"    {row}\\\\" for row in rows[:-1])
             lines.append(f"    {rows[-1]}}};")
+    if lay.options.legend:
+        lines.extend(f"  {line}" for line in _key(lay))
     lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")
     if scaled_to:
         lines.append("}")

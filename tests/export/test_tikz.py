@@ -205,8 +205,8 @@ def test_tikz_applies_a_theme_dicts_fills_and_the_observed_cue(make_graph, tmp_p
                     Site("mu", "latent", gated_by=("z",)), Site("y", "observed")],
                    [Edge("mu", "y", "data", ("loc",))])
     tikz = plategraph.to_tikz(g, theme={"base": "paper", "latent": {"fillcolor": "#ff0000"}},
-                              observed_style="double", standalone=True)
+                              observed_style="double", standalone=True, legend=True)
     assert "fill={rgb,255:red,255;green,0;blue,0}}," in tikz
     assert "obs/.style={latent, fill=gray!25, double, double distance=1pt}," in tikz
     assert "\\draw[gate]" in tikz
-    pdflatex(tmp_path, tikz)  # the colour expression and the gate's arrow need no library
+    pdflatex(tmp_path, tikz)  # colour expression, gate arrow and key: no TikZ library
