@@ -83,6 +83,9 @@ def view(graph: nx.DiGraph, names: tuple[str, ...], *, ancestors: bool = True) -
             keep |= nx.ancestors(graph, node)
     keep |= {n for n, kind in graph.nodes(data="kind")
              if kind == "data" and any(c in keep for c in graph.successors(n))}
-    out = graph.subgraph([n for n in graph.nodes if n in keep]).copy()
+    # built in trace order: a networkx subgraph iterates its nodes in the order of a set
+    out = nx.DiGraph()
     out.graph.update(graph.graph)
+    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in keep)
+    out.add_edges_from((a, b, d) for a, b, d in graph.edges(data=True) if a in keep and b in keep)
     return out
