@@ -42,8 +42,9 @@ def _innermost(graph: nx.DiGraph, gates: tuple) -> list:
     """The gates of ``gates`` that no other of them depends on for existing: under ``if a: …
     if b: site``, ``b`` (gated by ``a``) and not ``a``."""
     shown = [g for g in gates if g in graph]
-    return [g for g in shown
-            if not any(g in (graph.nodes[h].get("gated_by") or ()) for h in shown if h != g)]
+    inner = [g for g in shown
+             if not any(g in (graph.nodes[h].get("gated_by") or ()) for h in shown if h != g)]
+    return inner or shown[-1:]  # gates that gate each other: the last one decided
 
 
 def gate_edges(graph: nx.DiGraph) -> nx.DiGraph:

@@ -232,3 +232,17 @@ def test_a_loop_gated_by_a_switch_keeps_its_size(make_graph):
                       for i in range(1, 4))])
     c = collapse_families(g)
     assert c.graph["plates"]["j"]["size"] == 4 and c.nodes["c_j"]["gated_by"] == ("z",)
+
+
+def all_or_nothing():
+    k = numpyro.sample("k", dist.Categorical(jnp.array([0.5, 0.5])))
+    for i in range(3 * int(k)):
+        numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+
+
+def test_a_traced_loop_seen_only_whole_or_absent_is_named_by_the_warning():
+    g = plategraph.model_graph(all_or_nothing)
+    with pytest.warns(IncompleteTraceWarning, match=r"loop c_j \(c_0 … c_2\) exists only for "
+                                                    r"some values of k"):
+        c = collapse_families(g)
+    assert c.graph["plates"]["j"]["size"] == 3 and c.nodes["c_j"]["gated_by"] == ("k",)
