@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import pipe
+from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
 
@@ -129,9 +130,11 @@ class Diagram:
         else:
             data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
         if fmt == "svg":
-            from ..export.svg import tidy_svg
+            from ..export.svg import tidy_svg, with_key
 
             data = tidy_svg(data, *self._svg_names())
+            if self.options.legend:
+                data = with_key(data, key_entries(self._drawn), self.options.styles)
         return data
 
     def _tikz(self) -> str:
@@ -190,7 +193,9 @@ class Diagram:
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
          params: bool = False, deterministic: bool = True, distributions: bool | str = False,
          labels: str | None = None, collapse: bool = True, width: str | float | None = None,
-         dpi: int | None = None, font: str | None = None, data: bool = False) -> Diagram:
+         dpi: int | None = None, font: str | None = None, data: bool = False,
+         var_names: Sequence[str] | None = None, ancestors: bool = True, legend: bool = False,
+         observed_style: str = "shaded") -> Diagram:
     """Draw a plategraph graph (from ``model_graph``) as a plate diagram.
 
     - ``theme``: ``"notebook"``, ``"paper"`` (the figure for a paper, below), or a dict of
@@ -206,6 +211,12 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
       plate (see ``collapse_families``).
     - ``data``: draw the model's arguments that feed sites as ``"data"`` nodes (rectangles) with
       data edges into those sites (from the nodes' ``data_args``; ``.graph`` stays sites only).
+    - ``var_names``: draw only these sites and, unless ``ancestors=False``, everything they
+      depend on (data nodes only where they feed a site drawn); a family member's name
+      (``obs_3``) names its family.
+    - ``legend``: a key of the node and edge kinds in the figure; ``observed_style``:
+      ``"shaded"`` (grey fill only), ``"double"`` (also a double outline) or ``"square"``
+      (also a square), a second cue for observed nodes (daft's names).
     - paper theme only: ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``) scales the figure to
       that width, ``dpi`` for PNG (300), ``font`` (a family name or a ``.ttf`` file;
       Liberation Serif).
@@ -219,4 +230,6 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
                                          deterministic=deterministic,
                                          distributions=distributions, labels=labels,
                                          collapse=collapse, width=width, dpi=dpi, font=font,
-                                         data=data))
+                                         data=data,
+                                         var_names=var_names, ancestors=ancestors,
+                                         legend=legend, observed_style=observed_style))

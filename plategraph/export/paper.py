@@ -24,8 +24,9 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import distribution_label, name_label, plate_box_label
+from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
-from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP
+from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP, hex_color
 
 __all__ = ["PaperFigure", "Shape", "Text", "check_font", "default_font", "figure_spec",
            "find_with_fontconfig", "font_installed", "font_settings", "render_figure", "warm_up"]
@@ -35,6 +36,9 @@ LINE = 1.35  # line height of the list, in font sizes
 READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
+# arrowheads: filled for data and control edges, open (two strokes) for a gate edge
+ARROWS = {"filled": "-|>,head_length=0.45,head_width=0.17",
+          "open": "->,head_length=0.55,head_width=0.3"}
 DEFAULT_DPI = 300
 # Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
 # included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
@@ -55,13 +59,13 @@ class Text:
     size: float
     ha: str = "center"
     va: str = "center"
-    role: str = "node"  # node, plate, factor, param, distribution
+    role: str = "node"  # node, plate, factor, param, distribution, key
 
 
 @dataclass(frozen=True)
 class Shape:
-    """A node or plate outline: ``circle``, ``double`` (deterministic), ``square`` (factor) or
-    ``rect`` (plate)."""
+    """A node or plate outline: ``circle``, ``double`` (deterministic), ``square`` (factor),
+    ``box`` (an observed site drawn square) or ``rect`` (plate)."""
 
     kind: str
     box: Box
@@ -76,7 +80,8 @@ class PaperFigure:
     bounds: Box
     scale: float
     shapes: list[Shape] = field(default_factory=list)
-    curves: list[tuple[list[Point], bool]] = field(default_factory=list)  # (points, dashed)
+    # (points, dashed, arrowhead): "filled", or "open" for a gate edge
+    curves: list[tuple[list[Point], bool, str]] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     font: str = DEFAULT_FONT
 
@@ -268,17 +273,30 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     math = lay.options.math
     with _fonts(font):
         shapes, texts = _diagram(lay, math)
-        curves = [(points, graph.edges[edge].get("kind") == "control")
+        curves = [_curve(points, graph.edges[edge].get("kind"))
                   for edge, points in lay.edges.items() if len(points) >= 4]
         # what is drawn, not graphviz's box (which has blank around clusters)
         ink = [s.box for s in shapes] + [Box.union([Box(x, y, x, y) for x, y in points])
-                                         for points, _ in curves]
+                                         for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
             texts += _distribution_list(lay, math, diagram, placement, target)
-        bounds = Box.union([diagram, *(_extent(t) for t in texts)]).expanded(MARGIN)
+        bounds = Box.union([diagram, *(_extent(t) for t in texts)])
+        if lay.options.legend:
+            key_shapes, key_curves, key_texts = _key(lay, bounds)
+            shapes += key_shapes
+            curves += key_curves
+            texts += key_texts
+            bounds = Box.union([bounds, *(s.box for s in key_shapes),
+                                *(_extent(t) for t in key_texts)])
+        bounds = bounds.expanded(MARGIN)
     scale = target / bounds.width if target else 1.0
     return PaperFigure(bounds, scale, shapes, curves, texts, font)
+
+
+def _curve(points: list[Point], kind: str | None) -> tuple[list[Point], bool, str]:
+    """An edge as drawn: control and gate edges dashed, a gate edge with an open arrowhead."""
+    return points, kind in ("control", "gate"), "open" if kind == "gate" else "filled"
 
 
 def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
@@ -306,12 +324,66 @@ def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
             texts.append(Text(cx, cy, symbol, PAPER_FONT_SIZE, "center", "center", "param"))
         else:
             dashed = bool(data.get("gated_by"))
-            fill = "0.8" if kind == "observed" else "white"
-            shapes.append(Shape("double" if kind == "deterministic" else "circle", box,
-                                fill=fill, dashed=dashed))
+            shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
+                                fill=_fill(lay, kind), dashed=dashed))
             texts.append(_node_text(box, symbol, kind))
     texts.extend(_factor_label(box, symbol, lay) for box, symbol in factors)
     return shapes, texts
+
+
+def _outline(kind: str, observed_style: str) -> str:
+    """A node's outline: a double circle for a deterministic site; an observed site's second
+    cue besides its fill (``observed_style``)."""
+    if kind == "deterministic":
+        return "double"
+    if kind == "observed":
+        return {"double": "double", "square": "box"}.get(observed_style, "circle")
+    return "circle"
+
+
+def _fill(lay: Layout, kind: str) -> str:
+    """A node's fill, as the theme (a dict based on "paper" may change it) says."""
+    return hex_color(lay.options.styles.get(kind, {}).get("fillcolor", "white"))
+
+
+KEY_SYMBOL = 20.0  # points: the width of a symbol in the key
+KEY_NODE = 10.0  # points: the diameter of a node in the key
+
+
+def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], bool, str]],
+                                           list[Text]]:
+    """The key (``legend=True``) below everything else: each node and edge kind of the figure
+    drawn small, named by its kind (under ``_fonts``)."""
+    places = place_key(key_entries(lay.graph), left=above.x0, top=above.y0 - KEY_GAP,
+                       width=max(above.width, 150.0), symbol=KEY_SYMBOL,
+                       row=1.6 * SMALL_TEXT,
+                       text_width=lambda label: _measure(label, SMALL_TEXT)[0])
+    shapes: list[Shape] = []
+    curves: list[tuple[list[Point], bool, str]] = []
+    texts: list[Text] = []
+    half = KEY_NODE / 2
+    for place in places:
+        kind, x, y = place.entry.kind, place.x, place.y
+        box = Box(x - half, y - half, x + half, y + half)
+        if place.entry.what == "edge":
+            x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2
+            curves.append(_curve([(x0, y), (x0 + 5, y), (x1 - 5, y), (x1, y)], kind))
+        elif kind == "factor":
+            shapes.append(Shape("square", Box(x - 2.5, y - 2.5, x + 2.5, y + 2.5),
+                                fill="black"))
+        elif kind == "param":
+            texts.append(Text(x, y, "p", SMALL_TEXT, "center", "center", "key"))
+        elif kind == "gated":
+            shapes.append(Shape("circle", box, fill="#ffffff", dashed=True))
+        elif kind == "data":
+            shapes.append(Shape("box", Box(x - 7, y - half, x + 7, y + half),
+                                fill=_fill(lay, kind)))
+        else:
+            shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
+                                fill=_fill(lay, kind)))
+        texts.append(Text(place.text_x, y, place.entry.label, SMALL_TEXT, "left", "center",
+                          "key"))
+    return shapes, curves, texts
 
 
 def _node_text(box: Box, symbol: str, kind: str) -> Text:
@@ -409,6 +481,11 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
             elif shape.kind == "square":
                 ax.add_artist(Rectangle((box.x0, box.y0), box.width, box.height, lw=0,
                                         fc="black", zorder=3))
+            elif shape.kind == "box":
+                inset = lw / (2 * s)
+                ax.add_artist(Rectangle((box.x0 + inset, box.y0 + inset), box.width - 2 * inset,
+                                        box.height - 2 * inset, fc=shape.fill, ec="black",
+                                        lw=lw, ls=style, zorder=3))
             else:
                 r = min(box.width, box.height) / 2
                 ax.add_artist(Circle(box.center, r - lw / (2 * s), fc=shape.fill,
@@ -416,10 +493,10 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
                 if shape.kind == "double":
                     ax.add_artist(Circle(box.center, r - 3, fill=False, ec="black",
                                          lw=lw, ls=style, zorder=3))
-        for points, dashed in spec.curves:
+        for points, dashed, head in spec.curves:
             codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
             ax.add_artist(FancyArrowPatch(
-                path=MplPath(points, codes), arrowstyle="-|>,head_length=0.45,head_width=0.17",
+                path=MplPath(points, codes), arrowstyle=ARROWS[head],
                 mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
                 shrinkA=0, shrinkB=0, zorder=2))
         for text in spec.texts:

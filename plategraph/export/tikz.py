@@ -14,8 +14,9 @@ import networkx as nx
 
 from ..layout.geometry import Layout, Point
 from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
-from ..layout.options import tex_width
-from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE
+from ..layout.legend import KEY_GAP, key_entries, place_key
+from ..layout.options import DrawOptions, tex_width
+from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color
 
 __all__ = ["tikz_picture", "to_tikz"]
 
@@ -42,12 +43,32 @@ def _node_size(lay: Layout) -> float:
     return float(max(sizes, key=sizes.__getitem__)) if sizes else PAPER_NODE_SIZE
 
 
-def _styles(size: float) -> list[str]:
+def _tikz_color(color: str) -> str:
+    """``#rrggbb`` as an xcolor expression (no ``\\definecolor`` needed)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"{{rgb,255:red,{r};green,{g};blue,{b}}}"
+
+
+def _fills(options: DrawOptions) -> dict[str, str]:
+    """The fills a theme dict based on "paper" sets, per TikZ style: none for a named theme,
+    whose styles are tikz-bayesnet's."""
+    if isinstance(options.theme, str):
+        return {}
+    return {STYLE_OF_KIND.get(kind, kind): f", fill={_tikz_color(hex_color(attrs['fillcolor']))}"
+            for kind, attrs in options.theme.items()
+            if isinstance(attrs, Mapping) and "fillcolor" in attrs}
+
+
+def _styles(size: float, options: DrawOptions) -> list[str]:
+    fills = _fills(options)
+    cue = {"double": ", double, double distance=1pt",
+           "square": ", rectangle"}.get(options.observed_style, "")
     return [
-        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt}},",
-        "obs/.style={latent, fill=gray!25},",
+        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt"
+        f"{fills.get('latent', '')}}},",
+        f"obs/.style={{latent, fill=gray!25{cue}{fills.get('obs', '')}}},",
         "det/.style={latent, double, double distance=1pt, "
-        f"minimum size={_num(size - 2.8)}pt}},",
+        f"minimum size={_num(size - 2.8)}pt{fills.get('det', '')}}},",
         "gated/.style={dashed},",
         "const/.style={rectangle, inner sep=1pt},",
         "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
@@ -55,6 +76,7 @@ def _styles(size: float) -> list[str]:
         "plate label/.style={font=\\footnotesize, inner sep=1pt, anchor=south east},",
         "edge/.style={->, >=stealth},",
         "control/.style={edge, dashed},",
+        "gate/.style={->, >=to, dashed},",
         "distributions/.style={anchor=north west, align=left, inner sep=0pt, font=\\small},",
     ]
 
@@ -75,6 +97,35 @@ def _node_line(lay: Layout, graph: nx.DiGraph, node: str, ident: str, size: floa
         options.append(f"label={{[font=\\footnotesize]right:{text}}}")
         text = ""
     return f"\\node[{', '.join(options)}] ({ident}) at {_at(box.center)} {{{text}}};"
+
+
+KEY_NODE = {"latent": "latent", "observed": "obs", "deterministic": "det",
+            "gated": "latent, gated", "factor": "factor", "param": "const",
+            "data": "rectangle, draw, minimum width=12pt, minimum height=8pt"}
+
+
+def _key(lay: Layout) -> list[str]:
+    """The key (``legend=True``) below the diagram: each node and edge kind of the figure
+    drawn small with the figure's own styles, named by its kind."""
+    places = place_key(key_entries(lay.graph), left=0.0, top=-KEY_GAP,
+                       width=max(lay.width, 150.0), symbol=20.0, row=14.0,
+                       text_width=lambda label: 4.5 * len(label))
+    lines = ["% the key: the kinds of node and edge in this figure"]
+    for place in places:
+        kind, at = place.entry.kind, _at((place.x, place.y))
+        if place.entry.what == "edge":
+            style = kind if kind in ("control", "gate") else "edge"
+            lines.append(f"\\draw[{style}] {_at((place.x - 10, place.y))} -- "
+                         f"{_at((place.x + 10, place.y))};")
+        else:
+            small = "" if kind in ("factor", "param", "data") else ", minimum size=8pt"
+            if kind == "deterministic":
+                small = ", minimum size=6pt"
+            text = "$p$" if kind == "param" else ""
+            lines.append(f"\\node[{KEY_NODE[kind]}{small}] at {at} {{{text}}};")
+        lines.append(f"\\node[anchor=west, inner sep=0pt, font=\\footnotesize] at "
+                     f"{_at((place.text_x, place.y))} {{{place.entry.label}}};")
+    return lines
 
 
 def _path(points: list[Point]) -> str:
@@ -107,7 +158,7 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
                      "(graphicx, which tikz loads)")
         lines.append(f"\\resizebox{{{scaled_to}}}{{!}}{{%")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
-    lines.extend(f"  {style}" for style in _styles(size))
+    lines.extend(f"  {style}" for style in _styles(size, lay.options))
     lines[-1] = lines[-1].rstrip(",") + "]"
     for key, box in lay.plates.items():
         lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")
@@ -119,7 +170,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
         if node in lay.nodes:
             lines.append("  " + _node_line(lay, graph, node, ids[node], size, math))
     for (parent, child), points in lay.edges.items():
-        style = "control" if graph.edges[parent, child].get("kind") == "control" else "edge"
+        kind = graph.edges[parent, child].get("kind")
+        style = kind if kind in ("control", "gate") else "edge"
         if len(points) >= 4:
             lines.append(f"  \\draw[{style}] {_path(points)};")
     if distributions:
@@ -131,6 +183,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
             lines.append(f"  \\node[distributions] at {at} {{%")
             lines.extend(f"    {row}\\\\" for row in rows[:-1])
             lines.append(f"    {rows[-1]}}};")
+    if lay.options.legend:
+        lines.extend(f"  {line}" for line in _key(lay))
     lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")
     if scaled_to:
         lines.append("}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..exceptions import IncompleteTraceWarning
 from ..tracing.records import merged_data_args
 from .views import merge_edge
 
@@ -28,10 +30,12 @@ def _families(graph: nx.DiGraph, min_size: int) -> dict[tuple, list[str]]:
     """Family key → its members in index order; only families that collapse.
 
     Candidates share stem, kind, distribution and plates. A member's *parent pattern* is the set
-    of its (parent, edge kind, params), with parents in a family replaced by that family and its
-    own family left out (``x_3 → x_4`` is the family feeding itself). A family keeps the members
-    of its most common pattern; shrinking one family can change the patterns of another, so
-    this repeats until nothing changes.
+    of its (parent, edge kind, params), with parents in a family replaced by that family and the
+    candidates of its own family left out (``x_3 → x_4`` is the family feeding itself; so is
+    ``x_0 → x_1`` when ``x_0``, the chain's first state, is left out for a prior of its own, so
+    one member that differs does not break the whole chain). A family keeps the members of its
+    most common pattern; shrinking one family can change the patterns of another, so this
+    repeats until nothing changes.
     """
     candidates: dict[tuple, list[tuple[int, str]]] = {}
     for node, data in graph.nodes(data=True):
@@ -43,6 +47,7 @@ def _families(graph: nx.DiGraph, min_size: int) -> dict[tuple, list[str]]:
         candidates.setdefault(key, []).append((index, node))
     families = {key: [n for _, n in sorted(members)]
                 for key, members in candidates.items() if len(members) >= min_size}
+    candidate_of = {n: key for key, members in families.items() for n in members}
     while True:
         family_of = {n: key for key, members in families.items() for n in members}
         changed = False
@@ -53,7 +58,7 @@ def _families(graph: nx.DiGraph, min_size: int) -> dict[tuple, list[str]]:
                     (family_of.get(parent, ("site", parent)), edge.get("kind"),
                      tuple(edge.get("params", ())))
                     for parent, _, edge in graph.in_edges(node, data=True)
-                    if family_of.get(parent) != key)
+                    if candidate_of.get(parent) != key)
                 by_pattern.setdefault(pattern, []).append(node)
             keep = max(by_pattern.values(), key=len)  # max keeps the first of equal sizes
             if len(keep) < min_size:
@@ -151,11 +156,46 @@ def _plan(graph: nx.DiGraph, families: dict[tuple, list[str]]) -> _Plan:
         if indices not in index_plate:
             index_plate[indices] = plate
             plan.plates[plate] = {"size": len(indices), "subsample_size": None, "dim": None}
+        size_by = _sized_by(graph, members, target)
+        if size_by is not None:
+            plan.plates[plate] = {**plan.plates[plate], "size": None, "size_by": size_by}
         plan.members[target] = members
         for node in members:
             plan.rename[node] = target
             plan.member_plate[node] = plate
     return plan
+
+
+def _counts(graph: nx.DiGraph, node: str) -> bool:
+    """Whether a site's value is a count: discrete and not a yes/no switch."""
+    data = graph.nodes[node]
+    return bool(data.get("discrete")) and data.get("distribution") not in ("Bernoulli",)
+
+
+def _sized_by(graph: nx.DiGraph, members: list[str], target: str) -> str | None:
+    """The site a family's length depends on (``for i in range(int(k))``), or None.
+
+    A count ``k`` sizes the family when the members it gates are its last ones and some
+    are not gated: the values of ``k`` tried made the loop longer or shorter, not present or
+    absent. When ``k`` gates every member, the values tried showed the loop whole or absent
+    only: its length may still depend on ``k``, which an ``IncompleteTraceWarning`` says.
+    """
+    gates = dict.fromkeys(g for m in members for g in graph.nodes[m].get("gated_by", ()))
+    for gate in gates:
+        if gate not in graph or not _counts(graph, gate):
+            continue
+        gated = [gate in graph.nodes[m].get("gated_by", ()) for m in members]
+        first = gated.index(True)
+        if not all(gated[first:]):
+            continue  # not the loop's tail: some other decision
+        if first > 0:
+            return str(gate)
+        warnings.warn(
+            f"loop {target} ({members[0]} … {members[-1]}) exists only for some values of "
+            f"{gate}, and the values tried showed it whole or absent: if its length depends on "
+            f"{gate}, it is drawn with one of its lengths ({len(members)})",
+            IncompleteTraceWarning, stacklevel=4)
+    return None
 
 
 def _add_collapsed(out: nx.DiGraph, graph: nx.DiGraph, node: str, data: dict,

@@ -63,7 +63,12 @@ def with_data_nodes(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx.DiGraph:
-    """The graph without hidden kinds; a hidden deterministic's parents feed its children."""
+    """The graph without hidden kinds; a hidden deterministic's parents feed its children.
+
+    A hidden param site is still named where it feeds a site: a parameter that *is* its value
+    keeps it in ``param_sources``, and ``hidden_params`` (``{param: (param site, …)}``) lists
+    the hidden param sites each parameter is computed from, so a distribution reads
+    ``Normal(f(w), noise)``, not ``Normal(…, …)``."""
     hidden = {n for n, k in graph.nodes(data="kind")
               if (k == "param" and not params) or (k == "deterministic" and not deterministic)}
     if not hidden:
@@ -75,9 +80,18 @@ def visible_graph(graph: nx.DiGraph, *, params: bool, deterministic: bool) -> nx
             continue
         sources = d.get("param_sources")
         if sources and any(source in hidden for source in sources.values()):
-            # a parameter that is a hidden site's value is a function of that site's parents
-            d = {**d, "param_sources": {param: source for param, source in sources.items()
-                                        if source not in hidden}}
+            # a parameter that is a hidden deterministic's value is a function of that site's
+            # parents; a hidden param site is a value of its own, still named
+            d = {**d, "param_sources": {
+                param: source for param, source in sources.items()
+                if source not in hidden or graph.nodes[source].get("kind") == "param"}}
+        fed: dict[str, list[str]] = {}
+        for parent, _, edge in graph.in_edges(n, data=True):
+            if parent in hidden and graph.nodes[parent].get("kind") == "param":
+                for param in edge.get("params", ()):
+                    fed.setdefault(param, []).append(str(parent))
+        if fed:
+            d = {**d, "hidden_params": {p: tuple(names) for p, names in fed.items()}}
         out.add_node(n, **d)
     for a, b, d in graph.edges(data=True):
         if a not in hidden and b not in hidden:

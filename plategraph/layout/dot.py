@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -102,9 +102,9 @@ def box_label(plates: tuple[str, ...], records: Mapping[str, dict]) -> str:
 
 
 def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) -> dict:
-    control = data.get("kind") == "control"
-    attrs = dict(styles.get("control", {})) if control else {}
-    what = ", ".join(data.get("params", ())) or ("control" if control else "")
+    kind = data.get("kind")
+    attrs = dict(styles.get(kind, {})) if kind in ("control", "gate") else {}
+    what = ", ".join(data.get("params", ())) or (kind if kind in ("control", "gate") else "")
     if what:
         attrs["tooltip"] = _shorten(f"{parent} → {child}: {what}", TOOLTIP_MAX)
     return attrs
@@ -244,10 +244,14 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
 
 def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
-           distributions: bool = False, labels: str = "plain", data: bool = False) -> str:
-    """The DOT text of the diagram, ``digraph name { … }`` (the options of ``plategraph.draw``;
-    loop families are drawn as they are, one node a site)."""
+           distributions: bool | str = False, labels: str | None = None, collapse: bool = True,
+           data: bool = False, var_names: Sequence[str] | None = None, ancestors: bool = True,
+           legend: bool = False, observed_style: str = "shaded") -> str:
+    """The DOT text of the diagram, ``digraph name { … }``: the options of ``plategraph.draw``,
+    and the same text as ``draw(graph, …).source`` with the same options."""
     options = DrawOptions(theme=theme, rankdir=rankdir, params=params,
                           deterministic=deterministic, distributions=distributions,
-                          labels=labels, collapse=False, data=data)
+                          labels=labels, collapse=collapse, data=data,
+                          var_names=var_names,
+                          ancestors=ancestors, legend=legend, observed_style=observed_style)
     return dot_source(drawn_graph(graph, options), options)

@@ -12,7 +12,7 @@ draws it (``dot``'s own, or every position pinned).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,7 +35,8 @@ INCH = 72.0  # graphviz gives node and label sizes in inches, positions in point
 def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            rankdir: str = "TB", params: bool = False, deterministic: bool = True,
            distributions: bool | str = False, labels: str | None = None, collapse: bool = True,
-           data: bool = False) -> Layout:
+           data: bool = False, var_names: Sequence[str] | None = None, ancestors: bool = True,
+           legend: bool = False, observed_style: str = "shaded") -> Layout:
     """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
 
     The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
@@ -48,7 +49,9 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
     """
     options = DrawOptions(theme=theme, rankdir=rankdir, params=params,
                           deterministic=deterministic, distributions=distributions,
-                          labels=labels, collapse=collapse, data=data)
+                          labels=labels, collapse=collapse, data=data,
+                          var_names=var_names,
+                          ancestors=ancestors, legend=legend, observed_style=observed_style)
     return compute_drawing(drawn_graph(graph, options), options)[0].layout
 
 

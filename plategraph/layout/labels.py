@@ -258,9 +258,13 @@ def name_label(name: str, *, math: bool, dialect: str = "html") -> str:
 
 
 def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = False) -> str:
-    """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate (markup)."""
+    """``N = 1000``, or ``N = 1000 (batch 100)`` for a subsampled plate, or ``j = 1…k`` for a
+    loop whose length depends on the site ``k`` (markup)."""
     _check(dialect)
     size = record.get("size")
+    size_by = record.get("size_by")
+    if size is None and size_by is not None:
+        return _sized_label(name, str(size_by), dialect=dialect, math=math)
     batch = record.get("subsample_size")
     batch = None if batch in (None, size) else batch
     if dialect == "html":
@@ -272,6 +276,15 @@ def plate_label(name: str, record: dict, *, dialect: str = "html", math: bool = 
         return f"${text}$"
     return _mt_join([*_mt_name(name, math), (False, f" = {size}"),
                      *([(False, f" (batch {batch})")] if batch else [])])
+
+
+def _sized_label(name: str, size_by: str, *, dialect: str, math: bool) -> str:
+    """``j = 1…k``: a plate as long as the value of site ``k``."""
+    if dialect == "html":
+        return html_text(f"{name} = 1…") + _html_name(size_by, math)
+    if dialect == "latex":
+        return f"${_tex_name(name, math)} = 1,\\ldots,{_tex_name(size_by, math)}$"
+    return _mt_join([*_mt_name(name, math), (False, " = 1…"), *_mt_name(size_by, math)])
 
 
 def combined_plate_label(names: list[str], records: list[dict], *, dialect: str = "html",
@@ -334,60 +347,86 @@ def distribution_parts(graph: nx.DiGraph, node: str
     Each argument is ``("site", name)`` when the parameter *is* that parent site's or model
     argument's value, ``("previous", name, index)`` for the node's own value one step earlier
     (``h[t-1]``), ``("f", (argument, …))`` when it is computed from those (``f(h)`` for
-    ``exp(h / 2)``), ``("constant", text)`` or ``("unknown",)``. A TransformedDistribution is
-    its base with the names of its transforms, innermost first (``Ordered(Normal(0, 3))``).
+    ``exp(h / 2)``; hidden param sites included, ``hidden_params``), ``("constant", text)``
+    (``…`` for a constant that differs across a loop family) or ``("unknown",)`` (drawn
+    ``?``). A TransformedDistribution is its base with the names of its transforms, innermost
+    first (``Ordered(Normal(0, 3))``).
     Graphs without ``param_sources`` (built by hand) show a lone parent by name. None for nodes
     without a distribution.
     """
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
+    return str(data.get("base_distribution") or data["distribution"]), [
+        _argument(graph, node, param, constant) for param, constant in data.get("dist_args", ())
+    ], tuple(data.get("transforms", ())) if data.get("base_distribution") else ()
+
+
+def value_parts(graph: nx.DiGraph, node: str) -> tuple | None:
+    """What a deterministic site's value is, as ``distribution_parts`` says an argument:
+    ``("site", name)`` when it is a parent's value, else ``("f", (argument, …))``; None for
+    other nodes and for a value computed from constants alone."""
+    data = graph.nodes[node]
+    if data.get("kind") != "deterministic":
+        return None
+    sources = data.get("param_sources") or {}
+    if "value" not in sources and not _feeding(graph, node).get("value") \
+            and not (data.get("data_args") or {}).get("value") \
+            and not (data.get("hidden_params") or {}).get("value"):
+        return None
+    found = _argument(graph, node, "value", None)
+    if found[0] == "site" and "value" not in sources:
+        return ("f", (found,))  # a lone parent of a graph built by hand: still a function
+    return found
+
+
+def _feeding(graph: nx.DiGraph, node: str) -> dict[str, list[str]]:
     feeding: dict[str, list[str]] = {}
     for parent, _, edge in graph.in_edges(node, data=True):
         if graph.nodes[parent].get("kind") == "data":
             continue  # drawn data nodes: the node's own ``data_args`` name them
         for param in edge.get("params", ()):
             feeding.setdefault(param, []).append(parent)
+    return feeding
+
+
+def _argument(graph: nx.DiGraph, node: str, param: str, constant: str | None) -> tuple:
+    """One argument of ``distribution_parts``."""
+    data = graph.nodes[node]
+    feeding = _feeding(graph, node)
     sources = data.get("param_sources")
     data_args = data.get("data_args") or {}
+    hidden = data.get("hidden_params") or {}
 
     def ref(name: object) -> tuple:
         if name == node:
             return ("previous", str(node), _step_index(data))
         return ("site", str(name))
 
-    args: list[tuple] = []
-    for param, constant in data.get("dist_args", ()):
-        if constant is not None:
-            args.append(("constant", str(constant)))
-            continue
-        if sources is not None and param in sources:
-            args.append(ref(sources[param]))
-            continue
-        names = list(dict.fromkeys([*feeding.get(param, []), *data_args.get(param, ())]))
-        if len(names) == 1 and sources is None:
-            args.append(ref(names[0]))
-        elif names:
-            args.append(("f", tuple(ref(n) for n in names)))
-        else:
-            args.append(("unknown",))
-    base = data.get("base_distribution")
-    transforms = tuple(data.get("transforms", ())) if base else ()
-    return str(base or data["distribution"]), args, transforms
+    if constant is not None:
+        return ("constant", str(constant))
+    if sources is not None and param in sources:
+        return ref(sources[param])
+    names = list(dict.fromkeys([*feeding.get(param, []), *data_args.get(param, ()),
+                                *hidden.get(param, ())]))
+    if len(names) == 1 and sources is None:
+        return ref(names[0])
+    if names:
+        return ("f", tuple(ref(n) for n in names))
+    return ("unknown",)
 
 
 def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
                        dialect: str = "html") -> str | None:
     """``a ~ Normal(μ, σ)``: each parameter as the parent site or model argument whose value it
     is, ``f(u, v)`` when computed from parents, or its constant value (see
-    ``distribution_parts``); just ``a ~ Normal`` when the parameters are not known, None for
-    nodes without a distribution."""
+    ``distribution_parts``); just ``a ~ Normal`` when the parameters are not known; a
+    deterministic site as ``a = f(u, v)`` (``value_parts``); None for other nodes without a
+    distribution."""
     _check(dialect)
-    found = distribution_parts(graph, node)
-    if found is None:
-        return None
-    dist, args, transforms = found
     writer = _WRITERS[dialect]
+    found = distribution_parts(graph, node)
+    value = value_parts(graph, node) if found is None else None
 
     def ref(r: tuple) -> list[tuple[bool, str]]:
         if r[0] != "previous":
@@ -412,8 +451,13 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
             return ref(a)
         if a[0] == "f":
             return [writer.f, *listed(list(a[1]), ref)]
-        return [(False, writer.ellipsis)]
+        return [(False, "?")]
 
+    if value is not None:  # a deterministic site: a = f(u, v)
+        return writer.join([*writer.name(str(node), math), writer.eq, *arg(value)])
+    if found is None:
+        return None
+    dist, args, transforms = found
     body = [(False, writer.word(dist)), *(listed(list(args), arg) if args else [])]
     for transform in transforms:
         body = [(False, writer.word(transform) + "("), *body, (False, ")")]
@@ -433,6 +477,7 @@ class _Writer:
     ellipsis: str  # an unknown argument
     f: _Segment  # the f of f(u, v)
     sim: _Segment  # the ~
+    eq: _Segment  # the = of a deterministic site
     join: Callable[[list[_Segment]], str]  # the segments as one label
 
 
@@ -443,10 +488,11 @@ def _plain_join(segments: list[_Segment]) -> str:
 _WRITERS = {
     "html": _Writer(name=lambda n, math: [(False, _html_name(n, math))], constant=html_text,
                     word=html_text, ellipsis="…", f=(False, "f"), sim=(False, " ~ "),
-                    join=_plain_join),
+                    eq=(False, " = "), join=_plain_join),
     "latex": _Writer(name=lambda n, math: [(True, _tex_name(n, math))], constant=_tex_constant,
                      word=_tex_word, ellipsis=r"\ldots", f=(True, "f"), sim=(True, r" \sim "),
-                     join=lambda segments: f"${_plain_join(segments)}$"),
+                     eq=(True, " = "), join=lambda segments: f"${_plain_join(segments)}$"),
     "mathtext": _Writer(name=_mt_name, constant=_mt_constant, word=str, ellipsis="…",
-                        f=(True, "f"), sim=(True, r"\;\sim\;"), join=_mt_join),
+                        f=(True, "f"), sim=(True, r"\;\sim\;"), eq=(True, r"\;=\;"),
+                        join=_mt_join),
 }

@@ -11,7 +11,7 @@ import functools
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from .themes import is_paper, resolve_theme
 
-__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "PLACEMENTS", "RANKDIRS",
-           "DrawOptions", "check_format", "check_timeout", "format_for_path", "parse_width",
-           "tex_width"]
+__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED_STYLES",
+           "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
+           "format_for_path", "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex")
 DEFAULT_TIMEOUT = 60.0  # seconds `dot` may take for one diagram
@@ -29,6 +29,10 @@ MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow
 LABEL_MODES = ("plain", "math")
 RANKDIRS = ("TB", "LR", "BT", "RL")
 PLACEMENTS = ("auto", "beside", "below")  # where a paper figure lists its distributions
+# how observed nodes differ from latent ones besides their grey fill (daft's names): filled
+# only, a double outline, or a square
+OBSERVED_STYLES = ("shaded", "double", "square")
+OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
 _UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 _WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
 _TEX_WIDTH = re.compile(
@@ -56,9 +60,25 @@ class DrawOptions:
     width: str | float | None = None
     dpi: int | None = None
     font: str | None = None
+    var_names: Sequence[str] | None = None  # kept as a tuple
+    ancestors: bool = True
+    legend: bool = False
+    observed_style: str = "shaded"
 
     def __post_init__(self) -> None:
         self.styles  # noqa: B018  (resolving the theme checks it)
+        if self.var_names is not None:
+            names = self.var_names
+            if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+                raise OptionError(f"var_names must be a list of site names, e.g. "
+                                  f"var_names=['mu', 'obs']; got {names!r}")
+            object.__setattr__(self, "var_names", tuple(names))
+        if self.observed_style not in OBSERVED_STYLES:
+            raise OptionError(f"observed_style must be one of {', '.join(OBSERVED_STYLES)}; "
+                              f"got {self.observed_style!r}")
+        for flag in ("ancestors", "legend"):
+            if not isinstance(getattr(self, flag), bool):
+                raise OptionError(f"{flag} must be True or False; got {getattr(self, flag)!r}")
         if self.labels is not None and self.labels not in LABEL_MODES:
             raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; "
                               f"got {self.labels!r}")
@@ -94,8 +114,13 @@ class DrawOptions:
 
     @functools.cached_property
     def styles(self) -> dict[str, dict[str, str]]:
-        """The theme's graphviz attributes per key (``latent``, ``plate``, …)."""
-        return resolve_theme(self.theme)
+        """The theme's graphviz attributes per key (``latent``, ``plate``, …), observed nodes
+        with their second cue (``observed_style``)."""
+        styles = resolve_theme(self.theme)
+        cue = OBSERVED_CUES.get(getattr(self, "observed_style", "shaded"), {})
+        if cue:
+            styles = {**styles, "observed": {**styles.get("observed", {}), **cue}}
+        return styles
 
     def replace(self, **changes: Any) -> DrawOptions:
         """A copy with ``changes``, checked again."""

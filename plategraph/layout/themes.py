@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,11 +11,13 @@ import networkx as nx
 from ..exceptions import OptionError
 from .labels import GREEK, symbol_parts
 
-__all__ = ["CIRCLE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP", "PAPER_NODE_SIZE",
-           "THEMES", "THEME_KEYS", "is_paper", "paper_node_size", "resolve_theme"]
+__all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP",
+           "PAPER_NODE_SIZE", "PAPER_THEME_KEYS", "THEMES", "THEME_KEYS", "hex_color", "is_paper",
+           "paper_node_size", "resolve_theme"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
-THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "plate")
+EDGE_KINDS = ("data", "control", "gate")  # the drawn graph's edge kinds
+THEME_KEYS = (*NODE_KINDS, "gated", "graph", "node", "edge", "control", "gate", "plate")
 
 _NOTEBOOK: dict[str, dict[str, str]] = {
     "graph": {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.3", "ranksep": "0.4",
@@ -34,6 +37,8 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
              "color": "#555555", "height": "0.3"},
     "gated": {"style": "dashed,filled"},
     "control": {"style": "dashed", "color": "#777777"},
+    # from a gate to what exists only for some of its values: dashed, open arrowhead
+    "gate": {"style": "dashed", "arrowhead": "onormal", "color": "#333333"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "rounded", "color": "#555555",
               "fontsize": "10", "margin": "10"},
 }
@@ -56,6 +61,7 @@ _PAPER: dict[str, dict[str, str]] = {
              "height": "0.3"},
     "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
     "control": {"style": "dashed", "color": "black"},
+    "gate": {"style": "dashed", "arrowhead": "onormal", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
               "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
 }
@@ -94,8 +100,51 @@ def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
     return max(PAPER_NODE_SIZE, round(0.8 * widest + 8.0))
 
 
+# what a theme dict based on "paper" may change: the paper figure and TikZ draw themselves
+# (matplotlib, TikZ styles), so graphviz attributes would be ignored there
+PAPER_THEME_KEYS = ("latent", "observed", "deterministic", "data")
+PAPER_THEME_ATTRS = ("fillcolor",)
+_GRAY = re.compile(r"^gr[ae]y(\d{1,3})$")
+
+
+def hex_color(color: str) -> str:
+    """A graphviz colour (``#rrggbb``, ``gray80``, a name such as ``lightyellow``) as
+    ``#rrggbb``, for the outputs that graphviz does not draw; an OptionError otherwise."""
+    text = color.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{6}", text):
+        return text
+    gray = _GRAY.match(text)
+    if gray and int(gray.group(1)) <= 100:
+        level = round(int(gray.group(1)) * 255 / 100)
+        return f"#{level:02x}{level:02x}{level:02x}"
+    from matplotlib.colors import CSS4_COLORS
+
+    if text in CSS4_COLORS:
+        return CSS4_COLORS[text].lower()
+    raise OptionError(f"unknown colour {color!r}: give '#rrggbb', 'gray0'…'gray100' or a "
+                      f"CSS colour name such as 'lightyellow'")
+
+
+def _check_paper_dict(theme: Mapping[str, Any]) -> None:
+    for key, attrs in theme.items():
+        if key == "base":
+            continue
+        if not isinstance(attrs, Mapping):
+            continue  # resolve_theme says what a key must map to
+        bad = [a for a in attrs if key not in PAPER_THEME_KEYS or a not in PAPER_THEME_ATTRS]
+        if bad:
+            raise OptionError(
+                f"a theme based on 'paper' is drawn by the paper figure and TikZ, which take "
+                f"only {', '.join(PAPER_THEME_ATTRS)} of {', '.join(PAPER_THEME_KEYS)}; "
+                f"got {key}.{bad[0]}")
+        for value in attrs.values():
+            hex_color(str(value))
+
+
 def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
-    """A named theme, or the notebook theme updated by ``{kind: {attribute: value}}``."""
+    """A named theme, or the notebook theme updated by ``{kind: {attribute: value}}``; with
+    ``"base": "paper"``, only ``fillcolor`` of circles and data boxes (``PAPER_THEME_KEYS``),
+    which every paper output draws; anything else is an OptionError, never ignored."""
     if isinstance(theme, str):
         if theme not in THEMES:
             raise OptionError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)} "
@@ -104,6 +153,8 @@ def resolve_theme(theme: str | Mapping[str, Mapping[str, Any]]) -> dict[str, dic
     if not isinstance(theme, Mapping):
         raise OptionError(f"theme must be a name or a dict; got {type(theme).__name__}")
     base_name = theme.get("base", "notebook")
+    if base_name == "paper":
+        _check_paper_dict(theme)
     resolved = {k: dict(v) for k, v in resolve_theme(str(base_name)).items()}
     for key, attrs in theme.items():
         if key == "base":

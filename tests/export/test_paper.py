@@ -282,3 +282,13 @@ def test_the_fork_server_warm_up_draws_and_leaves_the_font_to_each_worker():
     paper.warm_up()
     importlib.reload(_fork_server)
     assert paper.default_font.cache_info().currsize == 0
+
+
+def test_the_paper_figure_applies_a_theme_dicts_fills_and_the_observed_cue(make_graph):
+    g = make_graph([Site("mu", "latent"), Site("y", "observed")],
+                   [Edge("mu", "y", "data", ("loc",))])
+    spec = figure_spec(plategraph.layout(
+        g, theme={"base": "paper", "latent": {"fillcolor": "lightyellow"}},
+        observed_style="square"))
+    assert [(s.kind, s.fill) for s in spec.shapes] == [("circle", "#ffffe0"), ("box", "#cccccc")]
+    assert render_figure(spec, "png")[:4] == b"\x89PNG"

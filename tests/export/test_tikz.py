@@ -198,3 +198,15 @@ def test_to_tikz_pipe_save_and_cli_agree(make_graph, tmp_path):
     document = plategraph.to_tikz(graph, standalone=True, distributions=True)
     assert document.startswith("\\documentclass") and tex.rstrip() in document
     assert "$\\theta \\sim \\mathrm{Normal}(\\mu, \\tau)$" in tex
+
+
+def test_tikz_applies_a_theme_dicts_fills_and_the_observed_cue(make_graph, tmp_path):
+    g = make_graph([Site("z", "latent", distribution="Bernoulli", discrete=True),
+                    Site("mu", "latent", gated_by=("z",)), Site("y", "observed")],
+                   [Edge("mu", "y", "data", ("loc",))])
+    tikz = plategraph.to_tikz(g, theme={"base": "paper", "latent": {"fillcolor": "#ff0000"}},
+                              observed_style="double", standalone=True, legend=True)
+    assert "fill={rgb,255:red,255;green,0;blue,0}}," in tikz
+    assert "obs/.style={latent, fill=gray!25, double, double distance=1pt}," in tikz
+    assert "\\draw[gate]" in tikz
+    pdflatex(tmp_path, tikz)  # colour expression, gate arrow and key: no TikZ library

@@ -6,9 +6,11 @@ import jax.numpy as jnp
 import networkx as nx
 import numpyro
 import numpyro.distributions as dist
+import pytest
 from support import load_example
 
 import plategraph
+from plategraph.exceptions import IncompleteTraceWarning
 from plategraph.graph.collapse import VARIES, collapse_families
 from plategraph.tracing.records import Edge, Plate, Site
 
@@ -180,3 +182,67 @@ def test_python_loop_hmm_collapses_to_self_edge_and_shared_index_plate():
     assert list(c.nodes) == ["trans", "z_j", "y_j"]
     assert c.nodes["z_j"]["plates"] == ("j",) == c.nodes["y_j"]["plates"]
     assert set(c.edges) == {("trans", "z_j"), ("z_j", "z_j"), ("z_j", "y_j")}
+
+
+def ar_chain(y):
+    """A state-space chain whose first state has a prior of its own."""
+    x = numpyro.sample("x_0", dist.Normal(0.0, 1.0))
+    rho = numpyro.sample("rho", dist.Uniform(-1.0, 1.0))
+    for t in range(1, 12):
+        x = numpyro.sample(f"x_{t}", dist.Normal(rho * x, 1.0))
+        numpyro.sample(f"y_{t}", dist.Normal(x, 1.0), obs=y[t])
+
+
+def test_a_chain_whose_first_state_differs_is_that_state_and_the_family_of_the_rest():
+    c = collapse_families(plategraph.model_graph(ar_chain, jnp.zeros(12)))
+    assert list(c.nodes) == ["x_0", "rho", "x_j", "y_j"]
+    assert c.nodes["x_j"]["members"] == tuple(f"x_{t}" for t in range(1, 12))
+    assert c.nodes["y_j"]["plates"] == ("j",) == c.nodes["x_j"]["plates"]
+    assert c.graph["plates"]["j"]["size"] == 11
+    assert set(c.edges) == {("x_0", "x_j"), ("rho", "x_j"), ("x_j", "x_j"), ("x_j", "y_j")}
+
+
+def random_length():
+    k = numpyro.sample("k", dist.Poisson(3.0))
+    for i in range(int(k)):
+        numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+
+
+def test_a_loop_as_long_as_a_sampled_count_is_sized_and_gated_by_it():
+    c = collapse_families(plategraph.model_graph(random_length))
+    assert list(c.nodes) == ["k", "c_j"]
+    assert c.graph["plates"]["j"] == {"size": None, "subsample_size": None, "dim": None,
+                                      "size_by": "k"}
+    assert c.nodes["c_j"]["gated_by"] == ("k",)
+
+
+def test_a_loop_gated_whole_by_a_count_warns_that_its_length_is_not_shown(make_graph):
+    g = make_graph([Site("k", "latent", distribution="Poisson", discrete=True),
+                    *(Site(f"c_{i}", "latent", distribution="Normal", gated_by=("k",))
+                      for i in range(4))])
+    with pytest.warns(IncompleteTraceWarning, match=r"loop c_j \(c_0 … c_3\).* k"):
+        c = collapse_families(g)
+    assert c.graph["plates"]["j"]["size"] == 4 and "size_by" not in c.graph["plates"]["j"]
+
+
+def test_a_loop_gated_by_a_switch_keeps_its_size(make_graph):
+    g = make_graph([Site("z", "latent", distribution="Bernoulli", discrete=True),
+                    Site("c_0", "latent", distribution="Normal"),
+                    *(Site(f"c_{i}", "latent", distribution="Normal", gated_by=("z",))
+                      for i in range(1, 4))])
+    c = collapse_families(g)
+    assert c.graph["plates"]["j"]["size"] == 4 and c.nodes["c_j"]["gated_by"] == ("z",)
+
+
+def all_or_nothing():
+    k = numpyro.sample("k", dist.Categorical(jnp.array([0.5, 0.5])))
+    for i in range(3 * int(k)):
+        numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+
+
+def test_a_traced_loop_seen_only_whole_or_absent_is_named_by_the_warning():
+    g = plategraph.model_graph(all_or_nothing)
+    with pytest.warns(IncompleteTraceWarning, match=r"loop c_j \(c_0 … c_2\) exists only for "
+                                                    r"some values of k"):
+        c = collapse_families(g)
+    assert c.graph["plates"]["j"]["size"] == 3 and c.nodes["c_j"]["gated_by"] == ("k",)

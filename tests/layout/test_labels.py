@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support import load_example
 
+import plategraph
 from plategraph.layout.labels import (
     combined_plate_label,
     distribution_label,
@@ -87,10 +89,12 @@ def test_distributions_show_parents_and_constants(make_graph):
     assert distribution_label(g, "mu_a", math=False) == "mu_a ~ Normal(0, 10)"
     # two parents into one parameter: a function of both; constants as written
     assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
-    # a parameter from parents nobody recorded, and a constant that needs escaping
-    assert distribution_label(g, "orphan", math=False) == "orphan ~ Gamma(…, &lt;2&gt;)"
-    # no distribution, nothing to say
-    assert distribution_label(g, "m", math=False) is None
+    # a parameter from parents nobody recorded (… is kept for constants that differ across a
+    # loop family), and a constant that needs escaping
+    assert distribution_label(g, "orphan", math=False) == "orphan ~ Gamma(?, &lt;2&gt;)"
+    # a deterministic site: a function of its parents
+    assert distribution_label(g, "m", math=False) == "m = f(mu_a)"
+    assert distribution_label(g, "m", math=True, dialect="latex") == "$m = f(\\mu_{a})$"
     # parameters unknown: the distribution alone
     assert distribution_label(g, "u", math=False) == "u ~ Normal"
 
@@ -180,3 +184,14 @@ def test_mathtext_text_cannot_open_or_escape_math(make_graph):
     assert text.replace("\\$", "").count("$") == 2
     assert distribution_label(g, "a$b\\", math=True, dialect="latex") == (
         "$\\textrm{a\\$b\\textbackslash{}} \\sim \\mathrm{Normal}(-1)$")
+
+
+def test_the_generative_list_names_hidden_params_and_lists_deterministic_sites():
+    model, args, kwargs = load_example("param_weights:model")
+    lay = plategraph.layout(plategraph.model_graph(model, *args, **kwargs))
+    assert "param" not in dict(lay.graph.nodes(data="kind")).values()  # hidden
+    assert distribution_label(lay.graph, "y", math=False) == "y ~ Normal(f(bias, X, w), noise)"
+    model, args, kwargs = load_example("eight_schools:non_centered")
+    lay = plategraph.layout(plategraph.model_graph(model, *args, **kwargs))
+    rows = [distribution_label(lay.graph, n, math=False) for n in lay.graph]
+    assert "theta = f(mu, tau, theta_raw)" in rows

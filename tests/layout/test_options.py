@@ -84,6 +84,11 @@ BAD = {
     "dpi without paper": ({"dpi": 300}, "width, dpi and font are options of the paper"),
     "font without paper": ({"theme": {"latent": {"color": "red"}}, "font": "Times"},
                            "width, dpi and font are options of the paper"),
+    "observed_style": ({"observed_style": "grey"},
+                       "observed_style must be one of shaded, double, square; got 'grey'"),
+    "var_names string": ({"var_names": "mu"}, "var_names must be a list of site names"),
+    "legend": ({"legend": "yes"}, "legend must be True or False; got 'yes'"),
+    "ancestors": ({"ancestors": None}, "ancestors must be True or False; got None"),
 }
 
 
@@ -166,3 +171,22 @@ def test_draw_draws_the_drawn_graph(make_graph, given):
     g = small(make_graph)
     opts = DrawOptions(**given)
     assert plategraph.draw(g, **given).source == dot_source(drawn_graph(g, opts), opts)
+
+
+def test_a_theme_dict_based_on_paper_is_applied_or_refused():
+    opts = DrawOptions(theme={"base": "paper", "latent": {"fillcolor": "lightyellow"}})
+    assert opts.paper and opts.styles["latent"]["fillcolor"] == "lightyellow"
+    with pytest.raises(plategraph.OptionError, match=re.escape(
+            "take only fillcolor of latent, observed, deterministic, data; got plate.style")):
+        DrawOptions(theme={"base": "paper", "plate": {"style": "dashed"}})
+    with pytest.raises(plategraph.OptionError, match="unknown colour 'nocolour'"):
+        DrawOptions(theme={"base": "paper", "observed": {"fillcolor": "nocolour"}})
+
+
+@pytest.mark.parametrize(("style", "cue"), [("shaded", {}), ("double", {"peripheries": "2"}),
+                                            ("square", {"shape": "square"})])
+def test_observed_style_is_a_second_cue_for_observed_nodes(style, cue):
+    observed = DrawOptions(observed_style=style).styles["observed"]
+    assert observed["fillcolor"] == "#c8c8c8"
+    assert {k: observed[k] for k in cue} == cue
+    assert "peripheries" not in DrawOptions(observed_style=style).styles["latent"]
