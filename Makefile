@@ -32,7 +32,11 @@ JAX_TESTS = $(shell cat ci/jax-tests.txt)
 # tests/tracing/test_jax_versions.py
 GRAPHS := build/jax-graphs
 
-.PHONY: install system-deps test test-jax jax-envs lint gallery bench clean
+# Mermaid's own parser under Node, for the tests of to_mermaid (tests/export/test_mermaid.py):
+# the npm packages of ci/mermaid/package-lock.json, installed into build/mermaid
+MERMAID := build/mermaid/.installed
+
+.PHONY: install system-deps mermaid test test-jax jax-envs lint gallery bench clean
 
 install: $(STAMP) system-deps
 
@@ -45,8 +49,9 @@ $(STAMP): pyproject.toml
 # graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
 # (the TikZ and paper-figure tests) and the paper figures' default font come from the system
 # package manager.
-SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures poppler-utils fonts-liberation2
-HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+SYSTEM_PACKAGES := graphviz nodejs npm chromium texlive-latex-base texlive-pictures poppler-utils fonts-liberation2
+HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+	  && command -v chromium >/dev/null 2>&1 \
 	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
 	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q .
 system-deps:
@@ -81,8 +86,17 @@ test-jax: jax-envs system-deps
 	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; \
 	for env in $(JAX_ENVS); do cat $(GRAPHS)/$${env#.venv-}.log; done; exit $$status
 
+mermaid: $(MERMAID)
+
+$(MERMAID): ci/mermaid/package.json ci/mermaid/package-lock.json | system-deps
+	rm -rf $(@D)
+	mkdir -p $(@D)
+	cp ci/mermaid/package.json ci/mermaid/package-lock.json $(@D)/
+	cd $(@D) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # the extra JAX envs first: the default env's whole suite then compares their graphs with its own
-test: lint test-jax
+test: lint test-jax $(MERMAID)
 	@$(PY) -c 'import sys, jax; print(f"== .venv: Python {sys.version.split()[0]}, JAX {jax.__version__}")'
 	$(VENV)/bin/pytest -q
 

@@ -3,7 +3,7 @@
 >>> import plategraph
 >>> g = plategraph.model_graph(model, x, y=y)   # networkx.DiGraph (docs/design.md)
 >>> plategraph.draw(g)                           # a Diagram; displays itself in Jupyter
-<plategraph.Diagram of 'model': 2 nodes, 1 edges>
+<plategraph.Diagram of 'model': 2 nodes, 1 edge>
 
 The package is its pipeline, one folder a stage, data flowing one way: ``tracing`` (run the model,
 record sites and dependencies) → ``graph`` (the contract graph and views of it) → ``layout``
@@ -30,6 +30,7 @@ from .exceptions import (
     RenderError,
     UnsupportedJaxError,
 )
+from .export.mermaid import to_mermaid
 from .export.tikz import to_tikz
 from .graph.build import build_graph, model_graph
 from .graph.collapse import collapse_families
@@ -67,6 +68,7 @@ __all__ = [
     "model_graph",
     "render_model",
     "to_dot",
+    "to_mermaid",
     "to_tikz",
     "trace_model",
 ]

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import OptionError, PlategraphError
-from ..layout.options import DrawOptions
+from ..exceptions import FormatError, OptionError, PlategraphError
+from ..layout.options import FORMATS, DrawOptions
 
 __all__ = ["main"]
 
@@ -96,13 +96,46 @@ def _theme(value: str) -> str | dict[str, Any]:
     return theme
 
 
+class UsageError(PlategraphError):
+    """A bad value on the command line: exit status 2, the message in the command line's words."""
+
+
 def _draw_options(args: argparse.Namespace) -> DrawOptions:
-    """The drawing options of the command line, checked before any model runs."""
-    return DrawOptions(theme=_theme(args.theme), rankdir=args.rankdir, params=args.params,
-                       deterministic=not args.hide_deterministic,
-                       distributions=args.distributions, labels="math" if args.math else None,
-                       collapse=not args.no_collapse, data=args.data, width=args.width,
-                       dpi=args.dpi, font=args.font)
+    """The drawing options of the command line, checked before any model runs; a bad value is
+    a UsageError worded as the options are written."""
+    from ..layout.options import parse_width
+    from ..layout.themes import THEMES, is_paper
+
+    try:
+        theme = _theme(args.theme)
+    except OptionError as err:
+        raise UsageError(f"--theme {err}") from err
+    if isinstance(theme, str) and theme not in THEMES:
+        raise UsageError(f"--theme {theme}: unknown theme; choose {', '.join(THEMES)}, or a "
+                         "FILE.json of graphviz attributes per node kind")
+    paper_only = [f"--{name}" for name in ("width", "dpi", "font")
+                  if getattr(args, name) is not None]
+    if paper_only and not is_paper(theme):
+        example = f"--theme paper --width {args.width}" if args.width else "--theme paper"
+        raise UsageError(f"{', '.join(paper_only)}: only for the paper figure; add --theme paper "
+                         f"(e.g. {example})")
+    if args.width is not None:
+        try:
+            parse_width(args.width)
+        except OptionError:
+            raise UsageError(f"--width {args.width}: give a length with its unit, such as "
+                             "3.3in, 8cm, 84mm or 240pt") from None
+    if args.dpi is not None and args.dpi < 1:
+        raise UsageError(f"--dpi {args.dpi}: give a whole number of at least 1")
+    try:
+        return DrawOptions(theme=theme, rankdir=args.rankdir, params=args.params,
+                           deterministic=not args.hide_deterministic,
+                           distributions=args.distributions,
+                           labels="math" if args.math else None, collapse=not args.no_collapse,
+                           data=args.data, width=args.width, dpi=args.dpi, font=args.font)
+    except OptionError as err:
+        raise UsageError(f"--theme {args.theme}: {err}" if isinstance(theme, dict)
+                         else str(err)) from err
 
 
 # -- render ---------------------------------------------------------------------------------
@@ -111,7 +144,7 @@ def _draw_options(args: argparse.Namespace) -> DrawOptions:
 def _render_command(args: argparse.Namespace) -> int:
     from ..graph.build import model_graph
     from ..layout.options import check_format, format_for_path
-    from .diagram import Diagram
+    from .diagram import Diagram, plural
     from .files import check_output
     from .loading import load_model, split_reference, user_code
 
@@ -119,8 +152,13 @@ def _render_command(args: argparse.Namespace) -> int:
     _, function = split_reference(args.model)
     output = args.output or f"{function}.{args.format or 'svg'}"
     to_stdout = output == "-"
-    fmt = check_format(args.format) if args.format else (
-        "svg" if to_stdout else format_for_path(output))
+    try:
+        fmt = check_format(args.format) if args.format else (
+            "svg" if to_stdout else format_for_path(output))
+    except FormatError as err:
+        suffixes = ", ".join(f".{s}" for s in (*FORMATS[:-1], "mmd"))
+        raise UsageError(f"-o {output}: cannot tell the format from its suffix; write one of "
+                         f"{suffixes}, or give -f") from err
     # what can be checked before the model runs
     if to_stdout and fmt in BINARY and sys.stdout.isatty():
         raise OptionError(f"not writing {fmt} to a terminal: redirect standard output "
@@ -136,7 +174,8 @@ def _render_command(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     path = diagram.save(output, format=fmt, timeout=args.timeout)
-    print(f"wrote {path} ({graph.number_of_nodes()} sites, {graph.number_of_edges()} edges)")
+    print(f"wrote {path} ({plural(graph.number_of_nodes(), 'site')}, "
+          f"{plural(graph.number_of_edges(), 'edge')})")
     return EXIT_OK
 
 
@@ -287,6 +326,8 @@ def _print_summary(report: Any, *, quiet: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .diagram import plural
+
     console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
     if not quiet:
         table = Table(box=box.SIMPLE_HEAD)
@@ -300,8 +341,8 @@ def _print_summary(report: Any, *, quiet: bool) -> None:
                           style="red" if row.failed else None)
         console.print(table)
     what = ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items()))
-    console.print(_rich_text(f"{len(report.results)} models ({what}) in {report.seconds:.1f} s → "
-                         f"{report.out_dir / 'index.html'}"))
+    console.print(_rich_text(f"{plural(len(report.results), 'model')} ({what}) in "
+                             f"{report.seconds:.1f} s → {report.out_dir / 'index.html'}"))
 
 
 # -- the parser -----------------------------------------------------------------------------
@@ -331,13 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_render_command(commands: Any, common: argparse.ArgumentParser) -> None:
     render = commands.add_parser(
-        "render", parents=[common], help="draw one model to SVG, PNG, PDF or DOT",
+        "render", parents=[common], help="draw one model to SVG, PNG, PDF, DOT, TikZ or Mermaid",
         description="Trace one model with its example arguments and draw its plate diagram.")
     render.add_argument("model", metavar="FILE.py:MODEL", help="the model to draw")
     render.add_argument("-o", "--output", metavar="PATH",
-                        help="the file to write, format from its suffix (default MODEL.svg); "
+                        help="the file to write, format from its suffix (.svg, .png, .pdf, .dot, "
+                             ".tex, .mmd; default MODEL.svg); "
                              "- writes to standard output")
-    render.add_argument("-f", "--format", choices=("svg", "png", "pdf", "dot"),
+    render.add_argument("-f", "--format", choices=FORMATS,
                         help="the format, when the suffix does not say it")
     render.add_argument("--timeout", type=_time_limit_arg(zero_means_none=False), default=60.0,
                         metavar="SECONDS", help="stop dot after this long (default 60)")
@@ -412,6 +454,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _sigterm_stops():
             return int(args.run(args))
+    except UsageError as err:
+        _fail(args, err, f"plategraph {args.command}: error: {_one_line(err)}")
+        return EXIT_USAGE
     except PlategraphError as err:
         return _fail(args, err, f"plategraph: error: {_one_line(err)}")
     except KeyboardInterrupt as err:

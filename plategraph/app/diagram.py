@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..exceptions import DotNotFoundError
+from ..exceptions import DotNotFoundError, PlategraphError
 from ..graph.plates import plate_tree
 from ..layout.dot import dot_source
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
@@ -20,7 +20,7 @@ from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
 
-__all__ = ["Diagram", "draw"]
+__all__ = ["Diagram", "draw", "plural"]
 
 
 class Diagram:
@@ -117,6 +117,10 @@ class Diagram:
             return self.source.encode("utf-8")
         if fmt == "tex":
             return self._tikz().encode("utf-8")
+        if fmt == "mermaid":
+            from ..export.mermaid import mermaid_source
+
+            return mermaid_source(self._drawn_graph(), self.options).encode("utf-8")
         if self.options.paper:
             from ..export.paper import figure_spec, render_figure
 
@@ -152,6 +156,10 @@ class Diagram:
         drawing, _ = compute_drawing(drawn_graph(self.graph, paper), paper)
         return tikz_picture(drawing.layout)
 
+    def _drawn_graph(self) -> nx.DiGraph:
+        """The graph as drawn (``drawn_graph``) with this diagram's options."""
+        return self._drawn if self._drawn is not None else drawn_graph(self.graph, self.options)
+
     def _svg_names(self) -> tuple[dict[str, str], dict[str, str]]:
         """graphviz ids → site names (``n0`` → ``mu``) and plate boxes → plate names."""
         shown = self._drawn if self._drawn is not None else self.graph
@@ -184,10 +192,50 @@ class Diagram:
             self._svg = self.pipe("svg").decode("utf-8")
         return {"image/svg+xml": self._svg, "text/plain": repr(self)}
 
+    def _display_(self) -> Any:
+        """marimo's display protocol: the SVG inline as HTML (its white background kept, site
+        names as text). marimo calls it; it is imported only then."""
+        import marimo
+
+        if self._svg is None:
+            self._svg = self.pipe("svg").decode("utf-8")
+        return marimo.Html(_inline_svg(self._svg))
+
     def __repr__(self) -> str:
         name = self.graph.graph.get("name") or "model"
-        return (f"<plategraph.Diagram of {name!r}: {self.graph.number_of_nodes()} nodes, "
-                f"{self.graph.number_of_edges()} edges>")
+        return (f"<plategraph.Diagram of {name!r}: "
+                f"{plural(self.graph.number_of_nodes(), 'node')}, "
+                f"{plural(self.graph.number_of_edges(), 'edge')}>")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 edge``, ``2 edges``, ``0 edges``.
+
+    >>> plural(1, "site"), plural(3, "site")
+    ('1 site', '3 sites')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _inline_svg(svg: str) -> str:
+    """An SVG document as an element to put into an HTML page: its XML declaration, doctype
+    and comments before the ``<svg>`` element left out."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def _check_graph(graph: object) -> None:
+    """A ``PlategraphError`` when ``draw`` is given something other than a graph: a model
+    function (to trace first), or anything else."""
+    if isinstance(graph, nx.DiGraph):
+        return
+    if callable(graph):
+        name = getattr(graph, "__name__", None) or type(graph).__name__
+        raise PlategraphError(
+            f"draw takes a graph, not the model function {name!r}: trace it first with "
+            f"plategraph.draw(plategraph.model_graph({name}, *args, **kwargs))")
+    raise PlategraphError(f"draw takes a graph from plategraph.model_graph, not a "
+                          f"{type(graph).__name__}")
 
 
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
@@ -226,6 +274,7 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     >>> draw(g, theme="paper", width="3.3in", distributions=True).save("model.pdf")
     PosixPath('model.pdf')
     """
+    _check_graph(graph)
     return Diagram.of(graph, DrawOptions(theme=theme, rankdir=rankdir, params=params,
                                          deterministic=deterministic,
                                          distributions=distributions, labels=labels,

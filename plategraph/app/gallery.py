@@ -190,12 +190,12 @@ def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
     into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...}}``."""
     from ..graph.build import model_graph
     from .diagram import Diagram
-    from .loading import examples_of
+    from .loading import model_examples
 
     timings: dict[str, float] = {}
     with _time_limit(timeout):
         module = load_module(path)
-        args, kwargs = examples_of(module, path)[function]
+        args, kwargs = model_examples(module, path)[function]
         start = time.perf_counter()
         with user_code(f"model {function!r}"):
             graph = model_graph(getattr(module, function), *args, **kwargs)

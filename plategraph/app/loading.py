@@ -7,6 +7,7 @@ A gallery module follows the convention in ``gallery/README.md``: a docstring (t
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import importlib
 import importlib.util
@@ -22,7 +23,7 @@ from types import ModuleType
 from ..exceptions import GalleryError, ModelError, PlategraphError
 
 __all__ = ["ModelInfo", "Terminated", "examples_of", "gallery_models", "gallery_modules",
-           "load_model", "load_module", "module_info",
+           "load_model", "load_module", "model_examples", "model_names", "module_info",
            "split_reference", "user_code"]
 
 
@@ -85,8 +86,13 @@ class ModelInfo:
 
 
 def split_reference(ref: str) -> tuple[str, str]:
-    """``"gallery/eight_schools.py:centered"`` → ``("gallery/eight_schools.py", "centered")``."""
+    """``"gallery/eight_schools.py:centered"`` → ``("gallery/eight_schools.py", "centered")``;
+    a file without a function is an error listing the file's models."""
     target, sep, name = ref.rpartition(":")
+    if not sep and ref.endswith(".py") and Path(ref).is_file():
+        names = model_names(load_module(ref))
+        listed = ", ".join(f"{ref}:{n}" for n in names) or "none found"
+        raise GalleryError(f"{ref}: name the model to draw: {listed}")
     if not sep or not target or not name.isidentifier():
         raise GalleryError(f"{ref!r} is not a model reference: write path/to/file.py:function "
                            "or package.module:function")
@@ -139,6 +145,31 @@ def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]
     return found
 
 
+def model_names(module: ModuleType) -> list[str]:
+    """The models of a module: its examples()' names when it has examples(), else the public
+    functions it defines, in the file's order."""
+    if callable(getattr(module, "examples", None)):
+        return list(examples_of(module, getattr(module, "__file__", None) or module.__name__))
+    return [name for name, value in vars(module).items()
+            if inspect.isfunction(value) and value.__module__ == module.__name__
+            and not name.startswith("_") and name != "examples"]
+
+
+def model_examples(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]:
+    """The models of a module with their arguments, as ``render`` and ``gallery`` both draw
+    them: ``examples()`` when the module has it; else each public function it defines that
+    needs no arguments, called with none."""
+    if callable(getattr(module, "examples", None)):
+        return examples_of(module, where)
+    found = {name: ((), {}) for name in model_names(module)
+             if not _needs_arguments(getattr(module, name))}
+    if not found:
+        raise GalleryError(f"{where}: defines no examples() and no model function without "
+                           "arguments; add examples() returning {model_name: (args, kwargs)} "
+                           "(see gallery/README.md)")
+    return found
+
+
 def _needs_arguments(fn: Callable) -> bool:
     try:
         params = inspect.signature(fn).parameters.values()
@@ -154,7 +185,9 @@ def load_model(ref: str) -> tuple[Callable, tuple, dict, ModuleType]:
     module = load_module(target)
     fn = getattr(module, name, None)
     if not callable(fn):
-        raise GalleryError(f"{target}: has no model function {name!r}")
+        close = difflib.get_close_matches(name, model_names(module), n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise GalleryError(f"{target}: has no model function {name!r}{hint}")
     if callable(getattr(module, "examples", None)):
         found = examples_of(module, target)
         if name in found:
@@ -173,7 +206,7 @@ def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
     title = lines[0].strip() if lines else stem
     body = "\n".join(lines[1:]).strip()
     infos = []
-    for name in examples_of(module, where):
+    for name in model_examples(module, where):
         fn = getattr(module, name, None)
         if not callable(fn):
             raise GalleryError(f"{where}: examples() names {name!r}, which is not a function")
@@ -195,5 +228,5 @@ def gallery_models(folder: str | Path) -> Iterator[tuple[str, Callable, tuple, d
     kwargs)``, modules by name, models in the order of their examples()."""
     for path in gallery_modules(folder):
         module = load_module(path)
-        for name, (args, kwargs) in examples_of(module, str(path)).items():
+        for name, (args, kwargs) in model_examples(module, str(path)).items():
             yield f"{path.stem}:{name}", getattr(module, name), args, kwargs

@@ -23,7 +23,9 @@ __all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED
            "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
            "format_for_path", "parse_width", "tex_width"]
 
-FORMATS = ("svg", "png", "pdf", "dot", "tex")
+FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
+# file suffixes that name a format by another name
+SUFFIXES = {"mmd": "mermaid"}
 DEFAULT_TIMEOUT = 60.0  # seconds `dot` may take for one diagram
 MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow timers)
 LABEL_MODES = ("plain", "math")
@@ -173,6 +175,7 @@ def tex_width(width: str | float | None) -> str | None:
 def check_format(fmt: str) -> str:
     """``fmt`` lower-cased, or a FormatError listing what plategraph writes."""
     norm = fmt.lower().lstrip(".")
+    norm = SUFFIXES.get(norm, norm)
     if norm not in FORMATS:
         raise FormatError(f"unsupported format {fmt!r}; plategraph writes {', '.join(FORMATS)}")
     return norm
@@ -183,7 +186,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix
     if not suffix:
         raise FormatError(f"cannot tell the format of {os.fspath(path)!r}: give it a suffix "
-                          f"({', '.join('.' + f for f in FORMATS)})")
+                          f"({', '.join('.' + f for f in (*FORMATS[:-1], *SUFFIXES))})")
     try:
         return check_format(suffix)
     except FormatError as err:

@@ -52,7 +52,8 @@ def test_every_model_is_rendered_or_reported_with_its_error(built):
         "no_examples:*": "error", "raises:model": "error", "sleeps:model": "timeout"}
     assert "bad_import.py: importing it raised RuntimeError: this module cannot be imported" \
         in rows["bad_import:*"].error
-    assert "no_examples.py: defines no examples()" in rows["no_examples:*"].error
+    assert ("no_examples.py: defines no examples() and no model function without arguments"
+            in rows["no_examples:*"].error)
     raised = rows["raises:model"].error
     assert raised.startswith("ModelError: model 'model' raised Boom")
     assert "raises.py:12" in raised and "the model failed on purpose" in raised

@@ -166,10 +166,10 @@ def model():
 def examples():
     return {"model": ((), {})}
 ''',
-    "no_examples.py": '''"""No examples()."""
+    "no_examples.py": '''"""No examples(), and a model that needs arguments."""
 
 
-def model():
+def model(n):
     pass
 ''',
 }
