@@ -32,7 +32,7 @@ JAX_TESTS = $(shell cat ci/jax-tests.txt)
 # tests/tracing/test_jax_versions.py
 GRAPHS := build/jax-graphs
 
-.PHONY: install system-deps test test-jax jax-envs lint gallery bench clean
+.PHONY: install system-deps test test-jax jax-envs lint gallery docs bench clean
 
 install: $(STAMP) system-deps
 
@@ -43,11 +43,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
-# (the TikZ and paper-figure tests) and the paper figures' default font come from the system
-# package manager.
-SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures poppler-utils fonts-liberation2
+# (the TikZ and paper-figure tests), the LaTeX packages of Sphinx's LaTeX builder (wrapfig,
+# titlesec, … in texlive-latex-extra: the Sphinx directive's test) and the paper figures' default
+# font come from the system package manager.
+SYSTEM_PACKAGES := graphviz chromium texlive-latex-base texlive-pictures texlive-latex-extra \
+	poppler-utils fonts-liberation2
 HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
 	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
+	  && kpsewhich wrapfig.sty >/dev/null 2>&1 \
 	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q .
 system-deps:
 	@$(HAVE_SYSTEM_DEPS) || { \
@@ -88,6 +91,11 @@ test: lint test-jax
 
 gallery: install
 	$(VENV)/bin/plategraph gallery gallery -o build/gallery
+
+# the documentation site: Sphinx (MyST, furo) with warnings as errors; the pages draw their
+# diagrams with plategraph.sphinx. `docs` is in the dev extra, so `make install` installs it.
+docs: install
+	$(PY) -m sphinx -b html -W --keep-going -q docs build/docs/html
 
 bench: install jax-envs
 	PYTHONPATH=tests:tests/layout $(PY) benchmarks/run.py
