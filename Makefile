@@ -95,7 +95,7 @@ gallery: install
 # the documentation site: Sphinx (MyST, furo) with warnings as errors; the pages draw their
 # diagrams with plategraph.sphinx. `docs` is in the dev extra, so `make install` installs it.
 docs: install
-	$(PY) -m sphinx -b html -W --keep-going -q docs build/docs/html
+	JAX_PLATFORMS=cpu $(PY) -m sphinx -b html -W --keep-going -q docs build/docs/html
 
 bench: install jax-envs
 	PYTHONPATH=tests:tests/layout $(PY) benchmarks/run.py

@@ -160,8 +160,18 @@ def visit_alt(self: Any, node: plategraph_diagram) -> None:
     raise nodes.SkipNode
 
 
+STATIC = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive; ``extensions = ["plategraph.sphinx"]`` calls this."""
+    app.connect("builder-inited", _add_static)
+    app.add_css_file("plategraph.css")
     app.add_node(plategraph_diagram, html=(visit_html, None), latex=(visit_latex, None),
                  text=(visit_text, None), man=(visit_alt, None),
                  texinfo=(visit_alt, None))
