@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# The extra JAX test environments (README "JAX versions"): one venv per supported JAX minor
+# The extra JAX test environments (docs/jax-versions.md): one venv per supported JAX minor
 # release besides the default's, each on its own interpreter and pinned by ci/jax-X.Y.txt.
 # A new JAX release: add its adapter to plategraph/tracing/_jax.py, its constraints file, and
 # its venv here.
