@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the plategraph of this checkout, installed or not
 
 import plategraph  # noqa: E402
-from plategraph.app.loading import examples_of, gallery_modules, load_module  # noqa: E402
+from plategraph.app.loading import gallery_modules, load_module, module_info  # noqa: E402
 
 project = "plategraph"
 author = "the plategraph authors"
@@ -21,16 +20,11 @@ extensions = ["myst_parser", "sphinx.ext.autodoc", "plategraph.sphinx"]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]
 myst_heading_anchors = 3
-myst_enable_extensions = ["colon_fence"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 
 html_theme = "furo"
 html_title = "plategraph"
-html_static_path: list[str] = []
-html_css_files: list[str] = []
-# diagrams are inline SVG with a white background, readable in furo's dark mode too
-html_theme_options = {"source_directory": "docs/"}
 
 
 def gallery_markdown() -> str:
@@ -38,15 +32,14 @@ def gallery_markdown() -> str:
     title and text, then per model its diagram (the ``plategraph`` directive) and source."""
     parts = []
     for path in gallery_modules(ROOT / "gallery"):
-        module = load_module(path)
-        lines = (inspect.getdoc(module) or path.stem).splitlines()
-        parts.append(f"## {lines[0].strip()}\n\n{chr(10).join(lines[1:]).strip()}\n")
-        for name in examples_of(module, str(path)):
-            source = inspect.getsource(getattr(module, name))
-            ref = f"{path.stem}:{name}"
-            parts.append(f"### `{ref}`\n\n```{{plategraph}} ../gallery/{path.name}:{name}\n"
-                         f":math:\n:alt: plate diagram of {ref}\n```\n\n"
-                         f"````python\n{source}````\n")
+        infos = module_info(load_module(path), path.stem, str(path))
+        if infos:
+            parts.append(f"## {infos[0].title}\n\n{infos[0].doc}\n")
+        for info in infos:
+            parts.append(f"### `{info.ident}`\n\n"
+                         f"```{{plategraph}} ../gallery/{path.name}:{info.function}\n"
+                         f":math:\n:alt: plate diagram of {info.ident}\n```\n\n"
+                         f"````python\n{info.source}````\n")
     return "\n".join(parts)
 
 
