@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# The extra JAX test environments (README "JAX versions"): one venv per supported JAX minor
+# The extra JAX test environments (docs/jax-versions.md): one venv per supported JAX minor
 # release besides the default's, each on its own interpreter and pinned by ci/jax-X.Y.txt.
 # A new JAX release: add its adapter to plategraph/tracing/_jax.py, its constraints file, and
 # its venv here.
@@ -36,7 +36,7 @@ GRAPHS := build/jax-graphs
 # the npm packages of ci/mermaid/package-lock.json, installed into build/mermaid
 MERMAID := build/mermaid/.installed
 
-.PHONY: install system-deps mermaid test test-jax jax-envs lint gallery bench clean
+.PHONY: install system-deps mermaid test test-jax jax-envs lint gallery docs bench clean
 
 install: $(STAMP) system-deps
 
@@ -47,12 +47,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
-# (the TikZ and paper-figure tests) and the paper figures' default font come from the system
-# package manager.
-SYSTEM_PACKAGES := graphviz nodejs npm chromium texlive-latex-base texlive-pictures poppler-utils fonts-liberation2
+# (the TikZ and paper-figure tests), Node and npm (Mermaid's parser, the to_mermaid tests), the
+# LaTeX packages of Sphinx's LaTeX builder (wrapfig, titlesec, … in texlive-latex-extra: the
+# Sphinx directive's test) and the paper figures' default font come from the system package
+# manager.
+SYSTEM_PACKAGES := graphviz nodejs npm chromium texlive-latex-base texlive-pictures \
+	texlive-latex-extra poppler-utils fonts-liberation2
 HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
 	  && command -v chromium >/dev/null 2>&1 \
 	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
+	  && kpsewhich wrapfig.sty >/dev/null 2>&1 \
 	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q .
 system-deps:
 	@$(HAVE_SYSTEM_DEPS) || { \
@@ -102,6 +106,11 @@ test: lint test-jax $(MERMAID)
 
 gallery: install
 	$(VENV)/bin/plategraph gallery gallery -o build/gallery
+
+# the documentation site: Sphinx (MyST, furo) with warnings as errors; the pages draw their
+# diagrams with plategraph.sphinx. `docs` is in the dev extra, so `make install` installs it.
+docs: install
+	JAX_PLATFORMS=cpu $(PY) -m sphinx -b html -W --keep-going -q docs build/docs/html
 
 bench: install jax-envs
 	PYTHONPATH=tests:tests/layout $(PY) benchmarks/run.py

@@ -18,7 +18,7 @@ PACKAGE = Path(plategraph.__file__).resolve().parent
 STAGES = ("tracing", "graph", "layout", "export", "app")
 FOUNDATIONS = ("exceptions",)  # any stage may import these
 # the re-exports that keep users' import paths: they stand outside the stages
-ENTRY_POINTS = ("__init__", "__main__", "json_graph", "compat")
+ENTRY_POINTS = ("__init__", "__main__", "json_graph", "compat", "sphinx")
 
 
 def modules() -> dict[str, Path]:

@@ -3,7 +3,7 @@
 Switch by one import: ``from plategraph import render_model, get_model_relations``. The
 relations are NumPyro's dict, names and all (``BernoulliProbs``, ``items__CLONE`` plates), made
 here from the graph and nowhere else; where NumPyro's dependencies are wrong (scan, Python
-control flow, per-output ``cond``/``while``) they are plategraph's (README, "Drop-ins").
+control flow, per-output ``cond``/``while``) they are plategraph's (docs/numpyro.md).
 ``render_model`` draws plategraph's diagram (``draw``'s, crossed plates as overlapping
 rectangles) and returns it as a ``graphviz.Digraph``, as NumPyro does.
 """

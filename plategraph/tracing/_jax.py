@@ -69,7 +69,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Adapters: what differs between the supported JAX releases, each chosen once, here, by what the
 # installed JAX has (never by its version number). Supporting a new release means adding its
-# variant of an adapter here (and its test environment, see the README).
+# variant of an adapter here (and its test environment, see docs/jax-versions.md).
 
 if getattr(core, "ClosedJaxpr", core.Jaxpr) is not core.Jaxpr:
     # JAX 0.10: a ClosedJaxpr wraps an open Jaxpr and the values of its constvars.

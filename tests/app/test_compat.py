@@ -234,7 +234,7 @@ def test_render_model_options_and_file(tmp_path):
         plategraph.render_model(model, args, kwargs, filename=tmp_path / "model.jpg")
 
 
-# The drawing is plategraph's own (README, "Drawing"): crossed plates as overlapping
+# The drawing is plategraph's own (docs/drawing.md): crossed plates as overlapping
 # rectangles, never a clone; a factor is not drawn as observed data.
 
 
@@ -404,7 +404,7 @@ def test_plate_cloning_is_numpyros_on_random_plate_structures(data):
 
 # Every gallery model: where NumPyro's get_model_relations runs and its dependencies are right,
 # the dicts are equal; where it is wrong or fails, ours is the structure tests/expected.py writes
-# out (README, "Drop-ins for NumPyro").
+# out (docs/numpyro.md).
 
 NUMPYRO_WRONG = {
     "hmm:with_scan": "scan: NumPyro makes every site of the body depend on every other "
@@ -505,7 +505,7 @@ def test_gallery_relations_are_numpyros_where_numpyro_is_right(ident):
 
 
 def test_several_params_of_a_site_are_in_trace_order():
-    # NumPyro lists them in a set's order, which changes with PYTHONHASHSEED (README)
+    # NumPyro lists them in a set's order, which changes with PYTHONHASHSEED (docs/numpyro.md)
     model, args, kwargs = load_example("param_weights:model")
     ours = plategraph.get_model_relations(model, args, kwargs)["sample_param"]["y"]
     theirs = numpyro_relations(model, args, kwargs)["sample_param"]["y"]

@@ -1,4 +1,4 @@
-"""Faults around files and `dot` (README, "Reliability"): real `dot` shims on PATH, symbolic
+"""Faults around files and `dot` (docs/reliability.md): real `dot` shims on PATH, symbolic
 links, FIFOs, /proc/self/fd, a terminal; every wait bounded."""
 
 from __future__ import annotations

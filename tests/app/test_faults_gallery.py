@@ -1,4 +1,4 @@
-"""Faults in the gallery (README, "Reliability"): models that fork, patch NumPyro,
+"""Faults in the gallery (docs/reliability.md): models that fork, patch NumPyro,
 exit, start processes or spin with signals blocked; killed builds; a tampered manifest; hostile
 file and site names. Real worker processes and signals; every wait bounded; only the processes a
 test started are touched."""

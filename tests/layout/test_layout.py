@@ -206,8 +206,8 @@ def test_the_rules_catch_a_broken_layout():
 GALLERY_OPTIONS = {"plain": {}, "full": FULL, "LR": {"rankdir": "LR", "labels": "math"},
                    "paper": {"theme": "paper", **FULL},
                    "paper LR": {"theme": "paper", "rankdir": "LR", "labels": "math"}}
-# gallery models whose crossed plates admit no overlapping rectangles (README, "Layout and
-# crossed plates"): none; a model added here must say why
+# gallery models whose crossed plates admit no overlapping rectangles (docs/layout.md): none;
+# a model added here must say why
 IMPOSSIBLE: set[str] = set()
 
 
