@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError, PlategraphError
-from ..layout.options import FORMATS, DrawOptions
+from ..layout.options import FORMATS, OBSERVED_STYLES, RANKDIRS, DrawOptions
 
 __all__ = ["main"]
 
@@ -68,8 +68,16 @@ def _add_drawing_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--theme", default="notebook", metavar="NAME|FILE.json",
                        help="notebook (default), paper, or a JSON file of graphviz attributes "
                             "per node kind, e.g. {\"latent\": {\"fillcolor\": \"lightyellow\"}}")
-    group.add_argument("--rankdir", default="TB", choices=("TB", "LR", "BT", "RL"),
+    group.add_argument("--rankdir", default="TB", choices=RANKDIRS,
                        help="direction of the arrows (default TB)")
+    group.add_argument("--var-names", type=_names_arg, metavar="A,B,…",
+                       help="draw only these sites and what they depend on")
+    group.add_argument("--no-ancestors", action="store_true",
+                       help="with --var-names: draw the named sites only")
+    group.add_argument("--legend", action="store_true",
+                       help="a key of the node and edge kinds drawn (SVG, paper figure, TikZ)")
+    group.add_argument("--observed-style", default="shaded", choices=OBSERVED_STYLES,
+                       help="a second cue for observed nodes besides their fill (default shaded)")
     group.add_argument("--no-collapse", action="store_true",
                        help="draw sites made in a Python loop one by one, "
                             "not as one node in a plate")
@@ -78,6 +86,10 @@ def _add_drawing_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--dpi", type=int, help="paper theme: PNG resolution (default 300)")
     group.add_argument("--font", help="paper theme: a font family or .ttf file (default Liberation "
                         "Serif; STIX for the one matplotlib bundles)")
+
+
+def _names_arg(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 def _theme(value: str) -> str | dict[str, Any]:
@@ -132,7 +144,9 @@ def _draw_options(args: argparse.Namespace) -> DrawOptions:
                            deterministic=not args.hide_deterministic,
                            distributions=args.distributions,
                            labels="math" if args.math else None, collapse=not args.no_collapse,
-                           data=args.data, width=args.width, dpi=args.dpi, font=args.font)
+                           data=args.data, width=args.width, dpi=args.dpi, font=args.font,
+                           var_names=args.var_names, ancestors=not args.no_ancestors,
+                           legend=args.legend, observed_style=args.observed_style)
     except OptionError as err:
         raise UsageError(f"--theme {args.theme}: {err}" if isinstance(theme, dict)
                          else str(err)) from err

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from support import GALLERY, load_example
+from support import GALLERY, load_example, node_statements
 
 import plategraph
 from plategraph.app.cli import main
@@ -128,3 +128,17 @@ def test_draw_given_the_model_function_says_to_trace_it_first():
     with pytest.raises(plategraph.PlategraphError, match="not a dict"):
         plategraph.draw({})
 
+
+
+def test_views_and_the_key_are_command_line_options(capsys):
+    code, dot, err = run(capsys, "render", f"{EIGHT}:non_centered", "-o", "-", "-f", "dot",
+                         "--var-names", "theta", "--legend", "--observed-style", "double")
+    assert (code, err) == (0, "")
+    # theta and what it depends on
+    assert set(node_statements(dot)) == {"mu", "tau", "theta_raw", "theta"}
+    code, dot, err = run(capsys, "render", f"{EIGHT}:non_centered", "-o", "-", "-f", "dot",
+                         "--var-names", "theta", "--no-ancestors")
+    assert (code, err) == (0, "") and set(node_statements(dot)) == {"theta"}
+    code, out, err = run(capsys, "render", f"{EIGHT}:non_centered", "-o", "-", "-f", "dot",
+                         "--var-names", "thetaa")
+    assert code != 0 and "thetaa" in err
