@@ -52,10 +52,9 @@ def models() -> Iterator[tuple[str, Callable, tuple, dict]]:
     """Every gallery model with its example, then the unrolled hierarchical models."""
     from bench_core import unrolled_hierarchical
 
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    from _gallery import iter_gallery_models  # type: ignore[import-not-found]
+    from plategraph.app.loading import gallery_models
 
-    yield from iter_gallery_models(HERE.parent / "gallery")
+    yield from gallery_models(HERE.parent / "gallery")
     for n in HIERARCHICAL_SIZES:
         yield f"hierarchical, J obs sites = {n:,}", unrolled_hierarchical, (n, jnp.zeros(n)), {}
 
