@@ -1,7 +1,7 @@
 """Drawn graph → Mermaid: a ``flowchart`` that GitHub, GitLab and Markdown documents render.
 
 One node a drawn site (ids ``n0``, ``n1``, … in trace order; names only in quoted labels), one
-``subgraph`` a plate box, data edges solid (``-->``) and control edges dashed (``-.->``).
+``subgraph`` a plate box, data edges solid (``-->``), control and gate edges dashed (``-.->``).
 
 Mermaid's subgraphs cannot overlap, so plates are its boxes as ``graph/plates.plate_tree``
 makes them: a plate nested in another is a subgraph inside that plate's subgraph, and crossed
@@ -143,7 +143,7 @@ def mermaid_source(graph: nx.DiGraph, options: DrawOptions) -> str:
 
     walk(plate_tree(graph), "  ")
     for parent, child, kind in graph.edges(data="kind"):
-        arrow = "-.->" if kind == "control" else "-->"
+        arrow = "-.->" if kind in ("control", "gate") else "-->"
         lines.append(f"  {ids[parent]} {arrow} {ids[child]}")
     kinds: dict[str, list[str]] = {}
     for node, data in graph.nodes(data=True):

@@ -211,8 +211,9 @@ def test_a_theme_value_that_is_not_a_dict(capsys, tmp_path):
     theme = tmp_path / "theme.json"
     theme.write_text(json.dumps({"latent": "red"}))
     code, _, err = run(capsys, "render", COIN, "-o", "-", "-f", "dot", "--theme", str(theme))
-    assert (code, err) == (1, "plategraph: error: theme key 'latent' must map graphviz "
-                              "attributes to values, e.g. {\"fillcolor\": \"red\"}; got str\n")
+    assert (code, err) == (2, f"plategraph render: error: --theme {theme}: theme key 'latent' "
+                              "must map graphviz attributes to values, e.g. "
+                              "{\"fillcolor\": \"red\"}; got str\n")
 
 
 # -- options checked as they are parsed ------------------------------------------------------------
