@@ -1,8 +1,7 @@
 """Time series: autoregressions, state-space models and HMMs written with ``scan``.
 
 Modelled on NumPyro's examples (ar2, stochastic_volatility, holt_winters, hmm_enum,
-predator-prey's ODE) and tutorials (time_series_forecasting's seasonal global trend model,
-discrete_imputation).
+predator-prey's ODE) and tutorials (time_series_forecasting's SGT, discrete_imputation).
 """
 
 import jax
