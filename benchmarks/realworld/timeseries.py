@@ -1,7 +1,7 @@
 """Time series: autoregressions, state-space models and HMMs written with ``scan``.
 
 Modelled on NumPyro's examples (ar2, stochastic_volatility, holt_winters, hmm_enum,
-predator-prey's ODE) and tutorials (time_series_forecasting, discrete_imputation).
+predator-prey's ODE) and tutorials (time_series_forecasting's SGT, discrete_imputation).
 """
 
 import jax
@@ -160,12 +160,77 @@ def predator_prey(n_obs, y=None):
     numpyro.sample("y", dist.LogNormal(jnp.log(z), sigma).to_event(2), obs=y)
 
 
+def sgt(y, seasonality, future=0):
+    """The seasonal global trend model of NumPyro's time-series forecasting tutorial."""
+    # heuristically, standard derivation of Cauchy prior depends on
+    # the max value of data
+    cauchy_sd = jnp.max(y) / 150
+
+    # NB: priors' parameters are taken from
+    # https://github.com/cbergmeir/Rlgt/blob/master/Rlgt/R/rlgtcontrol.R
+    nu = numpyro.sample("nu", dist.Uniform(2, 20))
+    powx = numpyro.sample("powx", dist.Uniform(0, 1))
+    sigma = numpyro.sample("sigma", dist.HalfCauchy(cauchy_sd))
+    offset_sigma = numpyro.sample(
+        "offset_sigma", dist.TruncatedCauchy(low=1e-10, loc=1e-10, scale=cauchy_sd)
+    )
+
+    coef_trend = numpyro.sample("coef_trend", dist.Cauchy(0, cauchy_sd))
+    pow_trend_beta = numpyro.sample("pow_trend_beta", dist.Beta(1, 1))
+    # pow_trend takes values from -0.5 to 1
+    pow_trend = 1.5 * pow_trend_beta - 0.5
+    pow_season = numpyro.sample("pow_season", dist.Beta(1, 1))
+
+    level_sm = numpyro.sample("level_sm", dist.Beta(1, 2))
+    s_sm = numpyro.sample("s_sm", dist.Uniform(0, 1))
+    init_s = numpyro.sample("init_s", dist.Cauchy(0, y[:seasonality] * 0.3))
+
+    def transition_fn(carry, t):
+        level, s, moving_sum = carry
+        season = s[0] * level**pow_season
+        exp_val = level + coef_trend * level**pow_trend + season
+        exp_val = jnp.clip(exp_val, 0)
+        # use expected vale when forecasting
+        y_t = jnp.where(t >= N, exp_val, y[t])
+
+        moving_sum = (
+            moving_sum + y[t] - jnp.where(t >= seasonality, y[t - seasonality], 0.0)
+        )
+        level_p = jnp.where(t >= seasonality, moving_sum / seasonality, y_t - season)
+        level = level_sm * level_p + (1 - level_sm) * level
+        level = jnp.clip(level, 0)
+
+        new_s = (s_sm * (y_t - level) / season + (1 - s_sm)) * s[0]
+        # repeat s when forecasting
+        new_s = jnp.where(t >= N, s[0], new_s)
+        s = jnp.concatenate([s[1:], new_s[None]], axis=0)
+
+        omega = sigma * exp_val**powx + offset_sigma
+        y_ = numpyro.sample("y", dist.StudentT(nu, exp_val, omega))
+
+        return (level, s, moving_sum), y_
+
+    N = y.shape[0]
+    level_init = y[0]
+    s_init = jnp.concatenate([init_s[1:], init_s[:1]], axis=0)
+    moving_sum = level_init
+    with numpyro.handlers.condition(data={"y": y[1:]}):
+        _, ys = scan(
+            transition_fn, (level_init, s_init, moving_sum), jnp.arange(1, N + future)
+        )
+    if future > 0:
+        numpyro.deterministic("y_forecast", ys[-future:])
+
+
 def examples():
     rng = np.random.default_rng(1)
     t = 20
     y = jnp.asarray(np.cumsum(rng.normal(size=t)), dtype=jnp.float32)
     x = jnp.asarray(rng.normal(size=t), dtype=jnp.float32)
     returns = jnp.asarray(rng.normal(scale=0.1, size=t), dtype=jnp.float32)
+    # 40 positive observations with a period of 10, as the tutorial's lynx counts have
+    seasonal = 20.0 + 10.0 * np.sin(2 * np.pi * np.arange(40) / 10) + rng.normal(size=40)
+    sgt_y = jnp.asarray(np.abs(seasonal), dtype=jnp.float32)
     lv = jnp.asarray(np.abs(rng.normal(10.0, 2.0, size=(8, 2))), dtype=jnp.float32)
     return {
         "ar2_scan": ((y,), {}),
@@ -178,4 +243,5 @@ def examples():
         "hmm_forward_algorithm": ((y,), {}),
         "dynamic_linear_model": ((y, x), {}),
         "predator_prey": ((8,), {"y": lv}),
+        "sgt": ((sgt_y, 10), {}),
     }

@@ -204,7 +204,11 @@ def _provenance_by_path(fn: Any) -> dict[str, frozenset]:
         seen.add(id(obj))
         if isinstance(obj, Distribution):
             data, aux = _pytree_fields(type(obj))
-            for attr, value in vars(obj).items():
+            # declared parameters first: a value a wrapper also hands to an inner distribution
+            # (HalfCauchy's ``scale`` in its ``_cauchy``) is named as the wrapper declares it
+            declared = getattr(obj, "arg_constraints", {})
+            items = sorted(vars(obj).items(), key=lambda kv: kv[0] not in declared)
+            for attr, value in items:
                 # public static fields too: an array there (Multinomial's total_count) is data
                 if attr in data or not attr.startswith("_"):
                     field = attr.lstrip("_")

@@ -20,6 +20,7 @@ from expected import assert_nodes_and_edges
 from jax.example_libraries import stax
 from numpyro import handlers
 from numpyro.infer.reparam import CircularReparam
+from realworld.timeseries import sgt  # NumPyro's forecasting tutorial, as the benchmark has it
 
 import plategraph
 
@@ -218,6 +219,18 @@ CASES = {
         "nodes": ["v:latent", "x:latent", "y:latent"],
         "edges": ["v -> y"],
         "plates": {},
+    }),
+    "sgt": (sgt, (jnp.linspace(10.0, 30.0, 40), 10), {
+        # the scan's steps are the plate; y[t] and the seasonal carry are data, not sites
+        "nodes": ["nu:latent", "powx:latent", "sigma:latent", "offset_sigma:latent",
+                  "coef_trend:latent", "pow_trend_beta:latent", "pow_season:latent",
+                  "level_sm:latent", "s_sm:latent", "init_s:latent", "y:observed@time"],
+        "edges": ["nu -> y", "powx -> y", "sigma -> y", "offset_sigma -> y", "coef_trend -> y",
+                  "pow_trend_beta -> y", "pow_season -> y", "level_sm -> y", "s_sm -> y",
+                  "init_s -> y"],
+        "plates": {"time": 39},
+        "params": {("nu", "y"): ("df",), ("sigma", "y"): ("scale",),
+                   ("init_s", "y"): ("loc", "scale")},
     }),
     "big_plate": (big_plate, (10**9,), {
         "nodes": ["mu:latent", "x:latent@N"],

@@ -489,6 +489,26 @@ def test_a_model_that_needs_concrete_values_skips_the_abstract_run_next_time(mon
     assert calls[0] is False and True not in calls
 
 
+def test_a_wrapped_distributions_parameter_keeps_its_declared_name_and_the_run_abstract(
+        monkeypatch):
+    # HalfCauchy and HalfNormal hand their scale to an inner Cauchy/Normal: read under the inner
+    # name, a scale from data looked unread and sent the first trace to a concrete run that
+    # compiled every sampler (seconds in a fresh process)
+    from plategraph.tracing import trace
+
+    def model(y):
+        s = numpyro.sample("s", dist.HalfCauchy(jnp.max(y) / 150))
+        numpyro.sample("y", dist.HalfNormal(s), obs=y)
+
+    calls = []
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model", lambda *a, **k: calls.append(k.get("abstract", False))
+                        or run(*a, **k))
+    g = plategraph.model_graph(model, jnp.ones(3))
+    assert calls == [True]
+    assert g.edges["s", "y"]["params"] == ("scale",)
+
+
 def test_a_big_model_runs_concretely_from_its_second_trace_on(monkeypatch):
     from plategraph.tracing import trace
 
