@@ -59,6 +59,7 @@ __all__ = [
     "NeedsConcreteValues",
     "Previous",
     "label",
+    "literal_value",
     "plain_evaluation",
     "prng_key",
     "provenance",
@@ -985,6 +986,11 @@ def provenance(x: Any) -> frozenset:
 def direct_source(x: Any) -> Any:
     """The one site (or argument label) whose value ``x`` is, per element, else None."""
     return x.direct if isinstance(x, ProvenanceTracer) else None
+
+
+def literal_value(atom: Any) -> tuple[Any] | None:
+    """``(value,)`` when a jaxpr operand is a literal, else None (it is a variable)."""
+    return (atom.val,) if isinstance(atom, core.Literal) else None
 
 
 def concrete(x: Any) -> Any:
