@@ -1,8 +1,8 @@
 """The package is its pipeline: the rules of docs/design.md ("Rules"), read from the source.
 
-Stages in order: tracing → graph → layout → spec → export → app. A module imports only its own stage,
-earlier stages and the shared foundations (``exceptions``); an exporter never imports another
-exporter or the tracer; one module starts graphviz; one module touches JAX's private API.
+Stages in order: tracing → graph → layout → spec → export → app. A module imports only its own
+stage, earlier stages and the shared foundations (``exceptions``); an exporter never imports
+another exporter or the tracer; one module starts graphviz; one module touches JAX's private API.
 """
 
 from __future__ import annotations
