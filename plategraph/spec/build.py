@@ -116,7 +116,8 @@ class _Builder:
         found = self.by_number[number]
         if found.kind == "plate":  # a subsample's positions read as the full plate's indices
             return index[0]
-        if found.kind == "argument":
+        if found.kind == "argument" or found.name not in self.graph:
+            # a data argument, or a leaf of a site's pytree (a module's weights): by its axes
             value = self.elements.value(number)
             if value.ndim == 0:
                 return sympy.Symbol(found.name)
@@ -171,9 +172,21 @@ class _Builder:
             expr = self.elements.element(out.ref, tuple(index))
         except Inexpressible:
             return None
+        if _larger_than(expr, MAX_NODES):
+            return None  # exact but unreadable (a neural network): drawn f(…)
         if any(k in expr.free_symbols or k.label in expr.free_symbols for k in free):
             return None  # varies along an axis that is no plate
         return readable(expr)
+
+
+MAX_NODES = 400  # an expression longer than this is no help to a reader
+
+
+def _larger_than(expr: sympy.Expr, limit: int) -> bool:
+    for n, _ in enumerate(sympy.preorder_traversal(expr)):
+        if n >= limit:
+            return True
+    return False
 
 
 def readable(expr: sympy.Expr) -> sympy.Expr:

@@ -22,7 +22,7 @@ from numpyro import handlers
 from numpyro.distributions.distribution import validation_enabled
 from numpyro.primitives import Messenger
 
-from ._jax import closed_parts, literal_value, open_jaxpr
+from ._jax import closed_parts, host_evaluate, literal_value, open_jaxpr
 from .messengers import transformed_parts, unwrap_distribution
 
 __all__ = ["Computation", "Const", "Input", "Output", "Step", "data_arguments",
@@ -190,6 +190,9 @@ class _Capture(Messenger):
         name = msg.get("name")
         if msg["type"] == "plate" and name in self.plates:
             msg["value"] = self.plates[name]
+        elif msg["type"] == "param":
+            if name in self.sites:
+                msg["value"] = self.sites[name]
         elif msg["type"] == "deterministic":
             self.recorded.append((name, "value", msg["value"], 0, (), 0, 0))
             if name in self.sites:
@@ -212,9 +215,9 @@ def _site_shapes(model: Callable, args: tuple, kwargs: dict, seed: int
         trace = handlers.trace(handlers.seed(model, seed)).get_trace(*args, **kwargs)
         sites, subsamples = {}, {}
         for name, site in trace.items():
-            if site["type"] == "deterministic" or (site["type"] == "sample"
-                                                   and not site["is_observed"]):
-                sites[name] = jax.numpy.asarray(site["value"])
+            if site["type"] in ("deterministic", "param") or (site["type"] == "sample"
+                                                              and not site["is_observed"]):
+                sites[name] = jax.tree_util.tree_map(jax.numpy.asarray, site["value"])
             elif site["type"] == "plate":
                 size, subsample = site["args"]
                 if subsample is not None and subsample < size:
@@ -277,8 +280,11 @@ class _Flattener:
                 skip = len(ins) - len(inner.invars)  # leading consts some calls pass as operands
                 outs = self.run(inner, inner_consts, ins[skip:])
             elif all(isinstance(r, Const) or r in self.known for r in ins):
-                results = eqn.primitive.bind(*[self.value(r) for r in ins], **eqn.params)
-                results = results if eqn.primitive.multiple_results else [results]
+                values = [self.value(r) for r in ins]
+                results = host_evaluate(eqn, values)
+                if results is None:
+                    results = eqn.primitive.bind(*values, **eqn.params)
+                    results = results if eqn.primitive.multiple_results else [results]
                 outs = [self.new(v, known=True) for v in results]
                 self.steps.append(Step(eqn.primitive.name, dict(eqn.params), tuple(ins),
                                        tuple(outs)))
@@ -315,10 +321,15 @@ def _trace_computation(model: Callable, args: tuple, kwargs: dict, seed: int) ->
     closed = jax.make_jaxpr(staged)(sites, data, plates)
     flat = _Flattener(set())
     inputs: list[Input] = []
-    # make_jaxpr flattens its arguments' pytrees in key order for dicts
-    ordered = ([("site", n, sites[n]) for n in sorted(sites)]
-               + [("argument", n, v) for (n, _), v in zip(slots, data)]
-               + [("plate", n, plates[n]) for n in sorted(plates)])
+    # the inputs in the order make_jaxpr flattened them; a leaf of a site's pytree (a module's
+    # parameters) is named by its path below the site
+    kinds = ("site", "argument", "plate")
+    ordered = []
+    for path, value in jax.tree_util.tree_flatten_with_path((sites, data, plates))[0]:
+        kind = kinds[path[0].idx]
+        name = (slots[path[1].idx][0] if kind == "argument"
+                else path[1].key + jax.tree_util.keystr(path[2:]))
+        ordered.append((kind, name, value))
     refs: list[Ref] = []
     for kind, name, value in ordered:
         if kind != "argument":  # a site's value is read symbolically: its shape is enough

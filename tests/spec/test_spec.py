@@ -7,6 +7,8 @@ import shutil
 import subprocess
 import sys
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
@@ -14,6 +16,8 @@ import pytest
 import sympy
 from numpyro import handlers
 from numpyro.distributions.distribution import validation_enabled
+from numpyro.distributions.transforms import biject_to
+from numpyro.primitives import Messenger
 from support import gallery_ids, load_example
 
 import plategraph
@@ -112,7 +116,6 @@ def test_what_cannot_be_written_stays_none():
         with numpyro.plate("N", x.shape[0]):
             numpyro.sample("y", dist.Normal(jax_sort(x * s), 1.0))
 
-    import jax.numpy as jnp
     jax_sort = jnp.sort
     spec = plategraph.model_spec(plategraph.model_graph(model, np.arange(3.0)))
     assert spec["y"].params == {"loc": None, "scale": 1}
@@ -188,18 +191,48 @@ def _site_array(g, site, value, subsamples):
     return arr
 
 
+class RandomValues(Messenger):
+    """Gives each latent site a random value in its support, drawn with NumPy (sampling with
+    JAX would compile an XLA program per shape: minutes over the gallery)."""
+
+    def __init__(self, fn, seed):
+        super().__init__(fn)
+        self.rng = np.random.default_rng(seed)
+
+    def process_message(self, msg):
+        if msg["type"] != "sample" or msg["is_observed"] or msg["value"] is not None:
+            return
+        fn = msg["fn"]
+        shape = tuple(msg["kwargs"].get("sample_shape", ())) + tuple(fn.shape())
+        base = fn.support
+        while hasattr(base, "base_constraint"):
+            base = base.base_constraint
+        if base.is_discrete:
+            low = np.broadcast_to(np.asarray(getattr(base, "lower_bound", 0)), shape)
+            high = np.broadcast_to(np.asarray(getattr(base, "upper_bound", low + 3)), shape)
+            msg["value"] = jnp.asarray(self.rng.integers(low, high + 1, size=shape))
+        else:
+            t = biject_to(fn.support)
+            free = self.rng.normal(size=t.inverse_shape(shape)).astype(np.float32)
+            msg["value"] = t(jnp.asarray(free))
+
+
 def _checks(ident):
     model, args, kwargs = load_example(ident)
     g = plategraph.model_graph(model, *args, **kwargs)
     spec = plategraph.model_spec(g)
     with validation_enabled(False):
-        tr = handlers.trace(handlers.seed(model, 1)).get_trace(*args, **kwargs)
+        tr = handlers.trace(handlers.seed(RandomValues(model, 1), 1)).get_trace(*args, **kwargs)
     subsamples = {n: np.asarray(s["value"]) for n, s in tr.items() if s["type"] == "plate"
                   and s["args"][1] is not None and s["args"][1] < s["args"][0]}
     values = {name: np.asarray(v) for name, v in data_arguments(model, args, kwargs)[0]}
     for name, site in tr.items():
-        if name in g and site["type"] in ("sample", "deterministic"):
-            values[name] = _site_array(g, name, site["value"], subsamples)
+        if name in g and site["type"] in ("sample", "deterministic", "param"):
+            if isinstance(site["value"], (np.ndarray, jnp.ndarray, float, int)):
+                values[name] = _site_array(g, name, site["value"], subsamples)
+            else:  # a module's parameters: each leaf by its path, indexed by its axes
+                for path, leaf in jax.tree_util.tree_flatten_with_path(site["value"])[0]:
+                    values[name + jax.tree_util.keystr(path)] = np.asarray(leaf)
     return g, spec, tr, values, subsamples
 
 
