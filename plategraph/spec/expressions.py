@@ -198,11 +198,19 @@ class Elements:
             return _UNARY[name](self.element(ins[0], self.same(ins[0], index)))
         if name in _BINARY:
             a, b = (self.element(r, self.same(r, index)) for r in ins)
+            if name in ("lt", "ge") and b == 0 and self.nonnegative(a):
+                return sympy.false if name == "lt" else sympy.true  # NumPy's index wrap-around
             return _BINARY[name](a, b)
         method = getattr(self, "rule_" + name, None)
         if method is None:
             raise Inexpressible(f"primitive {name}")
         return method(params, ins, index)
+
+    def nonnegative(self, e: sympy.Expr) -> bool:
+        """Whether ``e`` is a value of a site whose support holds no negative number."""
+        name = (str(e.base.label) if isinstance(e, sympy.Indexed)
+                else e.name if isinstance(e, sympy.Symbol) else None)
+        return name in self.computation.nonnegative
 
     def same(self, ref: Ref, index: tuple) -> tuple:
         """An elementwise operand's index (a rank-0 operand is broadcast)."""
@@ -307,8 +315,12 @@ class Elements:
         out = []
         for d, (start, i) in enumerate(zip(starts, index)):
             known = self.known_value(start)
-            if known is None:
-                raise Inexpressible("dynamic slice at a position computed from sites")
+            if known is None:  # a discrete site as the index: in its support, never clamped
+                s = self.element(start, ())
+                if not self.nonnegative(s):
+                    raise Inexpressible("dynamic slice at a position computed from sites")
+                out.append(s + i)
+                continue
             s = min(max(int(known), 0), shape[d] - sizes[d])  # XLA clamps the start
             out.append(s + i)
         return self.element(operand, tuple(out))

@@ -87,7 +87,7 @@ class SpecStrPrinter(StrPrinter):
     printmethod = "_plategraph_str"  # not Idx's own ``_sympystr``, which prints the plate's name
 
     def __init__(self, letters: dict[str, str]) -> None:
-        super().__init__({})
+        super().__init__({"full_prec": False})
         self.letters = letters
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:

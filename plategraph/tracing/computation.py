@@ -19,6 +19,7 @@ from typing import Any
 import jax
 import numpy as np
 from numpyro import handlers
+from numpyro.distributions import constraints as numpyro_constraints
 from numpyro.distributions.distribution import validation_enabled
 from numpyro.primitives import Messenger
 
@@ -84,12 +85,29 @@ class Output:
 
 @dataclass(frozen=True)
 class Computation:
-    """Inputs, steps in order, outputs, and the concrete value of every variable."""
+    """Inputs, steps in order, outputs, the concrete value of every variable, and the sites
+    whose support holds no negative number (a discrete site used as an index)."""
 
     inputs: tuple[Input, ...]
     steps: tuple[Step, ...]
     outputs: tuple[Output, ...]
     values: dict[int, np.ndarray]
+    nonnegative: frozenset[str] = frozenset()
+
+
+def _nonnegative_support(fn: Any) -> bool:
+    """Whether every value in a discrete distribution's support is at least 0."""
+    support = fn.support
+    while hasattr(support, "base_constraint"):
+        support = support.base_constraint
+    if not support.is_discrete:
+        return False
+    if not hasattr(support, "lower_bound"):
+        return support is numpyro_constraints.boolean
+    try:
+        return bool(np.all(np.asarray(support.lower_bound) >= 0))
+    except (TypeError, jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError):
+        return False  # a bound computed from a site
 
 
 def _is_data(value: Any) -> bool:
@@ -185,6 +203,7 @@ class _Capture(Messenger):
         super().__init__(fn)
         self.sites, self.plates = sites, plates
         self.recorded: list[tuple[str, str, Any, int, tuple, int, int]] = []
+        self.nonnegative: set[str] = set()
 
     def process_message(self, msg: dict) -> None:
         name = msg.get("name")
@@ -203,6 +222,8 @@ class _Capture(Messenger):
                 self.recorded.append((name, param, value, event_dim, *layout))
             if not msg["is_observed"] and name in self.sites:
                 msg["value"] = self.sites[name]
+                if _nonnegative_support(msg["fn"]):
+                    self.nonnegative.add(name)
 
 
 def _site_shapes(model: Callable, args: tuple, kwargs: dict, seed: int
@@ -309,12 +330,14 @@ def _trace_computation(model: Callable, args: tuple, kwargs: dict, seed: int) ->
     sites, plates = _site_shapes(model, args, kwargs, seed)
     slots, rebuild = data_arguments(model, args, kwargs)
     recorded: list = []
+    nonnegative: set[str] = set()
 
     def staged(site_values: dict, data: list, plate_values: dict) -> list:
         new_args, new_kwargs = rebuild(data)
         capture = _Capture(handlers.seed(model, seed), site_values, plate_values)
         capture(*new_args, **new_kwargs)
         recorded[:] = capture.recorded
+        nonnegative.update(capture.nonnegative)
         return [r[2] for r in capture.recorded]
 
     data = [jax.numpy.asarray(v) for _, v in slots]
@@ -342,4 +365,5 @@ def _trace_computation(model: Callable, args: tuple, kwargs: dict, seed: int) ->
     outputs = tuple(Output(site, param, ref, event_dim, batch_shape, base_ndim, reinterpreted)
                     for (site, param, _, event_dim, batch_shape, base_ndim, reinterpreted), ref
                     in zip(recorded, outs))
-    return Computation(tuple(inputs), tuple(flat.steps), outputs, flat.values)
+    return Computation(tuple(inputs), tuple(flat.steps), outputs, flat.values,
+                       frozenset(nonnegative))
