@@ -327,3 +327,10 @@ def test_the_latex_of_every_gallery_model_compiles(ident, tmp_path):
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_a_notebook_shows_the_latex_and_markdown_wraps_it_for_github():
+    spec = plategraph.model_spec(plategraph.model_graph(eight_schools, SIGMA, y=SIGMA))
+    assert spec._repr_latex_() == "$$" + spec.to_latex() + "$$"
+    assert spec._repr_markdown_() == "$$\n" + spec.to_latex() + "\n$$\n"
+    assert list(spec) == ["mu", "tau", "theta_raw", "theta", "y"]  # trace order
