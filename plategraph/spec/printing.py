@@ -162,8 +162,13 @@ class _Writer:
         for param, e in s.params.items():
             args.append(self.expr(e) if e is not None else self.unknown(
                 _inputs(self.spec, s.name, param)))
-        head = f"\\mathrm{{{name}}}" if self.latex else name
-        return head + "(" + ", ".join(args) + ")"
+        data = self.spec.graph.nodes[s.name]
+        base = data.get("base_distribution")
+        name = base or name  # a TransformedDistribution: its base, wrapped in its transforms
+        out = (f"\\mathrm{{{name}}}" if self.latex else name) + "(" + ", ".join(args) + ")"
+        for transform in data.get("transforms", ()) if base else ():
+            out = (f"\\mathrm{{{transform}}}" if self.latex else transform) + "(" + out + ")"
+        return out
 
     def line(self, s: SiteSpec) -> tuple[str, str, str]:
         """``(left side, relation and right side, note)`` of one site's line."""
