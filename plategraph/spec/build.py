@@ -116,6 +116,9 @@ class _Builder:
         found = self.by_number[number]
         if found.kind == "plate":  # a subsample's positions read as the full plate's indices
             return index[0]
+        if found.kind == "argument" and found.name in self.graph:
+            # the name means the site (the contract); the argument's own values have none
+            raise Inexpressible(f"argument {found.name!r} named as a site")
         if found.kind == "argument" or found.name not in self.graph:
             # a data argument, or a leaf of a site's pytree (a module's weights): by its axes
             value = self.elements.value(number)

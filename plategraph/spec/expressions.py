@@ -200,6 +200,8 @@ class Elements:
             a, b = (self.element(r, self.same(r, index)) for r in ins)
             if name in ("lt", "ge") and b == 0 and self.nonnegative(a):
                 return sympy.false if name == "lt" else sympy.true  # NumPy's index wrap-around
+            if name in ("eq", "ne", "lt", "le", "gt", "ge") and a == b:
+                raise Inexpressible("a value compared with itself (a NaN test)")
             return _BINARY[name](a, b)
         method = getattr(self, "rule_" + name, None)
         if method is None:
