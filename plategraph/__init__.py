@@ -41,6 +41,15 @@ from .tracing import trace_model
 
 __version__ = "0.1.0"
 
+_LAZY = {"model_spec", "ModelSpec"}  # the spec stage imports SymPy: only when it is used
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from .spec import build
+        return getattr(build, name)
+    raise AttributeError(f"module 'plategraph' has no attribute {name!r}")
+
 __all__ = [
     "CrossedPlatesWarning",
     "DotNotFoundError",
@@ -57,6 +66,7 @@ __all__ = [
     "Box",
     "Diagram",
     "Layout",
+    "ModelSpec",
     "__version__",
     "build_graph",
     "compat",
@@ -66,6 +76,7 @@ __all__ = [
     "json_graph",
     "layout",
     "model_graph",
+    "model_spec",
     "render_model",
     "to_dot",
     "to_mermaid",

@@ -1,8 +1,8 @@
 """The package is its pipeline: the rules of docs/design.md ("Rules"), read from the source.
 
-Stages in order: tracing → graph → layout → export → app. A module imports only its own stage,
-earlier stages and the shared foundations (``exceptions``); an exporter never imports another
-exporter or the tracer; one module starts graphviz; one module touches JAX's private API.
+Stages in order: tracing → graph → layout → spec → export → app. A module imports only its own
+stage, earlier stages and the shared foundations (``exceptions``); an exporter never imports
+another exporter or the tracer; one module starts graphviz; one module touches JAX's private API.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import plategraph
 
 PACKAGE = Path(plategraph.__file__).resolve().parent
-STAGES = ("tracing", "graph", "layout", "export", "app")
+STAGES = ("tracing", "graph", "layout", "spec", "export", "app")
 FOUNDATIONS = ("exceptions",)  # any stage may import these
 # the re-exports that keep users' import paths: they stand outside the stages
 ENTRY_POINTS = ("__init__", "__main__", "json_graph", "compat", "sphinx")

@@ -1,4 +1,5 @@
-"""The ``plategraph`` command line: ``render``, ``inspect`` and ``gallery``, thin over the library.
+"""The ``plategraph`` command line: ``render``, ``inspect``, ``spec`` and ``gallery``, thin over
+the library.
 
 Exit status: 0 done; 1 an error (a model that raises, a broken file or reference, a gallery with
 failed models); 2 a usage error. Errors are one line on stderr; ``--debug`` adds the traceback.
@@ -249,6 +250,24 @@ def _inspect_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- spec -----------------------------------------------------------------------------------
+
+
+def _spec(args: argparse.Namespace) -> int:
+    from ..graph.build import model_graph
+    from ..spec import model_spec
+    from .loading import load_model, split_reference, user_code
+
+    _, function = split_reference(args.model)
+    model, model_args, model_kwargs, _ = load_model(args.model)
+    with user_code(f"model {function!r}"):
+        spec = model_spec(model_graph(model, *model_args, **model_kwargs))
+    text = {"latex": lambda: spec.to_latex() + "\n", "markdown": spec.to_markdown,
+            "text": spec.to_text}[args.style]()
+    sys.stdout.write(visible(text))
+    return EXIT_OK
+
+
 # -- gallery --------------------------------------------------------------------------------
 
 
@@ -380,6 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_render_command(commands, common)
     _add_inspect_command(commands, common)
+    _add_spec_command(commands, common)
     _add_gallery_command(commands, common)
     return parser
 
@@ -410,6 +430,22 @@ def _add_inspect_command(commands: Any, common: argparse.ArgumentParser) -> None
     inspect.add_argument("--json", action="store_true",
                          help="print the whole graph as JSON (node-link data) instead")
     inspect.set_defaults(run=_inspect_command)
+
+
+def _add_spec_command(commands: Any, common: argparse.ArgumentParser) -> None:
+    spec = commands.add_parser(
+        "spec", parents=[common], help="write a model out: its equations with the expressions",
+        description="Trace one model and print its specification: one line a site, each "
+                    "parameter as the expression the model computes it by (f(…) where none "
+                    "is exact).")
+    spec.add_argument("model", metavar="FILE.py:MODEL", help="the model to write out")
+    style = spec.add_mutually_exclusive_group()
+    for flag, what in (("latex", "an align* block (default)"),
+                       ("markdown", "the LaTeX between $$ lines"),
+                       ("text", "Unicode text")):
+        style.add_argument(f"--{flag}", dest="style", action="store_const", const=flag,
+                           help=what)
+    spec.set_defaults(run=_spec, style="latex")
 
 
 def _add_gallery_command(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,11 @@ import networkx as nx
 
 from ..tracing import TraceRecord, trace_model
 
-__all__ = ["build_graph", "model_graph"]
+__all__ = ["build_graph", "model_call", "model_graph"]
+
+# graph → (model, args, kwargs) it was traced from: what ``model_spec`` re-runs on demand. Kept
+# beside the graph, not in it, so the graph's attributes (and JSON) stay those of the contract.
+_CALLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def model_graph(model: Callable, *args: Any, **kwargs: Any) -> nx.DiGraph:
@@ -19,7 +24,15 @@ def model_graph(model: Callable, *args: Any, **kwargs: Any) -> nx.DiGraph:
     >>> list(g.edges(data="kind"))
     [('mu', 'theta', 'data'), ('tau', 'theta', 'data'), ('theta', 'obs', 'data')]
     """
-    return build_graph(trace_model(model, args, kwargs))
+    graph = build_graph(trace_model(model, args, kwargs))
+    _CALLS[graph] = (model, args, kwargs)
+    return graph
+
+
+def model_call(graph: nx.DiGraph) -> tuple[Callable, tuple, dict] | None:
+    """``(model, args, kwargs)`` of a graph ``model_graph`` made, else None (a graph read
+    from JSON, a copy, a view)."""
+    return _CALLS.get(graph)
 
 
 def build_graph(record: TraceRecord) -> nx.DiGraph:

@@ -58,7 +58,9 @@ __all__ = [
     "is_foreign_tracer",
     "NeedsConcreteValues",
     "Previous",
+    "host_evaluate",
     "label",
+    "literal_value",
     "plain_evaluation",
     "prng_key",
     "provenance",
@@ -479,6 +481,13 @@ def _fold_rule(name: str, ins: list, params: dict, out_avals: Sequence[Any]) -> 
     if out.shape != aval.shape or not isinstance(aval.dtype, np.dtype):
         return None
     return [out.astype(aval.dtype, copy=False)]
+
+
+def host_evaluate(eqn: Any, ins: Sequence[Any]) -> list | None:
+    """The outputs of one jaxpr equation on concrete inputs by the NumPy rules (no XLA
+    program compiled), or None where no rule applies."""
+    values = [x if isinstance(x, np.ndarray) else None for x in ins]
+    return _fold_rule(eqn.primitive.name, values, eqn.params, [v.aval for v in eqn.outvars])
 
 
 def _fold_jaxpr(closed: Any, ins: list, *, partial: bool = False) -> list | None:
@@ -985,6 +994,11 @@ def provenance(x: Any) -> frozenset:
 def direct_source(x: Any) -> Any:
     """The one site (or argument label) whose value ``x`` is, per element, else None."""
     return x.direct if isinstance(x, ProvenanceTracer) else None
+
+
+def literal_value(atom: Any) -> tuple[Any] | None:
+    """``(value,)`` when a jaxpr operand is a literal, else None (it is a variable)."""
+    return (atom.val,) if isinstance(atom, core.Literal) else None
 
 
 def concrete(x: Any) -> Any:

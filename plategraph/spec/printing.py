@@ -1,0 +1,284 @@
+"""Pure: a ``ModelSpec`` → LaTeX, Unicode text and Markdown, printed by SymPy.
+
+Names read as in the figure (``layout.labels``: ``sigma_a`` is σ with subscript a, other words
+upright); each plate gets one index letter (its initial when free, else i, j, k, …), shown once at
+the end of its site's line with its range (``c = 1, …, 8``); summation indices are k, l, m, ….
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from ..layout.labels import GREEK, name_label
+
+if TYPE_CHECKING:
+    from .build import ModelSpec, SiteSpec
+
+__all__ = ["factorization", "index_letters", "to_latex", "to_markdown", "to_text"]
+
+_SUM_LETTERS = "klmnpqrsuvw"
+
+
+def index_letters(spec: ModelSpec) -> dict[str, str]:
+    """Plate name → its index letter: the plate's initial (lower case) when no other plate
+    took it and no site or argument is named so, else the first free of i, j, k, …."""
+    taken = set(spec.graph.nodes) | {name for _, d in spec.graph.nodes(data=True)
+                                     for names in (d.get("data_args") or {}).values()
+                                     for name in names}
+    letters: dict[str, str] = {}
+    for plate in spec.graph.graph["plates"]:
+        first = next((c.lower() for c in plate if c.isalpha()), "i")
+        choices = [first, *"ijklmnpqrstuvwxyzabcdefgh"]
+        letter = next((c for c in choices if c not in letters.values() and c not in taken
+                       and c not in _SUM_LETTERS[:2]), "i")
+        letters[plate] = letter
+    return letters
+
+
+def _dummy_letter(name: str) -> str:
+    digits = "".join(c for c in name if c.isdigit())
+    return _SUM_LETTERS[int(digits or 0) % len(_SUM_LETTERS)]
+
+
+class SpecLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the figure's names and the plates' index letters."""
+
+    def __init__(self, letters: dict[str, str], settings: dict | None = None) -> None:
+        super().__init__(settings or {})
+        self.letters = letters
+
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        return name_label(expr.name, math=True, dialect="latex")[1:-1]
+
+    def _print_Dummy(self, expr: sympy.Dummy) -> str:
+        return _dummy_letter(expr.name)
+
+    def _print_Idx(self, expr: sympy.Idx) -> str:
+        name = str(expr.label)
+        return self.letters[name] if name in self.letters else self._print(expr.label)
+
+    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = self._print(expr.base.label)
+        if "_{" in base or "^" in base:
+            base = "{" + base + "}"
+        return base + "_{" + ", ".join(self._print(i) for i in expr.indices) + "}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        # indices run 0…n−1 in the expression; the sum is written as it is evaluated
+        out = self._print(expr.function)
+        if isinstance(expr.function, sympy.Add):
+            out = r"\left(" + out + r"\right)"
+        for k, lo, hi in reversed(expr.limits):
+            out = (r"\sum_{" + self._print(k) + "=" + self._print(lo) + "}^{"
+                   + self._print(hi) + "} " + out)
+        return out
+
+
+class SpecStrPrinter(StrPrinter):
+    """SymPy's text printer with Greek letters and the plates' index letters."""
+
+    printmethod = "_plategraph_str"  # not Idx's own ``_sympystr``, which prints the plate's name
+
+    def __init__(self, letters: dict[str, str]) -> None:
+        super().__init__({"full_prec": False})
+        self.letters = letters
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        head, _, tail = expr.name.partition("_")
+        if expr.name in GREEK:
+            return GREEK[expr.name]
+        if head in GREEK and tail:
+            return GREEK[head] + "_" + tail
+        return expr.name
+
+    def _print_Dummy(self, expr: sympy.Dummy) -> str:
+        return _dummy_letter(expr.name)
+
+    def _print_Idx(self, expr: sympy.Idx) -> str:
+        name = str(expr.label)
+        return self.letters[name] if name in self.letters else self._print(expr.label)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        return (self._print(expr.base.label) + "["
+                + ", ".join(self._print(i) for i in expr.indices) + "]")
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        out = self._print(expr.function)
+        if isinstance(expr.function, sympy.Add):
+            out = "(" + out + ")"
+        for k, lo, hi in reversed(expr.limits):
+            out = f"Σ_{{{self._print(k)}={self._print(lo)}..{self._print(hi)}}} {out}"
+        return out
+
+
+def _inputs(spec: ModelSpec, site: str, param: str) -> list[str]:
+    """What a parameter is computed from, by name: the parents feeding it and its data."""
+    graph = spec.graph
+    names = [p for p, _, e in graph.in_edges(site, data=True) if param in e.get("params", ())]
+    names += list((graph.nodes[site].get("data_args") or {}).get(param, ()))
+    return list(dict.fromkeys(names))
+
+
+class _Writer:
+    """One output's way of writing names, expressions and the parts of a line."""
+
+    def __init__(self, spec: ModelSpec, latex: bool) -> None:
+        self.spec, self.latex = spec, latex
+        self.letters = index_letters(spec)
+        self.printer = (SpecLatexPrinter(self.letters) if latex
+                        else SpecStrPrinter(self.letters))
+
+    def expr(self, e: Any) -> str:
+        return self.printer.doprint(e)
+
+    def site(self, s: SiteSpec) -> str:
+        target = (sympy.IndexedBase(s.name)[s.indices] if s.indices else sympy.Symbol(s.name))
+        return self.expr(target)
+
+    def unknown(self, names: list[str]) -> str:
+        inner = ", ".join(self.expr(sympy.Symbol(n)) for n in names)
+        if not inner:
+            inner = r"\ldots" if self.latex else "…"
+        return f"f({inner})"
+
+    def ranges(self, s: SiteSpec) -> str:
+        parts = []
+        for idx in s.indices:
+            letter = self.letters.get(idx.label.name, idx.label.name)
+            n = int(idx.upper) + 1
+            parts.append(f"{letter} = 1, \\dots, {n}" if self.latex else f"{letter} = 1, …, {n}")
+        return ", ".join(parts)
+
+    def distribution(self, s: SiteSpec) -> str:
+        name = s.distribution or "?"
+        args = []
+        for param, e in s.params.items():
+            args.append(self.expr(e) if e is not None else self.unknown(
+                _inputs(self.spec, s.name, param)))
+        data = self.spec.graph.nodes[s.name]
+        base = data.get("base_distribution")
+        name = base or name  # a TransformedDistribution: its base, wrapped in its transforms
+        out = (f"\\mathrm{{{name}}}" if self.latex else name) + "(" + ", ".join(args) + ")"
+        for transform in data.get("transforms", ()) if base else ():
+            out = (f"\\mathrm{{{transform}}}" if self.latex else transform) + "(" + out + ")"
+        return out
+
+    def line(self, s: SiteSpec) -> tuple[str, str, str]:
+        """``(left side, relation and right side, note)`` of one site's line."""
+        left = self.site(s)
+        if s.kind == "deterministic":
+            right = self.expr(s.value) if s.value is not None else self.unknown(
+                [p for p in self.spec.graph.predecessors(s.name)])
+            return left, "= " + right, ""
+        if s.kind == "param":
+            return left, (r"\quad \text{(parameter)}" if self.latex else "(parameter)"), ""
+        if s.kind == "factor":
+            e = s.params.get("log_factor")
+            right = self.expr(e) if e is not None else self.unknown(
+                _inputs(self.spec, s.name, "log_factor"))
+            word = r"\log \text{factor}" if self.latex else "log factor"
+            return word, "= " + right, ""
+        rel = r"\sim " if self.latex else "~ "
+        note = "observed" if s.kind == "observed" else ""
+        return left, rel + self.distribution(s), note
+
+
+def to_latex(spec: ModelSpec) -> str:
+    r"""An ``align*`` block: ``name &\sim \mathrm{Dist}(…), & i &= 1, \dots, N``, one site a
+    line, sampled with ``\sim``, deterministic with ``=``, observed ones marked."""
+    w = _Writer(spec, latex=True)
+    rows = []
+    for s in spec.values():
+        left, right, note = w.line(s)
+        row = f"  {left} &{right}"
+        ranges = w.ranges(s)
+        tail = " \\quad \\text{(" + note + ")}" if note else ""
+        if ranges:
+            first, _, rest = ranges.partition(" = ")
+            row += f", & {first} &= {rest}{tail}"
+        elif tail:
+            row += f" & &{tail}"
+        rows.append(row)
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def to_text(spec: ModelSpec) -> str:
+    """One line a site in Unicode: ``log_radon[h] ~ Normal(a[county[h]] + b*floor[h], σ_y),
+    h = 1, …, 80 (observed)``."""
+    w = _Writer(spec, latex=False)
+    lines = []
+    for s in spec.values():
+        left, right, note = w.line(s)
+        line = f"{left} {right}"
+        ranges = w.ranges(s)
+        if ranges:
+            line += f",  {ranges}"
+        if note:
+            line += f"  ({note})"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(spec: ModelSpec) -> str:
+    """The LaTeX block between ``$$`` lines, as GitHub and Jupyter render math."""
+    return "$$\n" + to_latex(spec) + "\n$$\n"
+
+
+def _conditions(spec: ModelSpec, s: SiteSpec) -> list[sympy.Expr]:
+    """The sites a site's density is conditioned on, as the elements its parameters read,
+    deterministic sites replaced by what they compute (in order of appearance)."""
+    found: list[sympy.Expr] = []
+
+    def add(e: sympy.Expr, depth: int = 0) -> None:
+        atoms = sorted(e.atoms(sympy.Indexed, sympy.Symbol), key=sympy.default_sort_key)
+        for atom in atoms:
+            name = str(atom.base.label) if isinstance(atom, sympy.Indexed) else atom.name
+            if name not in spec or name == s.name or isinstance(atom, sympy.Dummy):
+                continue
+            if isinstance(atom, sympy.Symbol) and any(
+                    isinstance(a, sympy.Indexed) and str(a.base.label) == name for a in atoms):
+                continue
+            inner = spec[name]
+            if inner.kind == "deterministic" and inner.value is not None and depth < 20:
+                value = inner.value
+                if isinstance(atom, sympy.Indexed):
+                    value = value.xreplace(dict(zip(inner.indices, atom.indices)))
+                add(value, depth + 1)
+            elif inner.kind not in ("deterministic",) and atom not in found:
+                found.append(atom)
+
+    for e in (*s.params.values(), s.value):
+        if e is not None:
+            add(e)
+    if any(e is None for e in s.params.values()):  # unknown recipe: its parents by name
+        for parent in spec.graph.predecessors(s.name):
+            if parent in spec and not any(
+                    (str(a.base.label) if isinstance(a, sympy.Indexed) else str(a)) == parent
+                    for a in found):
+                found.append(sympy.Symbol(parent))
+    return found
+
+
+def factorization(spec: ModelSpec) -> str:
+    r"""The joint density of the sampled sites as a product: ``p(\mu, \tau, \eta, y) = p(\mu)\,
+    p(\tau) \prod_{j=1}^{8} p(\eta_j) \prod_{j=1}^{8} p(y_j \mid \mu, \tau, \eta_j)``."""
+    w = _Writer(spec, latex=True)
+    sampled = [s for s in spec.values() if s.kind in ("latent", "observed")]
+    joint = ", ".join(w.expr(sympy.Symbol(s.name)) for s in sampled)
+    factors = []
+    for s in sampled:
+        given = _conditions(spec, s)
+        inner = w.site(s) + (r" \mid " + ", ".join(w.expr(g) for g in given) if given else "")
+        factor = f"p({inner})"
+        for idx in reversed(s.indices):
+            letter = w.letters.get(idx.label.name, idx.label.name)
+            factor = f"\\prod_{{{letter}=1}}^{{{int(idx.upper) + 1}}} " + factor
+        factors.append(factor)
+    return f"p({joint}) = " + r"\, ".join(factors)

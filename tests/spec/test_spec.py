@@ -1,0 +1,368 @@
+"""The model written out: exact expressions (a property over every gallery model), how the
+classic models read, and what the specification prints."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro
+import numpyro.distributions as dist
+import pytest
+import realworld  # benchmarks/realworld: models in the style of NumPyro's examples
+import sympy
+from numpyro import handlers
+from numpyro.distributions.distribution import validation_enabled
+from numpyro.distributions.transforms import biject_to
+from numpyro.primitives import Messenger
+from support import gallery_ids, load_example
+
+import plategraph
+from plategraph.spec.build import evaluate
+from plategraph.tracing.computation import data_arguments, trace_computation
+
+IDS = gallery_ids()
+REALWORLD = [f"realworld/{ident}" for ident in realworld.idents()]
+
+
+def _load(ident):
+    """A gallery model, or one of benchmarks/realworld (``realworld/module:function``)."""
+    if ident.startswith("realworld/"):
+        return realworld.load(ident.removeprefix("realworld/"))
+    return load_example(ident)
+_WRAPPERS = (dist.Independent, dist.ExpandedDistribution, dist.MaskedDistribution)
+
+
+def radon(county, floor, n_counties, log_radon=None):
+    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
+    sigma_a = numpyro.sample("sigma_a", dist.HalfNormal(5.0))
+    with numpyro.plate("county", n_counties):
+        a = numpyro.sample("a", dist.Normal(mu_a, sigma_a))
+    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
+    sigma_y = numpyro.sample("sigma_y", dist.HalfNormal(5.0))
+    with numpyro.plate("house", county.shape[0]):
+        numpyro.sample("log_radon", dist.Normal(a[county] + b * floor, sigma_y), obs=log_radon)
+
+
+def eight_schools(sigma, y=None):
+    mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
+    tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
+    with numpyro.plate("J", sigma.shape[0]):
+        theta_raw = numpyro.sample("theta_raw", dist.Normal(0.0, 1.0))
+        theta = numpyro.deterministic("theta", mu + tau * theta_raw)
+        numpyro.sample("y", dist.Normal(theta, sigma), obs=y)
+
+
+def logistic(X, y=None):
+    beta = numpyro.sample("beta", dist.Normal(0.0, 1.0).expand([X.shape[1]]).to_event(1))
+    alpha = numpyro.sample("alpha", dist.Normal(0.0, 5.0))
+    with numpyro.plate("N", X.shape[0]):
+        numpyro.sample("y", dist.Bernoulli(logits=alpha + X @ beta), obs=y)
+
+
+COUNTY = np.array([0, 1, 2, 1, 0, 3, 3, 2])
+FLOOR = np.array([0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0], dtype=np.float32)
+SIGMA = np.array([15.0, 10, 16, 11, 9, 11, 10, 18], dtype=np.float32)
+X = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+
+
+def i(name: str, size: int) -> sympy.Idx:
+    return sympy.Idx(name, size)
+
+
+def test_radon_is_an_intercept_by_county_plus_a_slope():
+    spec = plategraph.model_spec(plategraph.model_graph(radon, COUNTY, FLOOR, 4, log_radon=FLOOR))
+    h = i("house", 8)
+    assert spec["log_radon"].indices == (h,)
+    assert spec["a"].indices == (i("county", 4),)
+    a, county, floor = (sympy.IndexedBase(n) for n in ("a", "county", "floor"))
+    b, sigma_y = sympy.symbols("b sigma_y")
+    assert spec["log_radon"].params == {"loc": a[county[h]] + b * floor[h], "scale": sigma_y}
+    assert spec["a"].params == {"loc": sympy.Symbol("mu_a"), "scale": sympy.Symbol("sigma_a")}
+    assert spec["mu_a"].params == {"loc": 0, "scale": 10}
+    assert spec["b"].value is None
+    latex = spec.to_latex()
+    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \mathrm{floor}_{h}" in latex
+    assert r"& h &= 1, \dots, 8 \quad \text{(observed)}" in latex
+
+
+def test_eight_schools_non_centered_writes_the_deterministic_out():
+    spec = plategraph.model_spec(plategraph.model_graph(eight_schools, SIGMA, y=SIGMA))
+    j = i("J", 8)
+    theta_raw, theta, sigma = (sympy.IndexedBase(n) for n in ("theta_raw", "theta", "sigma"))
+    mu, tau = sympy.symbols("mu tau")
+    assert spec["theta"].value == mu + tau * theta_raw[j]
+    assert spec["theta"].params == {}
+    assert spec["y"].params == {"loc": theta[j], "scale": sigma[j]}
+    text = spec.to_text()
+    assert "θ[j] = μ + τ*θ_raw[j],  j = 1, …, 8" in text
+    assert "y[j] ~ Normal(θ[j], σ[j]),  j = 1, …, 8  (observed)" in text
+    assert spec.factorization() == (
+        r"p(\mu, \tau, \theta_{\mathrm{raw}}, y) = p(\mu)\, p(\tau)\, "
+        r"\prod_{j=1}^{8} p({\theta_{\mathrm{raw}}}_{j})\, "
+        r"\prod_{j=1}^{8} p(y_{j} \mid \mu, \tau, {\theta_{\mathrm{raw}}}_{j})")
+
+
+def test_a_matrix_product_with_data_is_a_sum():
+    spec = plategraph.model_spec(plategraph.model_graph(logistic, X))
+    logits = spec["y"].params["logits"]
+    assert isinstance(logits - sympy.Symbol("alpha"), sympy.Sum)
+    (k, lo, hi), = (logits - sympy.Symbol("alpha")).limits
+    assert (lo, hi) == (0, 2)
+    n = i("N", 4)
+    term = sympy.IndexedBase("X")[n, k] * sympy.IndexedBase("beta")[k]
+    assert (logits - sympy.Symbol("alpha")).function == term
+    assert r"\sum_{k=0}^{2}" in spec.to_latex()
+
+
+def test_what_cannot_be_written_stays_none():
+    def model(x):
+        s = numpyro.sample("s", dist.Normal(0.0, 1.0))
+        with numpyro.plate("N", x.shape[0]):
+            numpyro.sample("y", dist.Normal(jax_sort(x * s), 1.0))
+
+    jax_sort = jnp.sort
+    spec = plategraph.model_spec(plategraph.model_graph(model, np.arange(3.0)))
+    assert spec["y"].params == {"loc": None, "scale": 1}
+    assert "f(s, x)" in spec.to_text()
+
+
+def test_a_graph_without_its_model_is_refused():
+    g = plategraph.json_graph.from_json(plategraph.json_graph.to_json(
+        plategraph.model_graph(eight_schools, SIGMA)))
+    with pytest.raises(plategraph.ModelError, match="model_graph"):
+        plategraph.model_spec(g)
+
+
+def test_import_plategraph_and_model_graph_do_not_import_sympy():
+    script = ("import sys, numpy as np, numpyro, plategraph\n"
+              "def m(x):\n"
+              "    numpyro.sample('y', numpyro.distributions.Normal(x, 1.0))\n"
+              "plategraph.model_graph(m, np.ones(3))\n"
+              "print('sympy' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert run.stdout.strip() == "False"
+
+
+# -- exactness: every expression equals the traced parameter at random elements -----------------
+
+
+def _base(fn):
+    while isinstance(fn, _WRAPPERS):
+        fn = fn.base_dist
+    while type(fn) is dist.TransformedDistribution:
+        fn = fn.base_dist
+        while isinstance(fn, _WRAPPERS):
+            fn = fn.base_dist
+    return fn
+
+
+def _param(fn, name):
+    base = _base(fn)
+    while base is not None:
+        if name in vars(base):
+            return vars(base)[name]
+        base = _base(vars(base)["base_dist"]) if "base_dist" in vars(base) else None
+    raise KeyError(name)
+
+
+def _plate_axes(g, site, batch_ndim):
+    out = {}
+    for p in g.nodes[site]["plates"]:
+        dim = g.graph["plates"][p]["dim"]
+        if dim is not None and 0 <= batch_ndim + dim < batch_ndim:
+            out[p] = batch_ndim + dim
+    return out
+
+
+def _site_array(g, site, value, subsamples):
+    """A site's value as its expressions index it: plate axes first (full plate positions),
+    then its other axes of size > 1."""
+    value = np.asarray(value, dtype=float)
+    data = g.nodes[site]
+    batch = value.ndim - len(data.get("event_shape", ()) or ())
+    axes = _plate_axes(g, site, batch)
+    order = [axes[p] for p in data["plates"] if p in axes]
+    rest = [a for a in range(value.ndim) if a not in order]
+    arr = np.transpose(value, order + rest)
+    arr = arr.reshape(arr.shape[:len(order)] + tuple(n for n in arr.shape[len(order):] if n != 1))
+    for pos, p in enumerate(q for q in data["plates"] if q in axes):
+        if p in subsamples:
+            full = np.full(arr.shape[:pos] + (g.graph["plates"][p]["size"],)
+                           + arr.shape[pos + 1:], np.nan)
+            full[(slice(None),) * pos + (subsamples[p],)] = arr
+            arr = full
+    return arr
+
+
+class RandomValues(Messenger):
+    """Gives each latent site a random value in its support, drawn with NumPy (sampling with
+    JAX would compile an XLA program per shape: minutes over the gallery)."""
+
+    def __init__(self, fn, seed):
+        super().__init__(fn)
+        self.rng = np.random.default_rng(seed)
+
+    def process_message(self, msg):
+        if msg["type"] != "sample" or msg["is_observed"] or msg["value"] is not None:
+            return
+        fn = msg["fn"]
+        shape = tuple(msg["kwargs"].get("sample_shape", ())) + tuple(fn.shape())
+        base = fn.support
+        while hasattr(base, "base_constraint"):
+            base = base.base_constraint
+        if base.is_discrete:
+            low = np.broadcast_to(np.asarray(getattr(base, "lower_bound", 0)), shape)
+            high = np.broadcast_to(np.asarray(getattr(base, "upper_bound", low + 3)), shape)
+            msg["value"] = jnp.asarray(self.rng.integers(low, high + 1, size=shape))
+        else:
+            t = biject_to(fn.support)
+            free = self.rng.normal(size=t.inverse_shape(shape)).astype(np.float32)
+            msg["value"] = t(jnp.asarray(free))
+
+
+def _checks(ident):
+    model, args, kwargs = _load(ident)
+    g = plategraph.model_graph(model, *args, **kwargs)
+    spec = plategraph.model_spec(g)
+    with validation_enabled(False):
+        tr = handlers.trace(handlers.seed(RandomValues(model, 1), 1)).get_trace(*args, **kwargs)
+    subsamples = {n: np.asarray(s["value"]) for n, s in tr.items() if s["type"] == "plate"
+                  and s["args"][1] is not None and s["args"][1] < s["args"][0]}
+    values = {name: np.asarray(v) for name, v in data_arguments(model, args, kwargs)[0]}
+    for name, site in tr.items():
+        if name in g and site["type"] in ("sample", "deterministic", "param"):
+            if isinstance(site["value"], (np.ndarray, jnp.ndarray, float, int)):
+                values[name] = _site_array(g, name, site["value"], subsamples)
+            else:  # a module's parameters: each leaf by its path, indexed by its axes
+                for path, leaf in jax.tree_util.tree_flatten_with_path(site["value"])[0]:
+                    values[name + jax.tree_util.keystr(path)] = np.asarray(leaf)
+    return g, spec, tr, values, subsamples
+
+
+@pytest.mark.parametrize("ident", IDS + REALWORLD)
+def test_every_expression_equals_the_traced_parameter(ident):
+    g, spec, tr, values, subsamples = _checks(ident)
+    rng = np.random.default_rng(0)
+    for name, s in spec.items():
+        if name not in tr:
+            continue
+        site = tr[name]
+        exprs = dict(s.params) if site["type"] == "sample" else {"value": s.value}
+        for param, expr in exprs.items():
+            if expr is None:
+                continue
+            if param == "value":
+                traced = np.asarray(site["value"], dtype=float)
+                base_ndim, batch, reinterpreted = traced.ndim, traced.shape, 0
+            else:
+                traced = np.asarray(_param(site["fn"], param), dtype=float)
+                base = _base(site["fn"])
+                batch, base_ndim = tuple(site["fn"].batch_shape), len(base.batch_shape)
+                reinterpreted = _reinterpreted(site["fn"])
+                traced = np.broadcast_to(traced, (1,) * (base_ndim - traced.ndim)
+                                         + traced.shape) if traced.ndim < base_ndim else traced
+            axes = {a: p for p, a in _plate_axes(g, name, len(batch)).items()}
+            for _ in range(3):
+                at, pos = {}, []
+                for a, n in enumerate(traced.shape):
+                    in_site = len(batch) - (base_ndim - reinterpreted) + a
+                    plate = axes.get(in_site) if a < base_ndim - reinterpreted else None
+                    k = int(rng.integers(n))
+                    pos.append(k)
+                    if plate is not None and n > 1:
+                        full = subsamples[plate][k] if plate in subsamples else k
+                        at[sympy.Symbol(plate, integer=True)] = int(full)
+                want = float(traced[tuple(pos)])
+                got = evaluate(expr, values, at)
+                assert np.isclose(got, want, rtol=1e-4, atol=1e-5), (name, param, expr, at)
+
+
+def _reinterpreted(fn):
+    n = 0
+    while isinstance(fn, _WRAPPERS):
+        n += getattr(fn, "reinterpreted_batch_ndims", 0)
+        fn = fn.base_dist
+    return n
+
+
+def coverage(ids=IDS):
+    """(expressed, batch-scalar parameters) over models, neural-network modules aside."""
+    written = total = 0
+    for ident in ids:
+        model, args, kwargs = _load(ident)
+        g = plategraph.model_graph(model, *args, **kwargs)
+        spec = plategraph.model_spec(g)
+        try:
+            events = {(o.site, o.param): o.event_dim
+                      for o in trace_computation(model, args, kwargs).outputs}
+        except Exception:  # noqa: BLE001 - a model that cannot be staged counts all its params
+            events = {}
+        for name, s in spec.items():
+            if g.nodes[name]["kind"] == "param" or "nn" in str(g.nodes[name].get("source")):
+                continue
+            items = list(s.params.items()) + ([("value", s.value)]
+                                              if s.kind == "deterministic" else [])
+            for param, expr in items:
+                if events.get((name, param), 0):
+                    continue
+                total += 1
+                written += expr is not None
+    return written, total
+
+
+def test_most_parameters_of_the_gallery_are_written_out():
+    written, total = coverage()
+    print(f"coverage: {written}/{total} = {written / total:.0%}")
+    assert written / total >= 0.9
+    written, total = coverage([i for i in REALWORLD if not i.startswith("realworld/nn:")])
+    print(f"coverage (realworld, networks aside): {written}/{total} = {written / total:.0%}")
+    assert written / total >= 0.5
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("ident", IDS)
+def test_the_latex_of_every_gallery_model_compiles(ident, tmp_path):
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    model, args, kwargs = load_example(ident)
+    spec = plategraph.model_spec(plategraph.model_graph(model, *args, **kwargs))
+    tex = tmp_path / "spec.tex"
+    tex.write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                   + spec.to_latex() + "\n\\[" + spec.factorization() + "\\]\n"
+                   "\\end{document}\n")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_a_notebook_shows_the_latex_and_markdown_wraps_it_for_github():
+    spec = plategraph.model_spec(plategraph.model_graph(eight_schools, SIGMA, y=SIGMA))
+    assert spec._repr_latex_() == "$$" + spec.to_latex() + "$$"
+    assert spec._repr_markdown_() == "$$\n" + spec.to_latex() + "\n$$\n"
+    assert list(spec) == ["mu", "tau", "theta_raw", "theta", "y"]  # trace order
+
+
+def test_an_argument_named_as_a_site_is_not_mistaken_for_it():
+    def ar1(y):
+        phi = numpyro.sample("phi", dist.Uniform(-1.0, 1.0))
+        with numpyro.plate("time", y.shape[0] - 1):
+            numpyro.sample("y", dist.Normal(phi * y[:-1], 1.0), obs=y[1:])
+
+    spec = plategraph.model_spec(plategraph.model_graph(ar1, SIGMA))
+    assert spec["y"].params["loc"] is None  # y[t] would mean the site, one step later
+
+
+def test_a_nan_test_is_not_taken_for_false():
+    def model(b):
+        p = numpyro.sample("p", dist.Normal(0.0, 1.0))
+        with numpyro.plate("N", b.shape[0]):
+            numpyro.sample("y", dist.Normal(jnp.where(jnp.isnan(b), p, 0.0), 1.0))
+
+    spec = plategraph.model_spec(plategraph.model_graph(model, np.array([1.0, np.nan])))
+    assert spec["y"].params["loc"] is None
