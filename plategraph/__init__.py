@@ -19,6 +19,7 @@ from .app.diagram import Diagram, draw
 from .exceptions import (
     CrossedPlatesWarning,
     DotNotFoundError,
+    FigureSizeWarning,
     FormatError,
     GalleryError,
     IncompleteTraceWarning,
@@ -43,6 +44,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CrossedPlatesWarning",
+    "FigureSizeWarning",
     "DotNotFoundError",
     "FormatError",
     "GalleryError",
