@@ -19,6 +19,7 @@ from .app.diagram import Diagram, draw
 from .exceptions import (
     CrossedPlatesWarning,
     DotNotFoundError,
+    FigureSizeWarning,
     FormatError,
     GalleryError,
     IncompleteTraceWarning,
@@ -52,6 +53,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "CrossedPlatesWarning",
+    "FigureSizeWarning",
     "DotNotFoundError",
     "FormatError",
     "GalleryError",

@@ -13,6 +13,7 @@
 
     IncompleteTraceWarning     control flow had more values to try than the run budget allows
     CrossedPlatesWarning       crossed plates drawn as one box per combination, not overlapping
+    FigureSizeWarning          a paper figure too wide for the column asked at its type size
 
 Every message names the model, site or file it is about; the original exception is chained.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 __all__ = [
     "CrossedPlatesWarning",
     "DotNotFoundError",
+    "FigureSizeWarning",
     "FormatError",
     "GalleryError",
     "IncompleteTraceWarning",
@@ -94,3 +96,9 @@ class CrossedPlatesWarning(UserWarning):
     """Crossed plates that no placement can draw as overlapping rectangles, each holding exactly
     its sites (three plates crossing pairwise with every combination used): they are drawn as one
     box per combination of plates instead, never as a cloned plate."""
+
+
+class FigureSizeWarning(UserWarning):
+    """A paper figure that cannot fit the width asked (a column, 3.3 in by default) with its
+    text at the figure's type size: it is laid out for the full text width instead (a
+    ``figure*``), or is wider than that too; the message names the model and its size."""

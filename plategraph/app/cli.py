@@ -83,7 +83,7 @@ def _add_drawing_options(parser: argparse.ArgumentParser) -> None:
                        help="draw sites made in a Python loop one by one, "
                             "not as one node in a plate")
     group.add_argument("--width", metavar="LENGTH",
-                       help="paper theme: scale the figure to this width (3.3in, 8cm, 240pt)")
+                       help="paper theme: the most the figure may be wide (3.3in, 8cm, 240pt)")
     group.add_argument("--dpi", type=int, help="paper theme: PNG resolution (default 300)")
     group.add_argument("--font", help="paper theme: a font family or .ttf file (default Liberation "
                         "Serif; STIX for the one matplotlib bundles)")

@@ -148,11 +148,11 @@ class Diagram:
 
         if self.options.paper:
             self._lay_out(None)
-            return tikz_picture(self.layout, distributions=bool(self.options.distributions),
+            return tikz_picture(self.layout, distributions=self.options.distributions,
                                 width=self.options.width)
         paper = self.options.replace(theme="paper", collapse=False,
                                      labels=self.options.labels or "math",
-                                     distributions=bool(self.options.distributions))
+                                     distributions=self.options.distributions)
         drawing, _ = compute_drawing(drawn_graph(self.graph, paper), paper)
         return tikz_picture(drawing.layout)
 
@@ -241,7 +241,8 @@ def _check_graph(graph: object) -> None:
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
          params: bool = False, deterministic: bool = True, distributions: bool | str = False,
          labels: str | None = None, collapse: bool = True, width: str | float | None = None,
-         dpi: int | None = None, font: str | None = None, data: bool = False,
+         dpi: int | None = None, font: str | None = None, fontsize: float | None = None,
+         data: bool = False,
          var_names: Sequence[str] | None = None, ancestors: bool = True, legend: bool = False,
          observed_style: str = "shaded") -> Diagram:
     """Draw a plategraph graph (from ``model_graph``) as a plate diagram.
@@ -265,9 +266,10 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     - ``legend``: a key of the node and edge kinds in the figure; ``observed_style``:
       ``"shaded"`` (grey fill only), ``"double"`` (also a double outline) or ``"square"``
       (also a square), a second cue for observed nodes (daft's names).
-    - paper theme only: ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``) scales the figure to
-      that width, ``dpi`` for PNG (300), ``font`` (a family name or a ``.ttf`` file;
-      Liberation Serif).
+    - paper theme only: ``fontsize``, the type size of the figure's text in points (7 to 10;
+      9), never scaled; ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``; 3.3 in) the most the
+      figure may be wide, a ``FigureSizeWarning`` when it cannot fit; ``dpi`` for PNG (300),
+      ``font`` (a family name or a ``.ttf`` file; Liberation Serif).
 
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
     PosixPath('model.svg')
@@ -279,6 +281,6 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
                                          deterministic=deterministic,
                                          distributions=distributions, labels=labels,
                                          collapse=collapse, width=width, dpi=dpi, font=font,
-                                         data=data,
+                                         fontsize=fontsize, data=data,
                                          var_names=var_names, ancestors=ancestors,
                                          legend=legend, observed_style=observed_style))

@@ -22,18 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError
+from ..layout.fit import LINE, fit_figure
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import distribution_label, name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
-from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP, hex_color
+from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
 
 __all__ = ["PaperFigure", "Shape", "Text", "check_font", "default_font", "figure_spec",
            "find_with_fontconfig", "font_installed", "font_settings", "render_figure", "warm_up"]
 
-SMALL_TEXT = 9.0  # points: plate labels, factor names, the list of distributions
-LINE = 1.35  # line height of the list, in font sizes
-READABLE = 7.0  # points: the smallest text a printed figure should have
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
 # arrowheads: filled for data and control edges, open (two strokes) for a gate edge
@@ -75,7 +73,8 @@ class Shape:
 
 @dataclass(frozen=True)
 class PaperFigure:
-    """A figure as plain data, in points (natural size; ``scale`` maps it to the final size)."""
+    """A figure as plain data, in points, at its natural size (``scale`` is 1: a paper's
+    figures keep its type size, never scaled)."""
 
     bounds: Box
     scale: float
@@ -97,6 +96,10 @@ class PaperFigure:
     def smallest_text(self) -> float:
         """The smallest text of the figure at its final size, in points."""
         return min((t.size * self.scale for t in self.texts), default=float("inf"))
+
+    def largest_text(self) -> float:
+        """The largest text of the figure at its final size, in points."""
+        return max((t.size * self.scale for t in self.texts), default=0.0)
 
 
 def check_font(font: str) -> None:
@@ -255,20 +258,21 @@ def _extent(text: Text) -> Box:
 def figure_spec(lay: Layout, *, width: str | float | None = None,
                 distributions: bool | str | None = None,
                 font: str | None = None) -> PaperFigure:
-    """The paper figure of a layout, as data: nodes of the layout's one size holding the symbol
-    (a long symbol's text shrinks to fit its circle), plates with their labels, edges, and
-    with ``distributions`` the list ``a ~ Normal(μₐ, σₐ)``, one line a site, ``"beside"`` or
-    ``"below"`` the diagram (``True``/``"auto"``: where the figure comes out bigger at
-    ``width``, else beside when the list is no taller than the diagram). ``width`` scales the
-    whole figure to that final width."""
+    """The paper figure of a layout, as data, with its text at the layout's type size
+    (``fontsize``, never scaled): circles holding the symbol, plates with their labels, edges,
+    and with ``distributions`` the list ``a ~ Normal(μₐ, σₐ)``, one line a site, ``"beside"``
+    or ``"below"`` the diagram (``True``/``"auto"``: as ``layout.fit.fit_figure`` says, the
+    same rule as the TikZ). ``width`` is the most the figure may be wide (3.3 in by default):
+    a figure that cannot fit it is laid out for the full text width, with a
+    ``FigureSizeWarning``."""
     font = font or DEFAULT_FONT
     target = parse_width(width)
     if distributions is None:
-        distributions = bool(lay.options.distributions)
-    placement = "auto" if distributions is True else (distributions or None)
-    if placement not in (None, *PLACEMENTS):
+        distributions = lay.options.distributions
+    if distributions not in (True, False, None, *PLACEMENTS):
         raise OptionError(f"distributions must be True, False or one of "
                           f"{', '.join(PLACEMENTS)}; got {distributions!r}")
+    placement = fit_figure(lay, distributions=distributions, width=target).placement
     graph = lay.graph
     math = lay.options.math
     with _fonts(font):
@@ -280,7 +284,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
                                          for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
-            texts += _distribution_list(lay, math, diagram, placement, target)
+            texts += _distribution_list(lay, math, diagram, placement)
         bounds = Box.union([diagram, *(_extent(t) for t in texts)])
         if lay.options.legend:
             key_shapes, key_curves, key_texts = _key(lay, bounds)
@@ -290,8 +294,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
             bounds = Box.union([bounds, *(s.box for s in key_shapes),
                                 *(_extent(t) for t in key_texts)])
         bounds = bounds.expanded(MARGIN)
-    scale = target / bounds.width if target else 1.0
-    return PaperFigure(bounds, scale, shapes, curves, texts, font)
+    return PaperFigure(bounds, 1.0, shapes, curves, texts, font)
 
 
 def _curve(points: list[Point], kind: str | None) -> tuple[list[Point], bool, str]:
@@ -305,12 +308,14 @@ def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
     shapes: list[Shape] = []
     texts: list[Text] = []
     factors: list[tuple[Box, str]] = []
+    size = lay.options.font_size
+    small = small_size(size)
     for key, box in lay.plates.items():
         shapes.append(Shape("rect", box, fill="none"))
         label = lay.plate_labels.get(key)
         if label is not None:
             text = plate_box_label(lay, key, dialect="mathtext", math=math)
-            texts.append(Text(label.x1, (label.y0 + label.y1) / 2, _in_font(text), SMALL_TEXT,
+            texts.append(Text(label.x1, (label.y0 + label.y1) / 2, _in_font(text), small,
                               "right", "center", "plate"))
     for node, box in lay.nodes.items():
         data = lay.graph.nodes[node]
@@ -321,12 +326,13 @@ def _diagram(lay: Layout, math: bool) -> tuple[list[Shape], list[Text]]:
             factors.append((box, symbol))
         elif kind == "param":
             cx, cy = box.center
-            texts.append(Text(cx, cy, symbol, PAPER_FONT_SIZE, "center", "center", "param"))
+            texts.append(Text(cx, cy, symbol, size, "center", "center", "param"))
         else:
             dashed = bool(data.get("gated_by"))
             shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
                                 fill=_fill(lay, kind), dashed=dashed))
-            texts.append(_node_text(box, symbol, kind))
+            cx, cy = box.center
+            texts.append(Text(cx, cy, symbol, size, "center", "center", "node"))
     texts.extend(_factor_label(box, symbol, lay) for box, symbol in factors)
     return shapes, texts
 
@@ -354,10 +360,11 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
                                            list[Text]]:
     """The key (``legend=True``) below everything else: each node and edge kind of the figure
     drawn small, named by its kind (under ``_fonts``)."""
+    small = small_size(lay.options.font_size)
     places = place_key(key_entries(lay.graph), left=above.x0, top=above.y0 - KEY_GAP,
                        width=max(above.width, 150.0), symbol=KEY_SYMBOL,
-                       row=1.6 * SMALL_TEXT,
-                       text_width=lambda label: _measure(label, SMALL_TEXT)[0])
+                       row=1.6 * small,
+                       text_width=lambda label: _measure(label, small)[0])
     shapes: list[Shape] = []
     curves: list[tuple[list[Point], bool, str]] = []
     texts: list[Text] = []
@@ -372,7 +379,7 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
             shapes.append(Shape("square", Box(x - 2.5, y - 2.5, x + 2.5, y + 2.5),
                                 fill="black"))
         elif kind == "param":
-            texts.append(Text(x, y, "p", SMALL_TEXT, "center", "center", "key"))
+            texts.append(Text(x, y, "p", small, "center", "center", "key"))
         elif kind == "gated":
             shapes.append(Shape("circle", box, fill="#ffffff", dashed=True))
         elif kind == "data":
@@ -381,26 +388,14 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
         else:
             shapes.append(Shape(_outline(kind, lay.options.observed_style), box,
                                 fill=_fill(lay, kind)))
-        texts.append(Text(place.text_x, y, place.entry.label, SMALL_TEXT, "left", "center",
+        texts.append(Text(place.text_x, y, place.entry.label, small, "left", "center",
                           "key"))
     return shapes, curves, texts
 
 
-def _node_text(box: Box, symbol: str, kind: str) -> Text:
-    """A circle's symbol, at the node size, or smaller when that does not fit the circle."""
-    cx, cy = box.center
-    room = min(box.width, box.height) - (8 if kind == "deterministic" else 5)
-    size = PAPER_FONT_SIZE
-    text_width = _measure(symbol, size)[0]
-    if text_width > room > 0:
-        size = PAPER_FONT_SIZE * room / text_width
-    return Text(cx, cy, symbol, size, "center", "center", "node")
-
-
-def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str,
-                       target: float | None) -> list[Text]:
-    """The list of distributions, one line a site, beside or below the diagram (``"auto"``:
-    as ``_choose`` says); no lines when no node has a distribution."""
+def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str) -> list[Text]:
+    """The list of distributions, one line a site, beside or below the diagram; no lines when
+    no node has a distribution."""
     graph = lay.graph
     rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
                                                          dialect="mathtext")
@@ -408,16 +403,13 @@ def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str,
             if row]
     if not rows:
         return []
-    step = LINE * SMALL_TEXT
-    block_w = max(_measure(row, SMALL_TEXT)[0] for row in rows)
-    block_h = step * len(rows)
-    if placement == "auto":
-        placement = _choose(diagram, block_w, block_h, target)
+    small = small_size(lay.options.font_size)
+    step = LINE * small
     if placement == "beside":
         x, top = diagram.x1 + PAPER_LIST_GAP, diagram.y1
     else:
         x, top = diagram.x0, diagram.y0 - PAPER_LIST_GAP
-    return [Text(x, top - SMALL_TEXT - i * step, row, SMALL_TEXT, "left", "baseline",
+    return [Text(x, top - small - i * step, row, small, "left", "baseline",
                  "distribution") for i, row in enumerate(rows)]
 
 
@@ -425,10 +417,11 @@ def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
     """A factor's name beside its square, on the first side where it covers no node and no
     plate label (graphviz's own xlabel place is not part of the layout)."""
     cx, cy = box.center
-    candidates = [Text(box.x1 + 2, cy, symbol, SMALL_TEXT, "left", "center", "factor"),
-                  Text(box.x0 - 2, cy, symbol, SMALL_TEXT, "right", "center", "factor"),
-                  Text(cx, box.y0 - 2, symbol, SMALL_TEXT, "center", "top", "factor"),
-                  Text(cx, box.y1 + 2 + SMALL_TEXT, symbol, SMALL_TEXT, "center", "top",
+    small = small_size(lay.options.font_size)
+    candidates = [Text(box.x1 + 2, cy, symbol, small, "left", "center", "factor"),
+                  Text(box.x0 - 2, cy, symbol, small, "right", "center", "factor"),
+                  Text(cx, box.y0 - 2, symbol, small, "center", "top", "factor"),
+                  Text(cx, box.y1 + 2 + small, symbol, small, "center", "top",
                        "factor")]
     obstacles = [b for b in [*lay.nodes.values(), *lay.plate_labels.values()] if b != box]
     for text in candidates:
@@ -436,14 +429,6 @@ def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
         if not any(extent.overlaps(b) for b in obstacles):
             return text
     return candidates[0]
-
-
-def _choose(diagram: Box, block_w: float, block_h: float, target: float | None) -> str:
-    if target is not None:
-        # beside reads best, as long as the text stays readable at the asked width
-        beside = diagram.width + PAPER_LIST_GAP + block_w + 2 * MARGIN
-        return "beside" if target / beside * SMALL_TEXT >= READABLE else "below"
-    return "beside" if block_h <= diagram.height else "below"
 
 
 # -- drawing ----------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 The picture defines its own styles (``latent``, ``obs``, ``det``, ``const``, ``factor``,
 ``plate``, ``edge``) and needs only ``\\usepackage{tikz}``, no TikZ library; coordinates are the
-layout's, in points. All LaTeX escaping is in ``labels`` (the ``latex`` dialect).
+layout's, in points. Its text is in the document's font at the document's own sizes
+(``\\small`` and ``\\footnotesize`` at the default 9 pt type), never scaled. All LaTeX escaping
+is in ``labels`` (the ``latex`` dialect).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import Any
 
 import networkx as nx
 
+from ..layout.fit import fit_figure
 from ..layout.geometry import Layout, Point
 from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
-from ..layout.options import DrawOptions, tex_width
+from ..layout.options import DrawOptions, max_width
 from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color
 
 __all__ = ["tikz_picture", "to_tikz"]
@@ -59,25 +62,39 @@ def _fills(options: DrawOptions) -> dict[str, str]:
             if isinstance(attrs, Mapping) and "fillcolor" in attrs}
 
 
+# LaTeX's size commands in a 10 pt document, by the points they give
+SIZE_COMMANDS = {7: "\\scriptsize", 8: "\\footnotesize", 9: "\\small", 10: "\\normalsize"}
+
+
+def _size_commands(options: DrawOptions) -> tuple[str, str]:
+    """The size commands of a figure's symbols and of its small text (plate labels, the list)
+    for its type size: ``\\small`` and ``\\footnotesize`` at 9 pt."""
+    size = min(SIZE_COMMANDS, key=lambda points: abs(points - options.font_size))
+    return SIZE_COMMANDS[size], SIZE_COMMANDS[max(size - 1, min(SIZE_COMMANDS))]
+
+
 def _styles(size: float, options: DrawOptions) -> list[str]:
     fills = _fills(options)
+    text, small = _size_commands(options)
     cue = {"double": ", double, double distance=1pt",
            "square": ", rectangle"}.get(options.observed_style, "")
     return [
-        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt"
+        f"latent/.style={{circle, draw, fill=white, inner sep=0pt, minimum size={_num(size)}pt, "
+        f"font={text}"
         f"{fills.get('latent', '')}}},",
         f"obs/.style={{latent, fill=gray!25{cue}{fills.get('obs', '')}}},",
         "det/.style={latent, double, double distance=1pt, "
         f"minimum size={_num(size - 2.8)}pt{fills.get('det', '')}}},",
         "gated/.style={dashed},",
-        "const/.style={rectangle, inner sep=1pt},",
+        f"const/.style={{rectangle, inner sep=1pt, font={text}}},",
         "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
         "plate/.style={draw},",
-        "plate label/.style={font=\\footnotesize, inner sep=1pt, anchor=south east},",
+        f"plate label/.style={{font={small}, inner sep=1pt, anchor=south east}},",
         "edge/.style={->, >=stealth},",
         "control/.style={edge, dashed},",
         "gate/.style={->, >=to, dashed},",
-        "distributions/.style={anchor=north west, align=left, inner sep=0pt, font=\\small},",
+        f"factor label/.style={{font={small}}},",
+        f"distributions/.style={{anchor=north west, align=left, inner sep=0pt, font={small}}},",
     ]
 
 
@@ -94,7 +111,7 @@ def _node_line(lay: Layout, graph: nx.DiGraph, node: str, ident: str, size: floa
     if style in ("latent", "obs", "det") and abs(min(box.width, box.height) - size) > 0.5:
         options.append(f"minimum size={_num(min(box.width, box.height))}pt")
     if kind == "factor":
-        options.append(f"label={{[font=\\footnotesize]right:{text}}}")
+        options.append(f"label={{[factor label]right:{text}}}")
         text = ""
     return f"\\node[{', '.join(options)}] ({ident}) at {_at(box.center)} {{{text}}};"
 
@@ -136,15 +153,16 @@ def _path(points: list[Point]) -> str:
     return " ".join(parts)
 
 
-def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool | None = None,
-                 comment: str | None = None, width: str | float | None = None) -> str:
+def tikz_picture(lay: Layout, *, standalone: bool = False,
+                 distributions: bool | str | None = None, comment: str | None = None,
+                 width: str | float | None = None) -> str:
     """The TikZ of a laid-out figure (see ``to_tikz``); ``distributions`` defaults to the
     layout's option of that name."""
-    scaled_to = tex_width(width)
     graph = lay.graph
     math = lay.options.math
     if distributions is None:
-        distributions = bool(lay.options.distributions)
+        distributions = lay.options.distributions
+    placement = fit_figure(lay, distributions=distributions, width=max_width(width)).placement
     size = _node_size(lay)
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
     name = str(graph.graph.get("name") or "model")
@@ -153,10 +171,6 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
              "% needs \\usepackage{tikz} (no TikZ libraries); coordinates in points"]
     if comment:
         lines.append(f"% {comment}")
-    if scaled_to:
-        lines.append(f"% scaled to {scaled_to} wide, text with it, by \\resizebox "
-                     "(graphicx, which tikz loads)")
-        lines.append(f"\\resizebox{{{scaled_to}}}{{!}}{{%")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
     lines.extend(f"  {style}" for style in _styles(size, lay.options))
     lines[-1] = lines[-1].rstrip(",") + "]"
@@ -174,20 +188,19 @@ def tikz_picture(lay: Layout, *, standalone: bool = False, distributions: bool |
         style = kind if kind in ("control", "gate") else "edge"
         if len(points) >= 4:
             lines.append(f"  \\draw[{style}] {_path(points)};")
-    if distributions:
+    if placement:
         rows = [distribution_label(graph, node, math=math, dialect="latex")
                 for node in graph.nodes if node in lay.nodes]
         rows = [row for row in rows if row]
         if rows:
-            at = _at((lay.width + PAPER_LIST_GAP, lay.height))
+            at = _at((lay.width + PAPER_LIST_GAP, lay.height) if placement == "beside"
+                     else (0.0, -PAPER_LIST_GAP))
             lines.append(f"  \\node[distributions] at {at} {{%")
             lines.extend(f"    {row}\\\\" for row in rows[:-1])
             lines.append(f"    {rows[-1]}}};")
     if lay.options.legend:
         lines.extend(f"  {line}" for line in _key(lay))
-    lines.append("\\end{tikzpicture}%" if scaled_to else "\\end{tikzpicture}")
-    if scaled_to:
-        lines.append("}")
+    lines.append("\\end{tikzpicture}")
     body = "\n".join(lines) + "\n"
     return _document(body) if standalone else body
 
@@ -217,12 +230,15 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     """The plate diagram as TikZ: a ``tikzpicture`` to ``\\input`` into a paper (it needs only
     ``\\usepackage{tikz}``), or with ``standalone=True`` a complete document.
 
-    ``width`` scales the whole picture, text included, to that width: ``"3.3in"``, ``"8cm"``,
-    points as a number, or a TeX width such as ``"\\columnwidth"`` (``\\resizebox``).
+    ``width`` is the most the picture may be wide (3.3 in by default), never a scale: the text
+    keeps the document's sizes, the distributions go below the diagram when they do not fit
+    beside it, and a figure that cannot fit is laid out for the full text width with a
+    ``FigureSizeWarning``. A length (``"3.3in"``, ``"8cm"``, points as a number) or a TeX width
+    (``"\\columnwidth"``, ``"0.9\\linewidth"``: taken as 3.3 in; ``"\\textwidth"``: 7 in).
 
     The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
-    ``distributions=True`` the distributions listed beside the diagram.
+    ``distributions=True`` the distributions listed beside or below the diagram.
 
     >>> tikz = plategraph.to_tikz(g, labels="math")
     >>> print(tikz.splitlines()[0])
@@ -233,7 +249,7 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
 
     options.setdefault("labels", "math")
     width = options.pop("width", None)
-    tex_width(width)  # a bad width is an error before any layout
+    max_width(width)  # a bad width is an error before any layout
     return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
                         width=width)
 

@@ -12,7 +12,7 @@ from .drawn import drawn_graph
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
 from .options import DrawOptions
 from .quoting import attr_list, html_text, quote
-from .themes import CIRCLE_KINDS, paper_node_size
+from .themes import CIRCLE_KINDS, paper_node_sizes
 
 __all__ = ["box_label", "cells_dot", "dot_source", "pinned_dot", "to_dot"]
 
@@ -46,8 +46,8 @@ def _name_markup(name: str, *, math: bool) -> str:
 
 
 def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
-                size: float | None = None) -> dict[str, Any]:
-    """A node's DOT attributes; ``size``: the paper theme's one circle size."""
+                size: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """A node's DOT attributes; ``size``: the paper theme's circle size of each node."""
     theme, math = options.styles, options.math
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
@@ -59,7 +59,7 @@ def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
     if size is not None:  # a paper figure: circles of one size, distributions beside it
         text = None
         if kind in CIRCLE_KINDS:
-            attrs["width"] = attrs["height"] = f"{size / 72:.4f}"
+            attrs["width"] = attrs["height"] = f"{size[str(node)] / 72:.4f}"
     if kind == "factor":
         attrs["xlabel"] = f"<{name}>"
     elif "label" not in attrs:
@@ -77,8 +77,9 @@ def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
     return attrs
 
 
-def _paper_size(shown: nx.DiGraph, options: DrawOptions) -> float | None:
-    return paper_node_size(shown, math=options.math) if options.paper else None
+def _paper_size(shown: nx.DiGraph, options: DrawOptions) -> dict[str, float] | None:
+    return (paper_node_sizes(shown, math=options.math, font_size=options.font_size)
+            if options.paper else None)
 
 
 def _header(styles: dict, graph_attrs: Mapping[str, str]) -> list[str]:
@@ -112,9 +113,9 @@ def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) 
 
 def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
           options: DrawOptions, ids: Mapping[str, str], counter: list[int],
-          size: float | None = None) -> None:
+          size: Mapping[str, float] | None = None) -> None:
     """Node statements and plate clusters (``cluster_<i>``, numbered depth first); ``size``:
-    the paper theme's one circle size."""
+    the paper theme's circle size of each node."""
     records = shown.graph.get("plates", {})
     for node in cluster.nodes:
         attrs = _node_attrs(shown, node, options, size)

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError
-from .themes import is_paper, resolve_theme
+from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, resolve_theme
 
 __all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED_STYLES",
            "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
-           "format_for_path", "parse_width", "tex_width"]
+           "COLUMN_WIDTH", "TEXT_WIDTH", "format_for_path", "max_width", "parse_width",
+           "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
@@ -35,6 +36,10 @@ PLACEMENTS = ("auto", "beside", "below")  # where a paper figure lists its distr
 # only, a double outline, or a square
 OBSERVED_STYLES = ("shaded", "double", "square")
 OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
+# the widths a paper figure fits (points): a column of a two-column paper by default, and the
+# full text width (``figure*``) when it cannot fit a column with readable text
+COLUMN_WIDTH = 3.3 * 72
+TEXT_WIDTH = 7.0 * 72
 _UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 _WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
 _TEX_WIDTH = re.compile(
@@ -62,12 +67,19 @@ class DrawOptions:
     width: str | float | None = None
     dpi: int | None = None
     font: str | None = None
+    fontsize: float | None = None
     var_names: Sequence[str] | None = None  # kept as a tuple
     ancestors: bool = True
     legend: bool = False
     observed_style: str = "shaded"
 
     def __post_init__(self) -> None:
+        low, high = PAPER_FONT_SIZES
+        size = self.fontsize
+        if size is not None and (isinstance(size, bool) or not isinstance(size, (int, float))
+                                 or not low <= size <= high):
+            raise OptionError(f"fontsize must be a number of points from {low:g} to {high:g} "
+                              f"(a paper's figures have its type size); got {size!r}")
         self.styles  # noqa: B018  (resolving the theme checks it)
         if self.var_names is not None:
             names = self.var_names
@@ -88,8 +100,8 @@ class DrawOptions:
             raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; "
                               f"got {self.rankdir!r}")
         if not self.paper and (self.width is not None or self.font is not None
-                               or self.dpi is not None):
-            raise OptionError("width, dpi and font are options of the paper figure: "
+                               or self.dpi is not None or self.fontsize is not None):
+            raise OptionError("width, dpi, font and fontsize are options of the paper figure: "
                               "draw(..., theme='paper', width='3.3in')")
         parse_width(self.width)
         dpi = self.dpi
@@ -111,6 +123,11 @@ class DrawOptions:
         return self.labels or ("math" if self.paper else "plain")
 
     @property
+    def font_size(self) -> float:
+        """The paper figure's type size in points (``fontsize``, 9 pt by default)."""
+        return float(self.fontsize) if self.fontsize is not None else PAPER_FONT_SIZE
+
+    @property
     def math(self) -> bool:
         return self.label_mode == "math"
 
@@ -122,6 +139,8 @@ class DrawOptions:
         cue = OBSERVED_CUES.get(getattr(self, "observed_style", "shaded"), {})
         if cue:
             styles = {**styles, "observed": {**styles.get("observed", {}), **cue}}
+        if self.paper and getattr(self, "fontsize", None) is not None:
+            styles = paper_type(styles, self.font_size)
         return styles
 
     def replace(self, **changes: Any) -> DrawOptions:
@@ -154,6 +173,30 @@ def parse_width(width: str | float | None) -> float | None:
     if not value > 0:
         raise OptionError(f"width must be positive; got {width!r}")
     return value
+
+
+def max_width(width: str | float | None) -> float | None:
+    """The width a paper figure must fit, in points: a length as ``parse_width`` takes, or a
+    TeX width (``\\columnwidth``, ``0.9\\linewidth``: the column, ``COLUMN_WIDTH``;
+    ``\\textwidth``: ``TEXT_WIDTH``), since plategraph cannot ask the document.
+
+    >>> round(max_width("0.5\\textwidth") / 72, 2)
+    3.5
+    """
+    if width is None:
+        return None
+    match = _TEX_WIDTH.match(width) if isinstance(width, str) else None
+    if match:
+        full = TEXT_WIDTH if match.group(2) == "textwidth" else COLUMN_WIDTH
+        value = float(match.group(1) or 1.0) * full
+        if not value > 0:
+            raise OptionError(f"width must be positive; got {width!r}")
+        return value
+    try:
+        return parse_width(width)
+    except OptionError:
+        raise OptionError(f"width must be a length such as '3.3in', '8cm' or '240pt', or a TeX "
+                          f"width such as '\\columnwidth'; got {width!r}") from None
 
 
 def tex_width(width: str | float | None) -> str | None:

@@ -11,9 +11,10 @@ import networkx as nx
 from ..exceptions import OptionError
 from .labels import GREEK, symbol_parts
 
-__all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_LIST_GAP",
-           "PAPER_NODE_SIZE", "PAPER_THEME_KEYS", "THEMES", "THEME_KEYS", "hex_color", "is_paper",
-           "paper_node_size", "resolve_theme"]
+__all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_FONT_SIZES",
+           "PAPER_LIST_GAP", "PAPER_NODE_SIZE", "PAPER_THEME_KEYS", "THEMES", "THEME_KEYS",
+           "hex_color", "is_paper", "paper_node_sizes", "paper_type", "resolve_theme",
+           "small_size"]
 
 NODE_KINDS = ("latent", "observed", "deterministic", "param", "factor", "data")
 EDGE_KINDS = ("data", "control", "gate")  # the drawn graph's edge kinds
@@ -45,9 +46,9 @@ _NOTEBOOK: dict[str, dict[str, str]] = {
 _PAPER_FONT = "Times-Roman"  # metrics for the layout; the paper renderer sets its own font
 _PAPER: dict[str, dict[str, str]] = {
     **{k: dict(v) for k, v in _NOTEBOOK.items()},
-    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT, "fontsize": "9", "nodesep": "0.25",
+    "graph": {**_NOTEBOOK["graph"], "fontname": _PAPER_FONT, "fontsize": "8", "nodesep": "0.25",
               "ranksep": "0.3", "pad": "0"},
-    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT, "fontsize": "11"},
+    "node": {**_NOTEBOOK["node"], "fontname": _PAPER_FONT, "fontsize": "9"},
     "edge": {"arrowsize": "0.6", "color": "black"},
     # circles of one size, set per figure (paper_node_size); the label is the symbol only
     "latent": {"shape": "circle", "style": "filled", "fillcolor": "white", "color": "black",
@@ -59,14 +60,18 @@ _PAPER: dict[str, dict[str, str]] = {
     "param": {"shape": "plaintext", "fontcolor": "black", "height": "0.2"},
     "data": {"shape": "box", "style": "filled", "fillcolor": "white", "color": "black",
              "height": "0.3"},
-    "factor": {**_NOTEBOOK["factor"], "fontsize": "9"},
+    "factor": {**_NOTEBOOK["factor"], "fontsize": "8"},
     "control": {"style": "dashed", "color": "black"},
     "gate": {"style": "dashed", "arrowhead": "onormal", "color": "black"},
     "plate": {"labeljust": "r", "labelloc": "b", "style": "solid", "color": "black",
-              "fontsize": "9", "fontname": _PAPER_FONT, "margin": "8"},
+              "fontsize": "8", "fontname": _PAPER_FONT, "margin": "8"},
 }
-PAPER_NODE_SIZE = 24.0  # points: the smallest circle of a paper figure
-PAPER_FONT_SIZE = 11.0  # points: a node's symbol
+PAPER_NODE_SIZE = 22.0  # points: the smallest circle of a paper figure, at 9 pt type
+# a paper figure's type: node symbols at the type size (9 pt, as LaTeX's \small in a 10 pt
+# document), plate labels, factor names and the list of distributions one point smaller
+# (\footnotesize); never scaled, so every figure of a paper has the same type
+PAPER_FONT_SIZE = 9.0
+PAPER_FONT_SIZES = (7.0, 10.0)  # the type sizes a paper figure may have (fontsize=)
 PAPER_LIST_GAP = 12.0  # points between a paper figure's diagram and its list of distributions
 CIRCLE_KINDS = ("latent", "observed", "deterministic")
 THEMES: dict[str, dict[str, dict[str, str]]] = {"notebook": _NOTEBOOK, "paper": _PAPER}
@@ -90,14 +95,36 @@ def _symbol_width(name: str, *, math: bool, size: float) -> float:
     return width + 0.5 * 0.7 * size * sub
 
 
-def paper_node_size(graph: nx.DiGraph, *, math: bool) -> float:
-    """The diameter of every circle of a paper figure, in points: the smallest that holds the
-    widest symbol (daft and tikz-bayesnet: node size is a property of the figure)."""
-    widest = max((_symbol_width(str(n), math=math, size=PAPER_FONT_SIZE)
-                  for n, kind in graph.nodes(data="kind") if kind in CIRCLE_KINDS), default=0.0)
-    # a long word is set a little smaller (the renderer fits it) rather than blowing up every
-    # circle of the figure
-    return max(PAPER_NODE_SIZE, round(0.8 * widest + 8.0))
+def small_size(font_size: float) -> float:
+    """The size of a paper figure's small text (plate labels, the list) at ``font_size``."""
+    return font_size - 1.0
+
+
+def paper_type(styles: dict[str, dict[str, str]], font_size: float) -> dict[str, dict[str, str]]:
+    """The paper theme's graphviz attributes with its text at ``font_size`` (nodes) and
+    ``small_size`` (plates, factors, the graph's labels), so that ``dot`` places the text the
+    renderers draw."""
+    small = f"{small_size(font_size):g}"
+    sized = {"node": f"{font_size:g}", "graph": small, "plate": small, "factor": small}
+    return {**styles, **{key: {**styles.get(key, {}), "fontsize": value}
+                         for key, value in sized.items()}}
+
+
+def paper_node_sizes(graph: nx.DiGraph, *, math: bool,
+                     font_size: float = PAPER_FONT_SIZE) -> dict[str, float]:
+    """The diameter of each circle of a paper figure, in points. A figure's circles share one
+    size (daft and tikz-bayesnet: node size is a property of the figure) set by a typical
+    symbol (the median width), not the longest, so that one long name does not blow up every
+    circle; a symbol wider than that gets a circle of its own that holds it."""
+    widths = {str(n): _symbol_width(str(n), math=math, size=font_size)
+              for n, kind in graph.nodes(data="kind") if kind in CIRCLE_KINDS}
+    if not widths:
+        return {}
+    ordered = sorted(widths.values())
+    typical = ordered[(len(ordered) - 1) // 2]
+    smallest = PAPER_NODE_SIZE * font_size / PAPER_FONT_SIZE
+    common = max(smallest, round(typical + 8.0))
+    return {node: max(common, round(width + 8.0)) for node, width in widths.items()}
 
 
 # what a theme dict based on "paper" may change: the paper figure and TikZ draw themselves

@@ -41,13 +41,16 @@ def paper_layout(ident: str, **options) -> Layout:
 
 
 @pytest.mark.parametrize("ident", CLASSICS)
-def test_classic_models_keep_text_readable_in_a_column(ident):
-    spec = figure_spec(paper_layout(ident), width=COLUMN)
-    assert spec.width == pytest.approx(3.3 * 72)
-    assert spec.smallest_text() >= 7.0
+def test_classic_models_fit_a_column_at_natural_size(ident):
+    spec = figure_spec(paper_layout(ident))
+    # never scaled: the figure is as small as its layout, within the column, its text at the
+    # type size (9 pt symbols, 8 pt labels and list)
+    assert spec.scale == 1.0 and spec.width <= 3.3 * 72
+    assert {t.size for t in spec.texts} <= {8.0, 9.0}
     circles = [s for s in spec.shapes if s.kind in ("circle", "double")]
-    # one node size in the whole figure, each holding its symbol only
-    assert len({round(s.box.width, 3) for s in circles}) == 1
+    # a typical symbol sets the figure's one node size; a long name gets a circle of its own
+    sizes = [round(s.box.width, 3) for s in circles]
+    assert sizes.count(min(sizes)) >= len(sizes) / 2
     assert all("\\sim" not in t.text for t in spec.texts if t.role == "node")
     rows = [t for t in spec.texts if t.role == "distribution"]
     assert len(rows) == len(spec.shapes) - len(paper_layout(ident).plates)
@@ -56,16 +59,49 @@ def test_classic_models_keep_text_readable_in_a_column(ident):
     assert all(not diagram.contains(Box(t.x, t.y, t.x, t.y)) for t in rows)
 
 
-def test_distributions_go_below_when_beside_would_shrink_the_text():
+def test_a_long_name_gets_a_wider_circle_not_smaller_text():
+    spec = figure_spec(paper_layout("radon:model"))
+    node = {t.text: t for t in spec.texts if t.role == "node"}["log_radon"]
+    circle = next(s.box for s in spec.shapes if s.box.contains(Box(node.x, node.y, node.x,
+                                                                   node.y)))
+    assert node.size == 9.0 and circle.width > 40
+
+
+def test_distributions_go_below_when_beside_does_not_fit_the_width():
     lay = paper_layout("radon:model")
-    below = figure_spec(lay, width=COLUMN)
+    below = figure_spec(lay)
     rows = [t for t in below.texts if t.role == "distribution"]
     assert all(t.y < 0 for t in rows)  # under the diagram
-    beside = figure_spec(lay, distributions="beside", width=COLUMN)
+    with pytest.warns(plategraph.FigureSizeWarning, match="wider than the 3.30 in asked"):
+        beside = figure_spec(lay, distributions="beside")
     assert all(t.x > lay.width for t in beside.texts if t.role == "distribution")
-    assert beside.smallest_text() < below.smallest_text()
+    assert beside.width > below.width
+    # the text keeps its size wherever the list goes
+    assert beside.smallest_text() == below.smallest_text() == 8.0
     assert not [t for t in figure_spec(lay, distributions=False).texts
                 if t.role == "distribution"]
+    # a small model's list fits beside
+    small = figure_spec(paper_layout("eight_schools:centered"))
+    assert all(t.x > 0 and t.y > 0 for t in small.texts if t.role == "distribution")
+
+
+def test_a_figure_too_wide_for_the_column_warns_and_fits_the_text_width():
+    lay = paper_layout("crossed_random_effects:model")
+    with pytest.warns(plategraph.FigureSizeWarning,
+                      match=r"model is 5\.\d\d in × .* at 9 pt \(7 sites, 3 plates\): wider "
+                            r"than the 3\.30 in asked; .*full text width \(7 in\).*figure\*"):
+        spec = figure_spec(lay)
+    assert 3.3 * 72 < spec.width <= 7 * 72 and spec.smallest_text() == 8.0
+    # a narrower width asked: the same text, and the warning names that width
+    with pytest.warns(plategraph.FigureSizeWarning, match="wider than the 1.50 in asked"):
+        narrow = figure_spec(paper_layout("radon:model"), width="1.5in")
+    assert narrow.smallest_text() == 8.0 and narrow.scale == 1.0
+
+
+@pytest.mark.parametrize("fontsize", [7, 10])
+def test_fontsize_sets_every_text_and_the_layout(fontsize):
+    spec = figure_spec(paper_layout("eight_schools:centered", fontsize=fontsize))
+    assert spec.largest_text() == fontsize and spec.smallest_text() == fontsize - 1
 
 
 def test_math_is_set_as_in_a_paper():
@@ -97,7 +133,8 @@ def test_pdf_is_column_wide_with_embedded_fonts_and_reads_back(tmp_path):
                         distributions=True)
     pdf = d.pipe("pdf")
     width, _ = pdf_page_size(pdf, tmp_path)
-    assert width == pytest.approx(237.6, abs=0.1)
+    spec = figure_spec(d.layout, width=COLUMN, distributions=True)
+    assert width == pytest.approx(spec.width, abs=0.1) and width <= 237.6
     fonts = subprocess.run(["pdffonts", str(tmp_path / "fig.pdf")], capture_output=True,
                            text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in f and ("TrueType" in f or "Type 1" in f) for f in fonts)
@@ -119,7 +156,7 @@ def test_png_stores_its_dpi_and_has_no_blank_margin():
         chunks.setdefault(kind, []).append(png[pos + 8:pos + 8 + length])
         pos += 12 + length
     width, height = struct.unpack(">II", chunks[b"IHDR"][0][:8])
-    assert width == round(3.3 * 200)
+    assert width == round(figure_spec(d.layout).width / 72 * 200)
     x_ppm, y_ppm, unit = struct.unpack(">IIB", chunks[b"pHYs"][0])
     assert unit == 1 and round(x_ppm * 0.0254) == 200 == round(y_ppm * 0.0254)
     # tight: ink within two pixels of every side
@@ -136,12 +173,12 @@ def test_png_stores_its_dpi_and_has_no_blank_margin():
     assert zlib.decompress(b"".join(chunks[b"IDAT"]))  # a real image
 
 
-def test_svg_is_column_wide_and_deterministic():
+def test_svg_has_natural_size_and_is_deterministic():
     d = plategraph.draw(gallery_graph("eight_schools:centered"), theme="paper", width="8cm")
     svg = d.pipe("svg")
     root = ET.fromstring(svg)
-    assert root.get("width") == f"{8 / 2.54 * 72:.6g}pt" or \
-        float(root.get("width").removesuffix("pt")) == pytest.approx(8 / 2.54 * 72, abs=0.01)
+    natural = figure_spec(d.layout).width
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(natural, abs=0.01)
     assert d.pipe("svg") == svg
 
 

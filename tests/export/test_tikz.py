@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
@@ -106,29 +107,34 @@ def page_size(pdf: Path) -> tuple[float, float]:
     return float(width), float(height)
 
 
-@pytest.mark.parametrize(("width", "points"), [
-    ("3.3in", 237.6), ("8cm", 8 / 2.54 * 72), (300, 300.0),
-    # article's column: 345 TeX points = 343.71 PostScript points
-    ("\\columnwidth", 345 * 72 / 72.27), ("0.5\\textwidth", 345 / 2 * 72 / 72.27),
-])
-def test_width_scales_the_whole_picture(make_graph, tmp_path, width, points):
-    natural = page_size(pdflatex(tmp_path, tikz_picture(hand_layout(make_graph),
-                                                        standalone=True), "natural"))
+@pytest.mark.parametrize("width", ["3.3in", "8cm", 300, "\\columnwidth", "0.5\\textwidth"])
+def test_width_is_a_maximum_never_a_scale(make_graph, tmp_path, width):
+    natural = tikz_picture(hand_layout(make_graph), standalone=True)
     tex = tikz_picture(hand_layout(make_graph), standalone=True, width=width)
-    assert "\\resizebox{" in tex and "\\usepackage{graphicx}" not in tex
-    scaled = page_size(pdflatex(tmp_path, tex, "scaled"))
-    assert scaled[0] == pytest.approx(points, abs=0.5)
-    # text and all: the aspect ratio is kept
-    assert scaled[1] / scaled[0] == pytest.approx(natural[1] / natural[0], rel=0.01)
-    assert "xj∼Normal(µ,σa)" in squeeze(pdf_text(tmp_path / "scaled.pdf"))
+    assert "\\resizebox" not in tex and tex == natural  # it fits: nothing changes
+    assert "font=\\small" in tex and "font=\\footnotesize" in tex
+    assert "xj∼Normal(µ,σa)" in squeeze(pdf_text(pdflatex(tmp_path, tex, "fig")))
+
+
+def test_distributions_go_where_asked_and_below_when_they_do_not_fit(make_graph):
+    lay = hand_layout(make_graph)
+    beside = tikz_picture(lay, distributions="beside")
+    below = tikz_picture(lay, distributions="below")
+    assert "\\node[distributions] at (102.0, 110.0)" in beside
+    assert "\\node[distributions] at (0.0, -12.0)" in below
+    # too narrow for the list beside: below it, the text as it was
+    assert tikz_picture(lay, distributions=True, width=150) == below
 
 
 def test_width_reaches_tikz_from_every_way_in(tmp_path):
-    model, args, kwargs = load_example("eight_schools:centered")
+    model, args, kwargs = load_example("radon:model")
     graph = plategraph.model_graph(model, *args, **kwargs)
-    by_function = plategraph.to_tikz(graph, width="3.3in")
-    by_diagram = plategraph.draw(graph, theme="paper", width="3.3in").pipe("tex").decode()
-    assert by_function == by_diagram and "\\resizebox{237.60bp}{!}{%" in by_function
+    by_function = plategraph.to_tikz(graph, width="3.3in", distributions=True)
+    by_diagram = plategraph.draw(graph, theme="paper", width="3.3in",
+                                 distributions=True).pipe("tex").decode()
+    assert by_function == by_diagram and "\\node[distributions] at (0.0, -12.0)" in by_function
+    with pytest.warns(plategraph.FigureSizeWarning, match="wider than the 1.00 in asked"):
+        plategraph.to_tikz(graph, width="1in")
     with pytest.raises(plategraph.OptionError, match="TeX width such as"):
         plategraph.to_tikz(graph, width="wide")
     with pytest.raises(plategraph.OptionError, match="TeX width such as"):
@@ -175,7 +181,9 @@ def test_tikz_matches_golden(ident, assert_golden):
 def test_every_gallery_model_compiles(tmp_path):
     """All the gallery's pictures in one document (one pdflatex run), a page each."""
     ids = gallery_ids()
-    pictures = [gallery_tikz(ident, distributions=True, params=True) for ident in ids]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", plategraph.FigureSizeWarning)  # a big page below
+        pictures = [gallery_tikz(ident, distributions=True, params=True) for ident in ids]
     body = "\n\\newpage\n".join(f"\\noindent {picture}" for picture in pictures)
     document = ("\\documentclass{article}\n\\usepackage{tikz}\n"
                 "\\usepackage[paperwidth=14in,paperheight=14in,margin=0.5in]{geometry}\n"
