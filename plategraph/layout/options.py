@@ -180,7 +180,7 @@ def max_width(width: str | float | None) -> float | None:
     TeX width (``\\columnwidth``, ``0.9\\linewidth``: the column, ``COLUMN_WIDTH``;
     ``\\textwidth``: ``TEXT_WIDTH``), since plategraph cannot ask the document.
 
-    >>> round(max_width("0.5\\textwidth") / 72, 2)
+    >>> round(max_width(r"0.5\\textwidth") / 72, 2)
     3.5
     """
     if width is None:
