@@ -34,18 +34,12 @@ def _load(ident):
     if ident.startswith("realworld/"):
         return realworld.load(ident.removeprefix("realworld/"))
     return load_example(ident)
+
+
 _WRAPPERS = (dist.Independent, dist.ExpandedDistribution, dist.MaskedDistribution)
 
 
-def radon(county, floor, n_counties, log_radon=None):
-    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
-    sigma_a = numpyro.sample("sigma_a", dist.HalfNormal(5.0))
-    with numpyro.plate("county", n_counties):
-        a = numpyro.sample("a", dist.Normal(mu_a, sigma_a))
-    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
-    sigma_y = numpyro.sample("sigma_y", dist.HalfNormal(5.0))
-    with numpyro.plate("house", county.shape[0]):
-        numpyro.sample("log_radon", dist.Normal(a[county] + b * floor, sigma_y), obs=log_radon)
+radon = load_example("radon:model")[0]  # the gallery's model, on data of its own below
 
 
 def eight_schools(sigma, y=None):
