@@ -134,7 +134,7 @@ def test_every_gallery_model_parses(tmp_path):
         assert len(read["edges"]) == drawn.number_of_edges(), ident
         kinds = [kind for *_, kind in drawn.edges(data="kind")]
         assert [e["stroke"] for e in read["edges"]] == [
-            "dotted" if kind == "control" else "normal" for kind in kinds], ident
+            "dotted" if kind in ("control", "gate") else "normal" for kind in kinds], ident
         # every site in one subgraph at most, and in the one of its plates
         placed = [n for sub in read["subgraphs"] for n in sub["nodes"] if n.startswith("n")]
         assert len(placed) == len(set(placed)), ident
