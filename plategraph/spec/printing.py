@@ -44,7 +44,20 @@ def _dummy_letter(name: str) -> str:
     return _SUM_LETTERS[int(digits or 0) % len(_SUM_LETTERS)]
 
 
-class SpecLatexPrinter(LatexPrinter):
+class _IndexLetters:
+    """What both printers write alike: a plate's index as its letter, a dummy index as its own."""
+
+    letters: dict[str, str]
+
+    def _print_Dummy(self, expr: sympy.Dummy) -> str:
+        return _dummy_letter(expr.name)
+
+    def _print_Idx(self, expr: sympy.Idx) -> str:
+        name = str(expr.label)
+        return self.letters[name] if name in self.letters else self._print(expr.label)
+
+
+class SpecLatexPrinter(_IndexLetters, LatexPrinter):
     """SymPy's LaTeX printer with the figure's names and the plates' index letters."""
 
     def __init__(self, letters: dict[str, str], settings: dict | None = None) -> None:
@@ -53,13 +66,6 @@ class SpecLatexPrinter(LatexPrinter):
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         return name_label(expr.name, math=True, dialect="latex")[1:-1]
-
-    def _print_Dummy(self, expr: sympy.Dummy) -> str:
-        return _dummy_letter(expr.name)
-
-    def _print_Idx(self, expr: sympy.Idx) -> str:
-        name = str(expr.label)
-        return self.letters[name] if name in self.letters else self._print(expr.label)
 
     def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
         return self._print(expr.label)
@@ -81,7 +87,7 @@ class SpecLatexPrinter(LatexPrinter):
         return out
 
 
-class SpecStrPrinter(StrPrinter):
+class SpecStrPrinter(_IndexLetters, StrPrinter):
     """SymPy's text printer with Greek letters and the plates' index letters."""
 
     printmethod = "_plategraph_str"  # not Idx's own ``_sympystr``, which prints the plate's name
@@ -97,13 +103,6 @@ class SpecStrPrinter(StrPrinter):
         if head in GREEK and tail:
             return GREEK[head] + "_" + tail
         return expr.name
-
-    def _print_Dummy(self, expr: sympy.Dummy) -> str:
-        return _dummy_letter(expr.name)
-
-    def _print_Idx(self, expr: sympy.Idx) -> str:
-        name = str(expr.label)
-        return self.letters[name] if name in self.letters else self._print(expr.label)
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         return (self._print(expr.base.label) + "["
