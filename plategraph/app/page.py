@@ -17,6 +17,7 @@ import re
 import urllib.parse
 import warnings
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +126,11 @@ def _highlight(source: str) -> Markup:
     return Markup(highlight(source, lexer, formatter))
 
 
+@functools.cache
+def _static(name: str) -> str:
+    return resources.files("plategraph.app").joinpath("static", name).read_text(encoding="utf-8")
+
+
 def _card(row: ModelResult, formats: tuple[str, ...], out_dir: Path) -> dict[str, Any]:
     """What the card template shows of one row."""
     from .gallery import output_names
@@ -161,4 +167,7 @@ def index_html(report: GalleryReport) -> str:
         cards=[_card(row, report.formats, Path(report.out_dir)) for row in report.results],
         versions=report.versions,
         pygments_css=Markup(_highlighter()[2]),
+        # the full-size view the docs' diagrams have too (plategraph.sphinx), in the page itself
+        viewer_css=Markup(_static("plategraph.css")),
+        viewer_js=Markup(_static("plategraph-viewer.js")),
     ) + "\n"

@@ -162,18 +162,18 @@ def test_a_wide_model_is_drawn_at_its_own_size_and_opens_full_size(browser, page
     if width < natural:  # the figure scrolls instead
         assert scroll.evaluate("box => box.scrollWidth > box.clientWidth")
     card.locator("figcaption a", has_text="full size").first.click()
-    viewer = page.locator("dialog#viewer")
+    viewer = page.locator("dialog#pg-viewer")
     assert viewer.is_visible()
-    assert page.locator("#viewer-title").inner_text() == "diagram of bayesian_cart:model"
-    big = page.locator("#viewer-img")
+    assert page.locator("#pg-viewer-title").inner_text() == "diagram of bayesian_cart:model"
+    big = page.locator("#pg-viewer .pg-viewer-content")
     assert big.evaluate("img => img.complete || new Promise(ok => img.onload = ok)")
     assert big.evaluate("img => img.getBoundingClientRect().width") == pytest.approx(natural,
                                                                                      abs=1)
-    page.locator("#viewer button[data-zoom=in]").click()
-    assert page.locator("#viewer-zoom").inner_text() == "125%"
+    page.locator("#pg-viewer button[data-zoom=in]").click()
+    assert page.locator("#pg-viewer-zoom").inner_text() == "125%"
     assert big.evaluate("img => img.getBoundingClientRect().width") == pytest.approx(
         natural * 1.25, abs=1)
     page.screenshot(path=str(tmp_path / f"viewer-{width}.png"))
-    page.locator("#viewer button[data-zoom=close]").click()
+    page.locator("#pg-viewer button[data-zoom=close]").click()
     assert not viewer.is_visible()
     assert problems == []
