@@ -52,6 +52,8 @@ def model_facts(graph: nx.DiGraph) -> dict[str, Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             spec = model_spec(graph).to_text().strip()
+    except TimeoutError:  # the gallery's time limit, raised in here: the model ran too long
+        raise
     except Exception:  # noqa: BLE001  a model the spec cannot write still has its card
         spec = ""
     return {"sites": list(graph.nodes), "distributions": list(dict.fromkeys(distributions)),

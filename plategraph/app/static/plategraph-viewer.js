@@ -1,7 +1,7 @@
 // plategraph's full-size view of diagrams, shared by the gallery page and plategraph.sphinx:
 // a diagram opens in a dialog at its own size, scrolled there and zoomed with the buttons or
 // ctrl + wheel. Gallery figures open from their `a.zoomable` links; each inline diagram of the
-// docs gets a "full size" button.
+// docs wider than its column gets a "full size" button.
 (() => {
   let dialog = null;
   let shown = null;
@@ -76,6 +76,7 @@
     for (const box of document.querySelectorAll(".plategraph-diagram")) {
       const svg = box.querySelector("svg");
       if (!svg || box.nextElementSibling?.classList.contains("pg-full-size")) continue;
+      if (svg.width.baseVal.value <= box.clientWidth) continue;  // shown whole already
       const button = document.createElement("button");
       button.type = "button";
       button.className = "pg-full-size";
