@@ -25,6 +25,7 @@ from .drawn import drawn_graph
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .options import DEFAULT_TIMEOUT, DrawOptions
+from .grid import place_grid
 from .placement import Cells, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]
@@ -82,11 +83,10 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
         crossed = _crossed(shown, cells, options, render, timeout)
         if crossed is not None:
             return crossed
-        groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
         warnings.warn(CrossedPlatesWarning(
-            f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
-            "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
-            "box per combination of plates instead"), stacklevel=3)
+            f"{shown.graph.get('name') or 'model'}: the crossed plates {', '.join(cells.key)} "
+            "cannot be drawn as overlapping rectangles that each hold exactly their sites; "
+            "drawing one box per combination of plates instead"), stacklevel=3)
     if source is None:
         source = dot_source(shown, options)
     if render is None:
@@ -248,6 +248,9 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
                                               round(float(obj["height"]) * INCH, 2))
     axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
+    if placed is None:
+        placed = place_grid(cells, nodes, local_plates, local_labels, local_cell, sizes,
+                            rankdir=options.rankdir)
     if placed is None:
         return None
     # the boxes from the origin; the edges are routed by neato (see _pinned)

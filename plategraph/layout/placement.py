@@ -282,7 +282,7 @@ def _rectangles(columns: _Columns, order: Sequence[int], spans: Mapping[str, tup
         content += [labels[q] for q in cells.inside[p]]
         rect = Box.union(content).expanded(columns.margin[p])
         size = columns.label_sizes[p]
-        chosen = _label_place(p, rect, size, cells, placed, plates, labels, axis)
+        chosen = label_place(p, rect, size, cells, placed, plates, labels, axis)
         if chosen is None:
             plates[p] = rect
             widen = _widening(p, rect, size, cells, plates, spans, axis)
@@ -347,7 +347,7 @@ def _apart(rect: Box, others: Sequence[Box]) -> Box:
     return Box(x0, y0, x1, y1).rounded()
 
 
-def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
+def label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
                  nodes: Mapping[str, Box], plates: Mapping[str, Box],
                  labels: Mapping[str, Box], axis: int) -> tuple[Box, Box] | None:
     """The plate's rectangle grown to hold its label, and the label's box: the first corner
