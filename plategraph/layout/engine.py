@@ -24,8 +24,8 @@ from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
-from .options import DEFAULT_TIMEOUT, DrawOptions
 from .grid import place_grid
+from .options import DEFAULT_TIMEOUT, DrawOptions
 from .placement import Cells, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]

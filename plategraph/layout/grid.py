@@ -16,8 +16,7 @@ from collections.abc import Mapping
 
 from .arrangement import grid_of
 from .geometry import Box
-from .placement import (GAP, LABEL_PAD, MARGIN, SIDE_GAP, STAGGER, Cells, Placement,
-                        label_place)
+from .placement import GAP, LABEL_PAD, MARGIN, SIDE_GAP, STAGGER, Cells, Placement, label_place
 
 __all__ = ["FORWARD", "place_grid"]
 
