@@ -4,9 +4,10 @@ Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw
 (``dot.dot_source``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
 positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
 routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
-out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
-routes the edges. Every exporter draws from the one layout; ``Drawing.source`` is the DOT that
-draws it (``dot``'s own, or every position pinned).
+out the cells, ``placement`` places the columns (or ``grid`` a grid of cells, when no order of
+columns holds the plates) and the overlapping rectangles, and ``neato -n2`` routes the edges.
+Every exporter draws from the one layout; ``Drawing.source`` is the DOT that draws it (``dot``'s
+own, or every position pinned).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
 2. *Order*: the columns are put side by side in the order, among all orders (exhaustive up to
    ``EXHAUSTIVE`` columns without mirror images, sampled above), in which every key plate's
    cells are adjacent — so its rectangle holds exactly its members and no foreign node — and
-   edges are shortest. No such order: the caller falls back to one box per combination.
+   edges are shortest. No such order: the caller puts the cells on a grid (``grid.py``).
 3. *Rectangles*: each key plate's rectangle is the bounding box of its members (and of the
    plates nested in it), inner plates first, with margins staggered per plate so that no two
    sides coincide; its label goes in the first corner (bottom right, bottom left, top right,
@@ -25,9 +25,8 @@ Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the label
 
 from __future__ import annotations
 
-import itertools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -103,9 +102,9 @@ def _spans(order: Sequence[int], cell_keys: Sequence[tuple[str, ...]],
     return spans
 
 
-def _orders(n: int) -> itertools.chain | list:
+def _orders(n: int, cell_keys: Sequence[tuple[str, ...]]) -> Iterator[tuple[int, ...]] | list:
     if n <= EXHAUSTIVE:
-        return (p for p in itertools.permutations(range(n)) if n < 2 or p[0] < p[-1])
+        return (p for p in _contiguous(n, cell_keys, ()) if n < 2 or p[0] < p[-1])
     rng = random.Random(0)
     out = [tuple(range(n))]
     for _ in range(SAMPLES):
@@ -113,6 +112,25 @@ def _orders(n: int) -> itertools.chain | list:
         rng.shuffle(perm)
         out.append(tuple(perm))
     return out
+
+
+def _contiguous(n: int, cell_keys: Sequence[tuple[str, ...]],
+                prefix: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    """The orders starting with ``prefix``, in ``itertools.permutations`` order, that can still
+    keep every plate's cells adjacent: a plate whose run of cells has ended has them all."""
+    if len(prefix) == n:
+        yield prefix
+        return
+    last = cell_keys[prefix[-1]] if prefix else ()
+    for c in range(n):
+        if c in prefix:
+            continue
+        if any(p in last and p not in cell_keys[c] and sum(p in cell_keys[d] for d in prefix)
+               < sum(p in k for k in cell_keys) for p in last):
+            continue  # a plate's run ends before all its cells are in
+        if any(p in cell_keys[d] for p in cell_keys[c] if p not in last for d in prefix):
+            continue  # a plate's run would start again
+        yield from _contiguous(n, cell_keys, (*prefix, c))
 
 
 def _lo_hi(box: Box, axis: int) -> tuple[float, float]:
@@ -225,7 +243,7 @@ def _ranked_orders(graph: nx.DiGraph, columns: _Columns
     edges = [(a, b) for a, b in graph.edges if a != b]
     ranked: list[tuple[float, tuple[int, ...], dict[str, tuple[int, int]]]] = []
     best = None
-    for order in _orders(len(columns.cells.cells)):
+    for order in _orders(len(columns.cells.cells), columns.cell_keys):
         spans = _spans(order, columns.cell_keys, columns.cells.key)
         if spans is None:
             continue
