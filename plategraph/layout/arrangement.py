@@ -1,4 +1,9 @@
-"""Pure: where the cells of crossed plates go on a grid so that every plate is one rectangle.
+"""Pure: where the cells of crossed plates go, in columns or on a grid, so that every plate is one
+rectangle.
+
+``column_orders`` gives the orders of the cells as columns side by side in which each plate's
+cells are adjacent (``placement.py`` takes the one with the shortest edges). When there is none,
+the cells go on a grid.
 
 A *cell* is the set of sites sharing one set of key plates (``placement.cells_of``). The cells
 are put on a grid of columns and rows, and each plate is the rectangle of the columns and rows
@@ -15,20 +20,52 @@ the cells tried first; a pair some earlier choice already settles costs nothing.
 takes the first column and row its orders allow (the longest chain before it).
 
 The search is complete: it says "no grid" after trying every choice, or after ``STEPS`` steps
-(half a second on a busy machine). Structures of up to six plates that have a drawing take at most a few dozen
-branchings (measured on thousands of random ones built from rectangles); five sites with a
-plate for each pair of them, which has none (``tests/layout/test_crossed.py``), about 1,100.
+(half a second on a busy machine). Structures of up to six plates that have a drawing take at
+most a few dozen branchings (measured on thousands of random ones built from rectangles); five
+sites with a plate for each pair of them, which has none (``tests/layout/test_crossed.py``),
+about 1,100.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 
-__all__ = ["STEPS", "grid_of", "holds_exactly"]
+__all__ = ["STEPS", "column_orders", "grid_of", "holds_exactly"]
 
 STEPS = 2000  # search steps before giving up (deterministic)
 
 LEFT, RIGHT, BEFORE, AFTER = range(4)
+
+
+def column_orders(cell_keys: Sequence[tuple[str, ...]],
+                  limit: int | None = None) -> Iterator[tuple[int, ...]]:
+    """The orders of the cells (indices) in which every plate's cells are adjacent, mirror
+    images left out, in ``itertools.permutations`` order; the first ``limit`` of them.
+
+    They are generated directly: an order is extended only while every plate whose run of cells
+    has ended has them all and no run starts again, never by walking all n! permutations."""
+    n = len(cell_keys)
+    found = (p for p in _contiguous(cell_keys, ()) if n < 2 or p[0] < p[-1])
+    return found if limit is None else itertools.islice(found, limit)
+
+
+def _contiguous(cell_keys: Sequence[tuple[str, ...]],
+                prefix: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    n = len(cell_keys)
+    if len(prefix) == n:
+        yield prefix
+        return
+    last = cell_keys[prefix[-1]] if prefix else ()
+    for c in range(n):
+        if c in prefix:
+            continue
+        if any(p not in cell_keys[c] and sum(p in cell_keys[d] for d in prefix)
+               < sum(p in k for k in cell_keys) for p in last):
+            continue  # a plate's run ends before all its cells are in
+        if any(p in cell_keys[d] for p in cell_keys[c] if p not in last for d in prefix):
+            continue  # a plate's run would start again
+        yield from _contiguous(cell_keys, (*prefix, c))
 
 
 class _Orders:

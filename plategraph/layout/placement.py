@@ -25,13 +25,13 @@ Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the label
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from ..graph.plates import plate_nesting
+from .arrangement import column_orders
 from .geometry import Box
 
 __all__ = ["Cells", "Placement", "cells_of", "place"]
@@ -100,32 +100,6 @@ def _spans(order: Sequence[int], cell_keys: Sequence[tuple[str, ...]],
             return None
         spans[p] = (lo, hi)
     return spans
-
-
-def _orders(n: int, cell_keys: Sequence[tuple[str, ...]]) -> Iterator[tuple[int, ...]]:
-    """The column orders that keep every plate's cells adjacent, mirror images left out: all of
-    them up to ``EXHAUSTIVE`` columns, the first ``ORDERS_MAX`` above."""
-    found = (p for p in _contiguous(n, cell_keys, ()) if n < 2 or p[0] < p[-1])
-    return found if n <= EXHAUSTIVE else itertools.islice(found, ORDERS_MAX)
-
-
-def _contiguous(n: int, cell_keys: Sequence[tuple[str, ...]],
-                prefix: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
-    """The orders starting with ``prefix``, in ``itertools.permutations`` order, that can still
-    keep every plate's cells adjacent: a plate whose run of cells has ended has them all."""
-    if len(prefix) == n:
-        yield prefix
-        return
-    last = cell_keys[prefix[-1]] if prefix else ()
-    for c in range(n):
-        if c in prefix:
-            continue
-        if any(p in last and p not in cell_keys[c] and sum(p in cell_keys[d] for d in prefix)
-               < sum(p in k for k in cell_keys) for p in last):
-            continue  # a plate's run ends before all its cells are in
-        if any(p in cell_keys[d] for p in cell_keys[c] if p not in last for d in prefix):
-            continue  # a plate's run would start again
-        yield from _contiguous(n, cell_keys, (*prefix, c))
 
 
 def _lo_hi(box: Box, axis: int) -> tuple[float, float]:
@@ -238,7 +212,8 @@ def _ranked_orders(graph: nx.DiGraph, columns: _Columns
     edges = [(a, b) for a, b in graph.edges if a != b]
     ranked: list[tuple[float, tuple[int, ...], dict[str, tuple[int, int]]]] = []
     best = None
-    for order in _orders(len(columns.cells.cells), columns.cell_keys):
+    n = len(columns.cell_keys)
+    for order in column_orders(columns.cell_keys, ORDERS_MAX if n > EXHAUSTIVE else None):
         spans = _spans(order, columns.cell_keys, columns.cells.key)
         if spans is None:
             continue

@@ -18,7 +18,7 @@ from support import graph_of
 from test_layout import layout_problems
 
 import plategraph
-from plategraph.layout.arrangement import grid_of, holds_exactly
+from plategraph.layout.arrangement import column_orders, grid_of, holds_exactly
 from plategraph.tracing.records import Edge, Plate, Site
 
 pytestmark = pytest.mark.dot
@@ -125,7 +125,8 @@ def dims_out_of_order():
 MODELS = [minimal, factorial5, crossed_nested_scan, users_time, three_plates_25_sites,
           dims_out_of_order]
 OPTIONS = {"plain": {}, "LR": {"rankdir": "LR"}, "paper": {"theme": "paper"},
-           "math": {"labels": "math", "distributions": True}}
+           "math": {"labels": "math", "distributions": True}, "BT": {"rankdir": "BT"},
+           "paper RL": {"theme": "paper", "rankdir": "RL"}}
 
 
 def rectangles_hold_exactly(lay) -> None:
@@ -156,6 +157,17 @@ def test_the_minimal_case_crosses_v_into_the_overlap_of_s_and_k():
     s, k, v = (lay.plates[p] for p in "SKV")
     both = [r for r in (s, k) if r.overlaps(v)]
     assert len(both) == 2 and v.contains(lay.nodes["y"]) and not v.contains(lay.nodes["z"])
+
+
+def test_all_fifteen_combinations_of_four_plates_are_rectangles(make_graph):
+    combos = ["".join(c) for r in range(1, 5) for c in itertools.combinations("ABCD", r)]
+    sites = [Site(f"s_{c}", "latent", plates=tuple(c)) for c in combos]
+    edges = [Edge(f"s_{c}", "s_ABCD", "data", ("loc",)) for c in "ABCD"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lay = plategraph.layout(make_graph(sites, edges, plates=[Plate(p, 2) for p in "ABCD"]))
+    rectangles_hold_exactly(lay)
+    assert layout_problems(lay) == []
 
 
 # -- random plate structures built from rectangles that draw them ---------------------------
@@ -205,6 +217,24 @@ def test_the_grid_search_finds_a_grid_for_every_drawn_structure(structure):
     key = sorted({p for s in sets for p in s})
     grid = grid_of(sets, key, [(i, -i) for i in range(len(sets))])
     assert grid is not None and holds_exactly(grid, sets, key)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sets(st.sampled_from("ABCD")), min_size=1, max_size=7, unique_by=frozenset))
+def test_column_orders_are_the_permutations_that_keep_each_plate_adjacent(sets):
+    keys = [tuple(sorted(s)) for s in sets]
+    n = len(keys)
+
+    def adjacent(order):
+        for p in "ABCD":
+            where = [i for i, c in enumerate(order) if p in keys[c]]
+            if where and where[-1] - where[0] + 1 != len(where):
+                return False
+        return True
+
+    expected = [o for o in itertools.permutations(range(n))
+                if (n < 2 or o[0] < o[-1]) and adjacent(o)]
+    assert list(column_orders(keys)) == expected
 
 
 # -- a structure with no drawing ------------------------------------------------------------
