@@ -9,8 +9,9 @@ layout (the cells' run, or the whole diagram's when no plates cross), *neato* th
 
 Two sets: synthetic structures of 2–6 crossing plates (a chain of pairwise crossings, which
 columns hold; a factorial, main effects and the response in every plate, which needs the grid;
-main effects, every two-way interaction and the response, which has no drawing from five plates
-on and warns), and every gallery model, where placement must not cost more than its `dot` run.
+main effects, every two-way interaction and the response, for which the grid search finds no
+drawing from five plates on: it gives up after ``arrangement.STEPS`` steps and warns), and every
+gallery model, where placement must not cost more than its `dot` run.
 
     python benchmarks/bench_placement.py        # or: python benchmarks/run.py placement
 """
