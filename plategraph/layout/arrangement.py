@@ -31,11 +31,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
-__all__ = ["STEPS", "column_orders", "grid_of", "holds_exactly"]
+__all__ = ["STEPS", "SearchStopped", "column_orders", "grid_of", "holds_exactly"]
 
 STEPS = 2000  # search steps before giving up (deterministic)
 
 LEFT, RIGHT, BEFORE, AFTER = range(4)
+
+
+class SearchStopped(Exception):
+    """The grid search stopped after ``STEPS`` steps without finding a grid or proving that
+    none exists."""
 
 
 def column_orders(cell_keys: Sequence[tuple[str, ...]],
@@ -133,8 +138,9 @@ def _bits(mask: int) -> list[int]:
 def grid_of(cell_keys: Sequence[tuple[str, ...]], key: Sequence[str],
             where: Sequence[tuple[float, float]]) -> list[tuple[int, int]] | None:
     """Each cell's (column, row) such that each plate of ``key`` is the rectangle of its cells'
-    columns and rows and holds no other cell; None when no grid does. ``where``: each cell's
-    centre in ``dot``'s run (along the columns, along the ranks), the order tried first."""
+    columns and rows and holds no other cell; None when no grid does (``SearchStopped`` when
+    the search stops undecided). ``where``: each cell's centre in ``dot``'s run (along the
+    columns, along the ranks), the order tried first."""
     n = len(cell_keys)
     members = [sum(1 << c for c in range(n) if p in cell_keys[c]) for p in key]
     pairs = [(p, c) for p in range(len(key)) for c in range(n) if not members[p] >> c & 1]
@@ -171,6 +177,8 @@ def grid_of(cell_keys: Sequence[tuple[str, ...]], key: Sequence[str],
         return None
 
     found = search(_Orders(n), pairs)
+    if found is None and steps[0] > STEPS:
+        raise SearchStopped(f"no grid found in {STEPS} steps")
     if found is None:
         return None
     return list(zip(found.ranks(0), found.ranks(1)))

@@ -21,6 +21,7 @@ import networkx as nx
 
 from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
+from .arrangement import STEPS, SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
 from .geometry import Box, Layout, Point, shifted_point
@@ -81,13 +82,17 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
     """
     cells = cells_of(shown)
     if cells is not None:
-        crossed = _crossed(shown, cells, options, render, timeout)
+        why = "cannot be drawn"
+        try:
+            crossed = _crossed(shown, cells, options, render, timeout)
+        except SearchStopped:
+            crossed, why = None, f"were not drawn (the search stopped after {STEPS} steps)"
         if crossed is not None:
             return crossed
         warnings.warn(CrossedPlatesWarning(
             f"{shown.graph.get('name') or 'model'}: the crossed plates {', '.join(cells.key)} "
-            "cannot be drawn as overlapping rectangles that each hold exactly their sites; "
-            "drawing one box per combination of plates instead"), stacklevel=3)
+            f"{why} as overlapping rectangles that each hold exactly their sites; drawing one "
+            "box per combination of plates instead"), stacklevel=3)
     if source is None:
         source = dot_source(shown, options)
     if render is None:

@@ -29,7 +29,8 @@ def place_grid(cells: Cells, nodes: Mapping[str, Box], local_plates: Mapping[str
                label_sizes: Mapping[str, tuple[float, float]],
                *, rankdir: str) -> Placement | None:
     """The cells on a grid and the key plates' rectangles and labels, in the coordinates of the
-    cells' ``dot`` run; None when no grid holds the plates or no label finds room.
+    cells' ``dot`` run; None when no grid holds the plates or no label finds room
+    (``arrangement.SearchStopped`` when the search stopped undecided).
 
     The arguments are ``placement.place``'s; ``rankdir`` says which way the ranks run."""
     axis, forward = FORWARD[rankdir]

@@ -260,4 +260,20 @@ def test_a_structure_without_a_drawing_warns_naming_its_plates(make_graph):
         lay = plategraph.layout(graph)
     message = str(got[0].message)
     assert all(f"P{i}{j}" in message for i, j in itertools.combinations(range(5), 2))
+    assert "cannot be drawn as overlapping rectangles" in message  # proven, not given up
+    assert lay.combined and layout_problems(lay) == []
+
+
+def test_a_search_that_stops_undecided_says_so(make_graph):
+    # five plates with a main effect each, every two-way interaction and the response: the grid
+    # search stops at its step bound without a grid (whether one exists is not known)
+    names = "ABCDE"
+    sites = [Site(f"m_{p}", "latent", plates=(p,)) for p in names]
+    sites += [Site(f"i_{a}{b}", "latent", plates=(a, b))
+              for a, b in itertools.combinations(names, 2)]
+    sites.append(Site("y", "observed", plates=tuple(names)))
+    edges = [Edge(s.name, "y", "data", ("loc",)) for s in sites[:-1]]
+    graph = make_graph(sites, edges, plates=[Plate(p, 2) for p in names])
+    with pytest.warns(plategraph.CrossedPlatesWarning, match="the search stopped after 2000"):
+        lay = plategraph.layout(graph)
     assert lay.combined and layout_problems(lay) == []
