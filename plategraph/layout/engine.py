@@ -4,9 +4,10 @@ Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw
 (``dot.dot_source``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
 positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
 routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
-out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
-routes the edges. Every exporter draws from the one layout; ``Drawing.source`` is the DOT that
-draws it (``dot``'s own, or every position pinned).
+out the cells, ``placement`` places the columns (or ``grid`` a grid of cells, when no order of
+columns holds the plates) and the overlapping rectangles, and ``neato -n2`` routes the edges.
+Every exporter draws from the one layout; ``Drawing.source`` is the DOT that draws it (``dot``'s
+own, or every position pinned).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import networkx as nx
 
 from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
+from .arrangement import STEPS, SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
+from .grid import place_grid
 from .options import DEFAULT_TIMEOUT, DrawOptions
 from .placement import Cells, cells_of, place
 
@@ -79,13 +82,16 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
     """
     cells = cells_of(shown)
     if cells is not None:
-        crossed = _crossed(shown, cells, options, render, timeout)
+        why = "cannot be drawn"
+        try:
+            crossed = _crossed(shown, cells, options, render, timeout)
+        except SearchStopped:
+            crossed, why = None, f"were not drawn (the search stopped after {STEPS} steps)"
         if crossed is not None:
             return crossed
-        groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
         warnings.warn(CrossedPlatesWarning(
-            f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
-            "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
+            f"{shown.graph.get('name') or 'model'}: the crossed plates {', '.join(cells.key)} "
+            f"{why} as overlapping rectangles that each hold exactly their sites; drawing one "
             "box per combination of plates instead"), stacklevel=3)
     if source is None:
         source = dot_source(shown, options)
@@ -248,6 +254,9 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
                                               round(float(obj["height"]) * INCH, 2))
     axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
+    if placed is None:
+        placed = place_grid(cells, nodes, local_plates, local_labels, local_cell, sizes,
+                            rankdir=options.rankdir)
     if placed is None:
         return None
     # the boxes from the origin; the edges are routed by neato (see _pinned)
