@@ -248,7 +248,8 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
 KEY_FONT_SIZE = 10.0
 KEY_SYMBOL = 28.0  # points: the width of a key's symbol
 KEY_ROW = 20.0
-_BB = re.compile(r'\bbb="(?P<bb>[-\d.]+,[-\d.]+,[-\d.]+,[-\d.]+)",?\s*')
+_NUMBER = r"[-+\d.eE]+"
+_BB = re.compile(rf'\bbb="(?P<bb>{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER})",?\s*')
 
 
 def _key_symbol(i: int, kind: str, x: float, y: float, styles: Mapping[str, Any]) -> list[str]:
@@ -286,7 +287,8 @@ def keyed_dot(laid_out: str, entries: tuple[KeyEntry, ...], options: DrawOptions
     """A laid-out drawing (``dot -Tdot``'s or ``neato -n2 -Tdot``'s output: every position
     given) with its key (``legend=True``) below it, pinned, for ``neato -n2``: graphviz draws
     the key of the notebook theme into every format from the one layout."""
-    found = _BB.search(laid_out)
+    # the graph's own attributes come first: its box, not a plate's
+    found = _BB.search(laid_out, 0, laid_out.find("]"))
     if found is None or not entries:
         return laid_out
     x0, y0, x1, _ = (float(v) for v in found.group("bb").split(","))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -13,7 +14,9 @@ from support import load_example
 
 import plategraph
 from plategraph.export.paper import figure_spec
-from plategraph.layout.legend import KeyEntry, key_entries, place_key
+from plategraph.layout.dot import keyed_dot
+from plategraph.layout.legend import KEY_GAP, KeyEntry, key_entries, place_key
+from plategraph.layout.options import DrawOptions
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -124,3 +127,16 @@ def test_tikz_draws_the_key_with_the_figures_styles(spike_and_slab):
             if "font=\\footnotesize" in line] == [
         "latent", "observed", "gated", "data", "control", "gate"]
     assert "% the key" not in plategraph.to_tikz(spike_and_slab)
+
+
+def test_the_key_goes_below_the_graphs_box_not_a_plates():
+    laid_out = ('digraph m {\n\tgraph [bb="0.14,1.7764e-15,120.64,153", pad=0.1];\n'
+                '\tsubgraph cluster_0 {\n\t\tgraph [bb="26.64,37,120.64,105", label=j];\n'
+                '\t\tn1 [pos="60,70"];\n\t}\n\tn0 [pos="35,138"];\n}\n')
+    keyed = keyed_dot(laid_out, (KeyEntry("node", "latent"), KeyEntry("edge", "gate")),
+                      DrawOptions())
+    assert "1.7764e-15" not in keyed and 'bb="26.64,37,120.64,105"' in keyed
+    key = keyed.split('n0 [pos="35,138"];')[1]
+    ys = [float(y) for y in re.findall(r'pos="[-\d.]+,([-\d.]+)"', key)]
+    assert ys and all(y < -KEY_GAP for y in ys)  # every key entry below the graph
+    assert "arrowhead=onormal" in keyed and "label=latent" in keyed
