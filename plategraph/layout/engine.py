@@ -22,9 +22,9 @@ from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
+from .fit import figure_fit, fit_limits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
-from .fit import figure_fit, fit_limits
 from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
 from .placement import Cells, cells_of, place
 

@@ -34,6 +34,7 @@ from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
+from .loops import loop_lengths
 from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
 from .records import Edge, Plate, Site, TraceRecord, merged_data_args
 from .source import error_source
@@ -508,36 +509,13 @@ def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: 
         found.runs.append(variant)
         _compare(context, variant, decider, found.gated, found.control)
         variants.append(variant)
-    _loop_lengths(decider, [context, *variants], found)
+    runs = [context, *variants]
+    sized, unsure = loop_lengths(decider, [run.sites for run in runs],
+                                 counted=any(decider in run.counted for run in runs))
+    for name in sized:
+        found.sized.setdefault(name, decider)
+    found.unsure.extend(unsure)
     return variants
-
-
-def _loop_lengths(decider: str, runs: list[Run], found: _Findings) -> None:
-    """The Python loops whose length ``decider`` decides, from the runs that varied it alone.
-
-    A loop is the sites one line of the model made (``c_0``, ``c_1``, … at ``c = sample(…)``);
-    when some of them exist in some runs only, the number each run made is the loop's length
-    there. Two different lengths other than none: the loop runs as often as the decider says
-    (``range(int(k))``, ``while i < k``), and its sites are ``sized_by`` it. One length or none
-    (``if k > 2: for i in range(3)``) is a gate of a fixed-length loop, unless Python took a
-    number from the decider (``range(3 * int(k))``): then it may be a length the values tried
-    did not show, which ``found.unsure`` names.
-    """
-    lines: dict[str, list[str]] = {}
-    for run in runs:
-        for name, raw in run.sites.items():
-            if raw.source is not None and name not in lines.setdefault(raw.source, []):
-                lines[raw.source].append(name)
-    for names in lines.values():
-        if len(names) < 2 or all(all(n in run.sites for n in names) for run in runs):
-            continue
-        lengths = {sum(n in run.sites for n in names) for run in runs} - {0}
-        if len(lengths) > 1:
-            for n in names:
-                found.sized.setdefault(n, decider)
-        elif any(decider in run.counted for run in runs) and len(names) > 2:
-            found.unsure.append(f"the loop of {names[0]} … {names[-1]} exists only for some "
-                                f"values of {decider}")
 
 
 def decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:

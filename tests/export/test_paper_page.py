@@ -12,10 +12,10 @@ import warnings
 from pathlib import Path
 
 import pytest
+import realworld  # benchmarks/realworld: the test suite's shared registry of models
 from support import gallery_ids, load_example
 
 import plategraph
-import realworld  # benchmarks/realworld: the test suite's shared registry of models
 
 pytestmark = [pytest.mark.latex, pytest.mark.dot, pytest.mark.slow]
 
