@@ -271,7 +271,7 @@ def _key_symbol(i: int, kind: str, x: float, y: float, styles: Mapping[str, Any]
 
 
 def _key_edge(i: int, kind: str, x: float, y: float, styles: Mapping[str, Any]) -> list[str]:
-    x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2
+    x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2 - 4  # a gap before the label
     point = {"shape": "point", "style": "invis", "width": "0", "height": "0", "label": ""}
     attrs = dict(styles.get(kind, {})) if kind in ("control", "gate") else {}
     # graphviz ends the spline at the arrow's base and draws the arrow to the tip ``e``
