@@ -13,7 +13,8 @@ def loop_lengths(decider: str, runs: Sequence[Mapping[str, Any]], *,
     """The sites of the loops ``decider`` sizes, and the loops it may size unseen.
 
     ``runs`` are the sites (name → ``RawSite``) of the runs that varied ``decider`` alone. A
-    loop is the sites one line of the model made (``c_0``, ``c_1``, … at ``c = sample(…)``);
+    loop is the sites one line of the model made in one call of its function (``c_0``, ``c_1``,
+    … at ``c = sample(…)``; a recursion's calls, a tree's nodes, are not a loop);
     when some of them exist in some runs only, the number each run made is the loop's length
     there. Two different lengths other than none: the loop runs as often as the decider says
     (``range(int(k))``, ``while i < k``), and its sites are sized by it. One length or none
@@ -21,17 +22,20 @@ def loop_lengths(decider: str, runs: Sequence[Mapping[str, Any]], *,
     integer from the decider (``counted``: ``range(3 * int(k))``): then it may be a length
     the values tried did not show, and the second list says which loop.
     """
-    lines: dict[str, list[str]] = {}
+    lines: dict[tuple[str, int | None], list[str]] = {}
     for sites in runs:
         for name, raw in sites.items():
-            if raw.source is not None and name not in lines.setdefault(raw.source, []):
-                lines[raw.source].append(name)
+            key = (raw.source, raw.call)
+            if raw.source is not None and name not in lines.setdefault(key, []):
+                lines[key].append(name)
     sized: list[str] = []
     unsure: list[str] = []
-    for names in lines.values():
-        if len(names) < 2 or all(all(n in sites for n in names) for sites in runs):
+    for key, names in lines.items():
+        made = [sum(n in sites and (sites[n].source, sites[n].call) == key for n in names)
+                for sites in runs]  # how many sites the line made in each run
+        if len(names) < 2 or all(count == len(names) for count in made):
             continue
-        lengths = {sum(n in sites for n in names) for sites in runs} - {0}
+        lengths = set(made) - {0}
         if len(lengths) > 1:
             sized.extend(names)
         elif counted and len(names) > 2:

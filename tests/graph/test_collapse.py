@@ -294,3 +294,11 @@ def test_a_traced_loop_seen_only_whole_or_absent_is_named_by_the_warning():
         g = plategraph.model_graph(all_or_nothing)
     c = collapse_families(g)
     assert c.graph["plates"]["j"]["size"] == 3 and c.nodes["c_j"]["gated_by"] == ("k",)
+
+
+def test_a_recursions_calls_are_not_a_loop():
+    # each call of CART's grow() makes one level_*: the line makes more sites when a split
+    # grows the tree, but no call runs a loop
+    model, args, kwargs = load_example("bayesian_cart:model")
+    g = plategraph.model_graph(model, *args, **kwargs)
+    assert all(sized is None for _, sized in g.nodes(data="sized_by"))
