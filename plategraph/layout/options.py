@@ -21,8 +21,8 @@ from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, res
 
 __all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED_STYLES",
            "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
-           "COLUMN_WIDTH", "TEXT_WIDTH", "format_for_path", "max_width", "parse_width",
-           "tex_width"]
+           "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path", "max_width",
+           "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
@@ -40,6 +40,7 @@ OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
 # full text width (``figure*``) when it cannot fit a column with readable text
 COLUMN_WIDTH = 3.3 * 72
 TEXT_WIDTH = 7.0 * 72
+TEXT_HEIGHT = 7.5 * 72  # a page's text height (a 10 pt two-column article: 7.6 in)
 # the options only the paper figure has
 PAPER_ONLY = ("width", "dpi", "font", "fontsize")
 WIDTH_EXPECTED = "a length with its unit, such as 3.3in, 8cm, 84mm or 240pt"
@@ -75,8 +76,16 @@ class DrawOptions:
     ancestors: bool = True
     legend: bool = False
     observed_style: str = "shaded"
+    # a factor on the theme's space between nodes and ranks (nodesep, ranksep): below 1 when
+    # a paper figure is laid out again, tighter, to fit its width (layout.engine)
+    spacing: float = 1.0
 
     def __post_init__(self) -> None:
+        spacing = self.spacing
+        if isinstance(spacing, bool) or not isinstance(spacing, (int, float)) or not (
+                0 < spacing <= 1):
+            raise OptionError(f"spacing must be a number above 0 and at most 1; got {spacing!r}",
+                              "spacing", expected="a number above 0 and at most 1")
         low, high = PAPER_FONT_SIZES
         size = self.fontsize
         if size is not None and (isinstance(size, bool) or not isinstance(size, (int, float))
@@ -154,6 +163,11 @@ class DrawOptions:
             styles = {**styles, "observed": {**styles.get("observed", {}), **cue}}
         if self.paper and getattr(self, "fontsize", None) is not None:
             styles = paper_type(styles, self.font_size)
+        if getattr(self, "spacing", 1.0) != 1:
+            graph = styles.get("graph", {})
+            styles = {**styles, "graph": {**graph, **{
+                key: f"{float(graph[key]) * self.spacing:.3g}"
+                for key in ("nodesep", "ranksep") if key in graph}}}
         return styles
 
     def replace(self, **changes: Any) -> DrawOptions:
