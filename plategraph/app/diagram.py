@@ -15,7 +15,7 @@ from ..layout.dot import dot_source
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
-from ..layout.graphviz import pipe
+from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
@@ -46,7 +46,8 @@ class Diagram:
         self._drawn = drawn
         self._laid_out = drawn is None
         self._layout: Layout | None = None
-        self._rendered: dict[str, bytes] = {}
+        self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
+        self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
 
     @classmethod
@@ -60,28 +61,37 @@ class Diagram:
         shown = shown_kinds(collapsed, options)
         return cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
 
-    def _lay_out(self, fmt: str | None, *, always: bool = True,
+    def _lay_out(self, formats: Sequence[str] = (), *, always: bool = True,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
-        """Lay the diagram out, once; a graphviz run for ``fmt`` on the way is kept. Without
-        ``always``, a diagram without plates is left to ``dot`` alone: there is nothing in it
-        that plategraph would place differently."""
+        """Lay the diagram out, once; what the graphviz run renders in ``formats`` on the way
+        is kept. Without ``always``, a diagram without plates is left to ``dot`` alone: there
+        is nothing in it that plategraph would place differently."""
         if self._laid_out:
             return
         shown = self._drawn
         if not always and not any(plates for _, plates in shown.nodes(data="plates")):
             return
-        drawing, rendered = compute_drawing(shown, self.options, render=fmt,
+        drawing, rendered = compute_drawing(shown, self.options, render=formats,
                                             source=self._source, timeout=timeout)
         self._laid_out = True
         self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
-        if rendered is not None and fmt is not None:
-            self._rendered[fmt] = rendered
+        self._rendered.update(rendered)
+
+    def _graphviz(self, formats: Sequence[str], timeout: float | None) -> dict[str, bytes]:
+        """graphviz's rendering of the diagram in ``formats``: the formats not rendered yet are
+        rendered by one run, the layout's own when it is made now."""
+        self._lay_out(formats, always=False, timeout=timeout)
+        missing = [fmt for fmt in formats if fmt not in self._rendered]
+        if missing:
+            self._rendered.update(outputs(self._source, missing, engine=self._engine,
+                                          timeout=timeout))
+        return {fmt: self._rendered[fmt] for fmt in formats}
 
     @property
     def source(self) -> str:
         """The DOT text that draws the diagram (without graphviz installed: ``dot``'s input)."""
         try:
-            self._lay_out("svg", always=False)
+            self._lay_out(("svg",), always=False)
         except DotNotFoundError:
             pass
         return self._source
@@ -97,13 +107,13 @@ class Diagram:
     @property
     def engine(self) -> str:
         """``"dot"`` when ``dot`` lays ``.source`` out, ``"neato"`` when it is pinned."""
-        self._lay_out("svg", always=False)
+        self._lay_out(("svg",), always=False)
         return self._engine
 
     @property
     def layout(self) -> Layout:
         """The layout every format is drawn from (``plategraph.layout``)."""
-        self._lay_out(None)
+        self._lay_out()
         if self._layout is None:
             raise RuntimeError("this Diagram was made without a layout")
         return self._layout
@@ -124,15 +134,13 @@ class Diagram:
         if self.options.paper:
             from ..export.paper import figure_spec, render_figure
 
-            self._lay_out(None, timeout=timeout)
-            spec = figure_spec(self.layout, width=self.options.width, font=self.options.font,
-                               distributions=self.options.distributions)
-            return render_figure(spec, fmt, dpi=self.options.dpi)
-        self._lay_out(fmt, always=False, timeout=timeout)
-        if fmt in self._rendered:
-            data = self._rendered[fmt]
-        else:
-            data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
+            self._lay_out(timeout=timeout)
+            if self._spec is None:  # measured once, whatever formats are drawn from it
+                self._spec = figure_spec(self.layout, width=self.options.width,
+                                         font=self.options.font,
+                                         distributions=self.options.distributions)
+            return render_figure(self._spec, fmt, dpi=self.options.dpi)
+        data = self._graphviz((fmt,), timeout)[fmt]
         if fmt == "svg":
             from ..export.svg import tidy_svg, with_key
 
@@ -141,13 +149,24 @@ class Diagram:
                 data = with_key(data, key_entries(self._drawn), self.options.styles)
         return data
 
+    def pipe_many(self, formats: Sequence[str], *,
+                  timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, bytes]:
+        """The diagram in each of ``formats``, as ``pipe`` renders it: ``{format: bytes}``.
+        Every format comes from the one layout, and graphviz renders its formats (SVG, PNG,
+        PDF of the notebook theme) in a single run."""
+        wanted = [check_format(fmt) for fmt in formats]
+        if not self.options.paper:
+            self._graphviz([fmt for fmt in dict.fromkeys(wanted) if fmt in GRAPHVIZ_FORMATS],
+                           timeout)
+        return {fmt: self.pipe(fmt, timeout=timeout) for fmt in wanted}
+
     def _tikz(self) -> str:
         """The paper figure as TikZ: this diagram's layout when it is the paper theme's, else
         the paper theme's layout of the same graph (every site, labels math unless asked)."""
         from ..export.tikz import tikz_picture
 
         if self.options.paper:
-            self._lay_out(None)
+            self._lay_out()
             return tikz_picture(self.layout, distributions=self.options.distributions,
                                 width=self.options.width)
         paper = self.options.replace(theme="paper", collapse=False,

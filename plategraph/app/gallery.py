@@ -19,22 +19,23 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, as_completed, wait
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from string import Template
+from types import ModuleType
 from typing import Any
 
 from ..exceptions import GalleryError, OutputError
 from ..layout.options import FORMATS, DrawOptions, check_format, check_timeout
 from .files import check_output, write_atomic
 from .loading import gallery_modules, load_module, module_info, user_code
-from .pool import RemoteError, TaskTimeout, WorkerPool
+from .pool import RemoteError, TaskTimeout, WorkerPool, captured, released
 
 __all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
-           "check_gallery_output", "index_html", "inspect_job", "manifest_json", "open_executor",
-           "output_names", "prose_html", "render_job"]
+           "check_gallery_output", "index_html", "inspect_job", "manifest_json", "module_job",
+           "open_executor", "output_names", "prose_html", "render_job"]
 
 DEFAULT_FORMATS = ("svg", "png")
 # the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
@@ -179,40 +180,69 @@ def _alarm_thread(seconds: float, fired: threading.Event) -> Iterator[None]:
 
 def inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
     """Run in a worker: the gallery entries (``ModelInfo`` as dicts) of the module at ``path``."""
+    return _inspect(path, timeout)[1]
+
+
+def module_job(path: str, out_dir: str, formats: tuple[str, ...], options: DrawOptions,
+               timeout: float | None) -> dict[str, Any]:
+    """Run in a worker: inspect the module at ``path`` and render its first model in the same
+    fresh process, just as ``render_job`` would (the module imported, its examples made, the
+    model traced and drawn), so that the module is imported once. Returns ``{"infos":
+    captured(inspect_job's answer), "first": captured(render_job's answer) or None}``: the
+    errors of both come back as data. Both share ``timeout`` seconds, as in ``render_job``."""
+    started = time.monotonic()
+    inspection = captured(_inspect, path, timeout)
+    if inspection[0] != "ok" or not inspection[1][1]:
+        return {"infos": inspection if inspection[0] != "ok" else ("ok", []), "first": None}
+    module, infos = inspection[1]
+    left = None if timeout is None else max(timeout - (time.monotonic() - started), 1e-3)
+    first = captured(_render, module, path, infos[0]["function"], out_dir, formats, options,
+                     left)
+    return {"infos": ("ok", infos), "first": first}
+
+
+def _inspect(path: str, timeout: float | None) -> tuple[ModuleType, list[dict[str, str]]]:
     with _time_limit(timeout):
         module = load_module(path)
-        return [asdict(info) for info in module_info(module, Path(path).stem, path)]
+        return module, [asdict(info) for info in module_info(module, Path(path).stem, path)]
 
 
 def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
                options: DrawOptions, timeout: float | None) -> dict[str, Any]:
     """Run in a worker: trace one model of the module at ``path``, draw it in ``formats``
     into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...}}``."""
+    return _render(None, path, function, out_dir, formats, options, timeout)
+
+
+def _render(module: ModuleType | None, path: str, function: str, out_dir: str,
+            formats: tuple[str, ...], options: DrawOptions,
+            timeout: float | None) -> dict[str, Any]:
+    """``render_job``'s work, with the module at ``path`` imported now unless given: its
+    examples made, the model traced and drawn, each theme's files from its one layout."""
     from ..graph.build import model_graph
     from .diagram import Diagram
     from .loading import model_examples
 
     timings: dict[str, float] = {}
     with _time_limit(timeout):
-        module = load_module(path)
+        module = module or load_module(path)
         args, kwargs = model_examples(module, path)[function]
         start = time.perf_counter()
         with user_code(f"model {function!r}"):
             graph = model_graph(getattr(module, function), *args, **kwargs)
         timings["trace"] = time.perf_counter() - start
         start = time.perf_counter()
-        diagram = Diagram.of(graph, options)
         notebook = [fmt for fmt in formats if fmt not in PAPER_OUTPUTS]
-        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in notebook}  # all or none
-        if any(fmt in PAPER_OUTPUTS for fmt in formats):
-            paper = Diagram.of(graph, paper_options(options))
-            for fmt in formats:
-                if fmt in PAPER_OUTPUTS:
-                    rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
+        rendered = Diagram.of(graph, options).pipe_many(notebook, timeout=timeout)  # all or none
+        figure = [fmt for fmt in formats if fmt in PAPER_OUTPUTS]
+        if figure:
+            paper = Diagram.of(graph, paper_options(options)).pipe_many(
+                [fmt.removeprefix("paper.") for fmt in figure], timeout=timeout)
+            rendered.update((fmt, paper[fmt.removeprefix("paper.")]) for fmt in figure)
         timings["draw"] = time.perf_counter() - start
     outputs = output_names(Path(path).stem, function, formats)
-    for fmt, data in rendered.items():
-        write_atomic(Path(out_dir) / outputs[fmt], data)
+    for fmt in formats:
+        write_atomic(Path(out_dir) / outputs[fmt], rendered[fmt])
     return {"outputs": outputs, "timings": timings}
 
 
@@ -388,8 +418,8 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
         keys = _module_keys(source_dir, build)
-        inspections = build.reuse_or_inspect(pool, previous, keys)
-        renders = build.render_inspected(pool, inspections, keys)
+        jobs = build.reuse_or_inspect(pool, previous, keys)
+        renders = build.render_inspected(pool, jobs, keys)
         build.collect_renders(renders)
     return build.finish()
 
@@ -441,44 +471,76 @@ class _Build:
     def reuse_or_inspect(self, pool: Executor, previous: dict[str, list[ModelResult]],
                          keys: dict[str, str]) -> dict[Future, Path]:
         """Take the rows of unchanged modules from the last manifest as cached; send every
-        other module to be inspected (the futures of its models' infos)."""
-        inspections: dict[Future, Path] = {}
+        other module to its worker (``module_job``: inspected, its first model rendered)."""
+        jobs: dict[Future, Path] = {}
         for path in self.paths:
             if _reusable(previous.get(path.stem), keys[path.stem], self.target, self.formats):
                 self.rows[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
                                         for r in previous[path.stem]]
             else:
-                inspections[pool.submit(inspect_job, str(path), self.timeout)] = path
-        self.total = sum(len(rows) for rows in self.rows.values()) + len(inspections)
+                jobs[pool.submit(module_job, str(path), str(self.target), self.formats,
+                                 self.options, self.timeout)] = path
+        self.total = sum(len(rows) for rows in self.rows.values()) + len(jobs)
         for rows in self.rows.values():
             for row in rows:
                 self.report(row)
-        return inspections
+        return jobs
 
-    def render_inspected(self, pool: Executor, inspections: dict[Future, Path],
+    def render_inspected(self, pool: Executor, jobs: dict[Future, Path],
                          keys: dict[str, str]) -> dict[Future, ModelResult]:
-        """As each module's inspection ends, send its models to be rendered; a module that
-        failed is one row."""
+        """As each module's job ends, take its first model's render and send every other
+        model to be rendered in a fresh worker of its own; a module that failed is one row.
+
+        A module job whose worker died or was killed (while inspecting or while rendering:
+        it cannot tell) is inspected again alone (``inspect_job``): if that works, the first
+        model was what failed, and its row gets the job's error."""
         renders: dict[Future, ModelResult] = {}
-        for future in as_completed(inspections):
-            path = inspections[future]
-            try:
-                infos = future.result()
-            except Exception as err:  # noqa: BLE001  a broken module is a row, not a crash
-                status, message = _status_and_error(err)
-                row = ModelResult(f"{path.stem}:*", path.stem, "*", status,
-                                  title=path.stem, error=message, key=keys[path.stem])
-                self.rows[path.stem] = [row]
-                self.report(row)
-                continue
-            self.total += len(infos) - 1
-            self.rows[path.stem] = []
-            for info in infos:
-                row = ModelResult(**info, status="pending", key=keys[path.stem])
-                self.rows[path.stem].append(row)
-                renders[pool.submit(render_job, str(path), info["function"], str(self.target),
-                                    self.formats, self.options, self.timeout)] = row
+        waiting: dict[Future, tuple[Path, Exception | None]] = {
+            future: (path, None) for future, path in jobs.items()}
+        while waiting:
+            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                path, lost = waiting.pop(future)
+                try:
+                    answer = future.result()
+                except Exception as err:  # noqa: BLE001  the worker died or was killed
+                    if lost is None:
+                        waiting[pool.submit(inspect_job, str(path), self.timeout)] = (path, err)
+                    else:
+                        self._failed_module(path, err, keys[path.stem])
+                    continue
+                first: Future = Future()
+                if lost is None:
+                    try:
+                        infos = released(answer["infos"])
+                    except Exception as err:  # noqa: BLE001  a broken module is a row
+                        self._failed_module(path, err, keys[path.stem])
+                        continue
+                    if answer["first"] is not None:
+                        _settle(first, answer["first"])
+                else:
+                    infos = answer
+                    first.set_exception(lost)
+                self.total += len(infos) - 1
+                self.rows[path.stem] = []
+                for i, info in enumerate(infos):
+                    row = ModelResult(**info, status="pending", key=keys[path.stem])
+                    self.rows[path.stem].append(row)
+                    if i == 0:
+                        renders[first] = row
+                    else:
+                        renders[pool.submit(render_job, str(path), info["function"],
+                                            str(self.target), self.formats, self.options,
+                                            self.timeout)] = row
         return renders
+
+    def _failed_module(self, path: Path, err: Exception, key: str) -> None:
+        """The one row of a module that could not be inspected."""
+        status, message = _status_and_error(err)
+        row = ModelResult(f"{path.stem}:*", path.stem, "*", status, title=path.stem,
+                          error=message, key=key)
+        self.rows[path.stem] = [row]
+        self.report(row)
 
     def collect_renders(self, renders: dict[Future, ModelResult]) -> None:
         """Fill in each model's row as its render ends."""
@@ -497,6 +559,14 @@ class _Build:
                 else:
                     row.status, row.outputs, row.timings = "ok", expected, out["timings"]
             self.report(row)
+
+
+def _settle(future: Future, outcome: tuple[str, Any]) -> None:
+    """Finish ``future`` with a ``captured`` call's value or error."""
+    try:
+        future.set_result(released(outcome))
+    except Exception as err:  # noqa: BLE001  the model's error, as its row shows it
+        future.set_exception(err)
 
 
 def _module_keys(source_dir: Path, build: _Build) -> dict[str, str]:
