@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -111,11 +111,12 @@ class _LimitReached(TimeoutError):
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
+def _time_limit(seconds: float | None, *, left: float | None = None) -> Iterator[None]:
     """Raise TaskTimeout in the model's own code after ``seconds``, and again every
     ``_REFIRE`` seconds until the block ends, so code that catches exceptions (as the tracer
     does when a variant value fails) cannot swallow the limit. The model code may wrap the
-    exception (model_graph does); whatever comes out after the limit is a TaskTimeout.
+    exception (model_graph does); whatever comes out after the limit is a TaskTimeout. With
+    ``left``, the limit of ``seconds`` is reached after ``left`` seconds (what remains of it).
 
     In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
     ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
@@ -128,7 +129,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     fired = threading.Event()
     main = threading.current_thread() is threading.main_thread()
     try:
-        with (_alarm_signal if main else _alarm_thread)(seconds, fired):
+        with (_alarm_signal if main else _alarm_thread)(left or seconds, fired):
             yield
     except Exception as err:
         if fired.is_set():
@@ -197,7 +198,7 @@ def module_job(path: str, out_dir: str, formats: tuple[str, ...], options: DrawO
     module, infos = inspection[1]
     left = None if timeout is None else max(timeout - (time.monotonic() - started), 1e-3)
     first = captured(_render, module, path, infos[0]["function"], out_dir, formats, options,
-                     left)
+                     timeout, left=left)
     return {"infos": ("ok", infos), "first": first}
 
 
@@ -215,16 +216,17 @@ def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
 
 
 def _render(module: ModuleType | None, path: str, function: str, out_dir: str,
-            formats: tuple[str, ...], options: DrawOptions,
-            timeout: float | None) -> dict[str, Any]:
+            formats: tuple[str, ...], options: DrawOptions, timeout: float | None, *,
+            left: float | None = None) -> dict[str, Any]:
     """``render_job``'s work, with the module at ``path`` imported now unless given: its
-    examples made, the model traced and drawn, each theme's files from its one layout."""
+    examples made, the model traced and drawn, each theme's files from its one layout; stopped
+    at its time limit, ``timeout``, or after the ``left`` seconds of it that remain."""
     from ..graph.build import model_graph
     from .diagram import Diagram
     from .loading import model_examples
 
     timings: dict[str, float] = {}
-    with _time_limit(timeout):
+    with _time_limit(timeout, left=left):
         module = module or load_module(path)
         args, kwargs = model_examples(module, path)[function]
         start = time.perf_counter()
@@ -418,9 +420,7 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
         keys = _module_keys(source_dir, build)
-        jobs = build.reuse_or_inspect(pool, previous, keys)
-        renders = build.render_inspected(pool, jobs, keys)
-        build.collect_renders(renders)
+        build.render(pool, build.reuse_or_inspect(pool, previous, keys), keys)
     return build.finish()
 
 
@@ -486,26 +486,29 @@ class _Build:
                 self.report(row)
         return jobs
 
-    def render_inspected(self, pool: Executor, jobs: dict[Future, Path],
-                         keys: dict[str, str]) -> dict[Future, ModelResult]:
-        """As each module's job ends, take its first model's render and send every other
-        model to be rendered in a fresh worker of its own; a module that failed is one row.
+    def render(self, pool: Executor, jobs: dict[Future, Path], keys: dict[str, str]) -> None:
+        """Fill in the rows as the jobs end: as each module's job ends, take its first model's
+        render and send every other model to be rendered in a fresh worker of its own (a
+        module that failed is one row); as each render ends, its model's row.
 
         A module job whose worker died or was killed (while inspecting or while rendering:
         it cannot tell) is inspected again alone (``inspect_job``): if that works, the first
         model was what failed, and its row gets the job's error."""
-        renders: dict[Future, ModelResult] = {}
-        waiting: dict[Future, tuple[Path, Exception | None]] = {
+        modules: dict[Future, tuple[Path, Exception | None]] = {
             future: (path, None) for future, path in jobs.items()}
-        while waiting:
-            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+        renders: dict[Future, ModelResult] = {}
+        while modules or renders:
+            done, _ = wait([*modules, *renders], return_when=FIRST_COMPLETED)
             for future in done:
-                path, lost = waiting.pop(future)
+                if future in renders:
+                    self._rendered(renders.pop(future), future)
+                    continue
+                path, lost = modules.pop(future)
                 try:
                     answer = future.result()
                 except Exception as err:  # noqa: BLE001  the worker died or was killed
                     if lost is None:
-                        waiting[pool.submit(inspect_job, str(path), self.timeout)] = (path, err)
+                        modules[pool.submit(inspect_job, str(path), self.timeout)] = (path, err)
                     else:
                         self._failed_module(path, err, keys[path.stem])
                     continue
@@ -532,7 +535,6 @@ class _Build:
                         renders[pool.submit(render_job, str(path), info["function"],
                                             str(self.target), self.formats, self.options,
                                             self.timeout)] = row
-        return renders
 
     def _failed_module(self, path: Path, err: Exception, key: str) -> None:
         """The one row of a module that could not be inspected."""
@@ -542,23 +544,21 @@ class _Build:
         self.rows[path.stem] = [row]
         self.report(row)
 
-    def collect_renders(self, renders: dict[Future, ModelResult]) -> None:
-        """Fill in each model's row as its render ends."""
-        for future in as_completed(renders):
-            row = renders[future]
-            try:
-                out = future.result()
-            except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
-                row.status, row.error = _status_and_error(err)
+    def _rendered(self, row: ModelResult, future: Future) -> None:
+        """Fill in a model's row from its ended render."""
+        try:
+            out = future.result()
+        except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
+            row.status, row.error = _status_and_error(err)
+        else:
+            expected = output_names(row.module, row.function, self.formats)
+            if out.get("outputs") != expected:  # never another model's files
+                row.status, row.error = "error", (
+                    f"WorkerError: the worker answered with {out.get('outputs')!r}, "
+                    f"not the files of {row.ident}")
             else:
-                expected = output_names(row.module, row.function, self.formats)
-                if out.get("outputs") != expected:  # never another model's files
-                    row.status, row.error = "error", (
-                        f"WorkerError: the worker answered with {out.get('outputs')!r}, "
-                        f"not the files of {row.ident}")
-                else:
-                    row.status, row.outputs, row.timings = "ok", expected, out["timings"]
-            self.report(row)
+                row.status, row.outputs, row.timings = "ok", expected, out["timings"]
+        self.report(row)
 
 
 def _settle(future: Future, outcome: tuple[str, Any]) -> None:
