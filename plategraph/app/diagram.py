@@ -78,14 +78,13 @@ class Diagram:
         self._rendered.update(rendered)
 
     def _graphviz(self, formats: Sequence[str], timeout: float | None) -> dict[str, bytes]:
-        """graphviz's rendering of the diagram in ``formats``: the formats not rendered yet are
-        rendered by one run, the layout's own when it is made now."""
+        """graphviz's rendering of the diagram in ``formats``, from one run: the layout's own
+        when it is made now (and kept), else a run for the formats it did not render."""
         self._lay_out(formats, always=False, timeout=timeout)
         missing = [fmt for fmt in formats if fmt not in self._rendered]
-        if missing:
-            self._rendered.update(outputs(self._source, missing, engine=self._engine,
-                                          timeout=timeout))
-        return {fmt: self._rendered[fmt] for fmt in formats}
+        rendered = outputs(self._source, missing, engine=self._engine,
+                           timeout=timeout) if missing else {}
+        return {fmt: self._rendered.get(fmt) or rendered[fmt] for fmt in formats}
 
     @property
     def source(self) -> str:
@@ -122,7 +121,10 @@ class Diagram:
              timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
         """The diagram rendered as ``format`` (svg, png, pdf, dot or tex) bytes; graphviz is
         stopped after ``timeout`` seconds (None: no limit) with a RenderError."""
-        fmt = check_format(format)
+        return self._pipe(check_format(format), None, timeout)
+
+    def _pipe(self, fmt: str, rendered: bytes | None, timeout: float | None) -> bytes:
+        """``pipe`` of a checked format, with graphviz's ``rendered`` output when it ran."""
         if fmt == "dot":
             return self.source.encode("utf-8")
         if fmt == "tex":
@@ -140,7 +142,7 @@ class Diagram:
                                          font=self.options.font,
                                          distributions=self.options.distributions)
             return render_figure(self._spec, fmt, dpi=self.options.dpi)
-        data = self._graphviz((fmt,), timeout)[fmt]
+        data = rendered if rendered is not None else self._graphviz((fmt,), timeout)[fmt]
         if fmt == "svg":
             from ..export.svg import tidy_svg, with_key
 
@@ -155,10 +157,11 @@ class Diagram:
         Every format comes from the one layout, and graphviz renders its formats (SVG, PNG,
         PDF of the notebook theme) in a single run."""
         wanted = [check_format(fmt) for fmt in formats]
+        rendered: dict[str, bytes] = {}
         if not self.options.paper:
-            self._graphviz([fmt for fmt in dict.fromkeys(wanted) if fmt in GRAPHVIZ_FORMATS],
-                           timeout)
-        return {fmt: self.pipe(fmt, timeout=timeout) for fmt in wanted}
+            rendered = self._graphviz([fmt for fmt in dict.fromkeys(wanted)
+                                       if fmt in GRAPHVIZ_FORMATS], timeout)
+        return {fmt: self._pipe(fmt, rendered.get(fmt), timeout) for fmt in wanted}
 
     def _tikz(self) -> str:
         """The paper figure as TikZ: this diagram's layout when it is the paper theme's, else
