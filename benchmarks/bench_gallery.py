@@ -1,10 +1,26 @@
-"""The whole gallery: a cold `plategraph gallery --jobs 2`, the incremental re-run, and the same
-models drawn one by one in this process by plategraph, by its drop-in plategraph.render_model and
-by numpyro.render_model (SVG + PNG).
+"""The whole gallery: its work in one warm process against the cold build, the incremental
+re-run, each model drawn by plategraph and numpyro.render_model, and a generated gallery of many
+models built on a dask LocalCluster of 1 and 2 workers.
+
+- the work: every gallery model as the build renders it (``render_job``: the module's import
+  and examples, ``model_graph``, the notebook SVG and PNG, the paper SVG and PDF, the TikZ, the
+  files written), one after another in this process, once to warm it and once measured;
+- the cold build: ``plategraph gallery gallery -o NEW --jobs 2`` in a fresh process (Python's
+  start, the imports, the fork server and every worker included), against the work divided by
+  the two jobs; the load average is printed beside it (other jobs on the machine slow both);
+- scaling: ``--models N`` (400) models, copies of the gallery's modules under new names, built
+  with ``--executor dask`` on a LocalCluster of 1 and of 2 worker processes.
+
+    python benchmarks/bench_gallery.py [--models N] [--jobs 2]   # or: benchmarks/run.py gallery
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -12,12 +28,42 @@ from pathlib import Path
 import numpyro
 
 import plategraph
-from plategraph.app.gallery import build_gallery
-from plategraph.app.loading import gallery_models
+from plategraph.app import gallery
+from plategraph.app.gallery import DEFAULT_FORMATS, PAPER_OUTPUTS, build_gallery, render_job
+from plategraph.app.loading import gallery_models, gallery_modules, load_module, model_names
+from plategraph.layout.options import DrawOptions
 
 ROOT = Path(__file__).resolve().parent.parent
-
+GALLERY = ROOT / "gallery"
 FORMATS = ("svg", "png")
+
+
+def load() -> str:
+    """The 1-minute load average, as printed beside a time."""
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def work(folder: Path, out: Path) -> tuple[float, int]:
+    """Seconds to render every model of ``folder`` in this process as the build's workers do
+    (``render_job``, every file of it written), and the number of models."""
+    formats = (*DEFAULT_FORMATS, *PAPER_OUTPUTS)
+    models = [(str(path), function) for path in gallery_modules(folder)
+              for function in model_names(load_module(path))]
+    start = time.perf_counter()
+    for path, function in models:
+        render_job(path, function, str(out), formats, DrawOptions(), None)
+    return time.perf_counter() - start, len(models)
+
+
+def cold_build(folder: Path, out: Path, jobs: int, *extra: str) -> float:
+    """Wall seconds of ``plategraph gallery FOLDER -o OUT --jobs JOBS`` in a fresh process."""
+    command = [sys.executable, "-m", "plategraph", "gallery", str(folder), "-o", str(out),
+               "--jobs", str(jobs), "--force", "-q", *extra]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                       [str(ROOT), os.environ.get("PYTHONPATH", "")])})
+    return time.perf_counter() - start
 
 
 def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | str]]:
@@ -26,7 +72,7 @@ def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | 
     ours: dict[str, float] = {}
     drop_in: dict[str, float] = {}
     theirs: dict[str, float | str] = {}
-    for ident, model, args, kwargs in gallery_models(ROOT / "gallery"):
+    for ident, model, args, kwargs in gallery_models(GALLERY):
         start = time.perf_counter()
         diagram = plategraph.draw(plategraph.model_graph(model, *args, **kwargs))
         for fmt in FORMATS:
@@ -49,25 +95,72 @@ def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | 
     return ours, drop_in, theirs
 
 
-def main() -> None:
-    print("## Gallery: every model of gallery/ to SVG + PNG")
-    with tempfile.TemporaryDirectory() as out:
-        cold = build_gallery(ROOT / "gallery", out, jobs=2, force=True)
-        again = build_gallery(ROOT / "gallery", out, jobs=2)
-    assert not cold.failed, [r.ident for r in cold.failed]
-    assert {r.status for r in again.results} == {"cached"}
+def generated_gallery(folder: Path, models: int) -> int:
+    """A gallery of about ``models`` models in ``folder``: the gallery's modules copied under
+    new names (``eight_schools_007.py``), in turn, with its ``_*.py`` helpers; the number of
+    models it holds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for helper in GALLERY.glob("_*.py"):
+        shutil.copy(helper, folder / helper.name)
+    sources = [(path, len(model_names(load_module(path)))) for path in gallery_modules(GALLERY)]
+    count = copy = 0
+    while count < models:
+        path, found = sources[copy % len(sources)]
+        shutil.copy(path, folder / f"{path.stem}_{copy:03d}.py")
+        count += found
+        copy += 1
+    return count
+
+
+def dask_build(folder: Path, out: Path, workers: int) -> tuple[float, float, int]:
+    """Seconds to start a LocalCluster of ``workers`` processes, seconds to build ``folder``
+    on it (everything rendered anew), and the models that rendered."""
+    start = time.perf_counter()
+    with gallery.open_executor("dask", jobs=workers, timeout=120) as executor:
+        started = time.perf_counter() - start
+        report = build_gallery(folder, out, executor=executor, force=True, timeout=120)
+    failed = [row.ident for row in report.failed]
+    assert not failed, failed
+    return started, report.seconds, len(report.results)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=400,
+                        help="models of the generated gallery built on dask (0: skip it)")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs of the cold build")
+    options = parser.parse_args(argv if argv is not None else [])
+    print("## Gallery: its work in one process against the cold build")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "out")
+        before = load()
+        cold = cold_build(GALLERY, out, options.jobs)
+        after = load()
+        again = build_gallery(GALLERY, out, jobs=options.jobs)
+        assert {r.status for r in again.results} == {"cached"}
+        first, _ = work(GALLERY, Path(tmp, "work"))
+        warm, count = work(GALLERY, Path(tmp, "work"))
+        warm_load = load()
+    share = warm / options.jobs
+    print(f"{'run':62s} {'models':>6s} {'seconds':>8s}")
+    print(f"{'the work, one model after another in this process (first pass)':62s} {count:6d} "
+          f"{first:8.2f}")
+    print(f"{'the work, warm (second pass)':62s} {count:6d} {warm:8.2f}   ({warm_load})")
+    print(f"{f'plategraph gallery --jobs {options.jobs}, cold, in a fresh process':62s} "
+          f"{count:6d} {cold:8.2f}   ({before} before, {after} after)")
+    print(f"{'plategraph gallery, again with nothing changed':62s} {count:6d} "
+          f"{again.seconds:8.2f}")
+    print(f"cold build / (warm work / {options.jobs} jobs) = {cold:.2f} / {share:.2f} = "
+          f"{cold / share:.2f}")
+
+    print("\n## Gallery one model at a time: plategraph and numpyro.render_model, SVG + PNG")
     ours, drop_in, theirs = one_by_one()
     drawable = [k for k, v in theirs.items() if not isinstance(v, str)]
     ours_drawable = sum(ours[k] for k in drawable)
     drop_in_drawable = sum(drop_in[k] for k in drawable)
     theirs_total = sum(theirs[k] for k in drawable)  # type: ignore[misc]
-    n = len(cold.results)
-    print(f"{'run':58s} {'models':>6s} {'seconds':>8s}")
-    print(f"{'plategraph gallery --jobs 2, cold (worker start-up included)':58s} {n:6d} "
-          f"{cold.seconds:8.2f}")
-    print(f"{'plategraph gallery --jobs 2, again with nothing changed':58s} {n:6d} "
-          f"{again.seconds:8.2f}   ({again.seconds / cold.seconds:.1%} of cold)")
-    print(f"{'plategraph, one by one in one process':58s} {n:6d} {sum(ours.values()):8.2f}")
+    print(f"{'plategraph, one by one in one process':58s} {len(ours):6d} "
+          f"{sum(ours.values()):8.2f}")
     print(f"{'plategraph, one by one, the models numpyro can draw':58s} {len(drawable):6d} "
           f"{ours_drawable:8.2f}")
     print(f"{'plategraph.render_model drop-in, the models numpyro draws':58s} "
@@ -78,3 +171,28 @@ def main() -> None:
     failed = {k: v for k, v in theirs.items() if isinstance(v, str)}
     print(f"numpyro.render_model cannot draw {len(failed)}: "
           + ", ".join(f"{k} ({v})" for k, v in failed.items()))
+
+    if options.models:
+        scaling(options.models)
+
+
+def scaling(models: int) -> None:
+    """The generated gallery built with --executor dask on 1 and 2 workers."""
+    print(f"\n## A generated gallery of {models} models on a dask LocalCluster")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp, "gallery")
+        count = generated_gallery(folder, models)
+        rows = []
+        for workers in (1, 2):
+            before = load()
+            started, seconds, rendered = dask_build(folder, Path(tmp, f"out{workers}"), workers)
+            rows.append(seconds)
+            print(f"{workers} worker{'s' if workers > 1 else ' '}: cluster started in "
+                  f"{started:5.2f} s, {rendered} models built in {seconds:7.2f} s "
+                  f"({seconds / count * 1e3:.0f} ms a model; {before} before, {load()} after)")
+        print(f"speed-up from 1 to 2 workers: {rows[0] / rows[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main(sys.argv[1:])

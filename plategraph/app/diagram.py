@@ -15,7 +15,7 @@ from ..layout.dot import dot_source, keyed_dot
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
-from ..layout.graphviz import pipe, run
+from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs, run
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
@@ -46,7 +46,8 @@ class Diagram:
         self._drawn = drawn
         self._laid_out = drawn is None
         self._layout: Layout | None = None
-        self._rendered: dict[str, bytes] = {}
+        self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
+        self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
 
     @classmethod
@@ -60,28 +61,36 @@ class Diagram:
         shown = shown_kinds(collapsed, options)
         return cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
 
-    def _lay_out(self, fmt: str | None, *, always: bool = True,
+    def _lay_out(self, formats: Sequence[str] = (), *, always: bool = True,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
-        """Lay the diagram out, once; a graphviz run for ``fmt`` on the way is kept. Without
-        ``always``, a diagram without plates is left to ``dot`` alone: there is nothing in it
-        that plategraph would place differently."""
+        """Lay the diagram out, once; what the graphviz run renders in ``formats`` on the way
+        is kept. Without ``always``, a diagram without plates is left to ``dot`` alone: there
+        is nothing in it that plategraph would place differently."""
         if self._laid_out:
             return
         shown = self._drawn
         if not always and not any(plates for _, plates in shown.nodes(data="plates")):
             return
-        drawing, rendered = compute_drawing(shown, self.options, render=fmt,
+        drawing, rendered = compute_drawing(shown, self.options, render=formats,
                                             source=self._source, timeout=timeout)
         self._laid_out = True
         self._layout, self._source, self._engine = drawing.layout, drawing.source, drawing.engine
-        if rendered is not None and fmt is not None:
-            self._rendered[fmt] = rendered
+        self._rendered.update(rendered)
+
+    def _graphviz(self, formats: Sequence[str], timeout: float | None) -> dict[str, bytes]:
+        """graphviz's rendering of the diagram in ``formats``, from one run: the layout's own
+        when it is made now (and kept), else a run for the formats it did not render."""
+        self._lay_out(formats, always=False, timeout=timeout)
+        missing = [fmt for fmt in formats if fmt not in self._rendered]
+        rendered = outputs(self._source, missing, engine=self._engine,
+                           timeout=timeout) if missing else {}
+        return {fmt: self._rendered.get(fmt) or rendered[fmt] for fmt in formats}
 
     @property
     def source(self) -> str:
         """The DOT text that draws the diagram (without graphviz installed: ``dot``'s input)."""
         try:
-            self._lay_out("svg", always=False)
+            self._lay_out(("svg",), always=False)
         except DotNotFoundError:
             pass
         return self._source
@@ -97,13 +106,13 @@ class Diagram:
     @property
     def engine(self) -> str:
         """``"dot"`` when ``dot`` lays ``.source`` out, ``"neato"`` when it is pinned."""
-        self._lay_out("svg", always=False)
+        self._lay_out(("svg",), always=False)
         return self._engine
 
     @property
     def layout(self) -> Layout:
         """The layout every format is drawn from (``plategraph.layout``)."""
-        self._lay_out(None)
+        self._lay_out()
         if self._layout is None:
             raise RuntimeError("this Diagram was made without a layout")
         return self._layout
@@ -112,7 +121,10 @@ class Diagram:
              timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
         """The diagram rendered as ``format`` (svg, png, pdf, dot or tex) bytes; graphviz is
         stopped after ``timeout`` seconds (None: no limit) with a RenderError."""
-        fmt = check_format(format)
+        return self._pipe(check_format(format), None, timeout)
+
+    def _pipe(self, fmt: str, rendered: bytes | None, timeout: float | None) -> bytes:
+        """``pipe`` of a checked format, with graphviz's ``rendered`` output when it ran."""
         if fmt == "dot":
             return self.source.encode("utf-8")
         if fmt == "tex":
@@ -124,26 +136,38 @@ class Diagram:
         if self.options.paper:
             from ..export.paper import figure_spec, render_figure
 
-            self._lay_out(None, timeout=timeout)
-            spec = figure_spec(self.layout, width=self.options.width, font=self.options.font,
-                               distributions=self.options.distributions)
-            return render_figure(spec, fmt, dpi=self.options.dpi)
-        self._lay_out(fmt, always=False, timeout=timeout)
+            self._lay_out(timeout=timeout)
+            if self._spec is None:  # measured once, whatever formats are drawn from it
+                self._spec = figure_spec(self.layout, width=self.options.width,
+                                         font=self.options.font,
+                                         distributions=self.options.distributions)
+            return render_figure(self._spec, fmt, dpi=self.options.dpi)
         if self.options.legend:
             # the drawing as laid out, every position given, and its key pinned below it
+            self._lay_out(always=False, timeout=timeout)
             laid_out = run(self._source, "dot", engine=self._engine, timeout=timeout)
             keyed = keyed_dot(laid_out.decode("utf-8"), key_entries(self._drawn_graph()),
                               self.options)
             data = run(keyed, fmt, engine="neato", timeout=timeout)
-        elif fmt in self._rendered:
-            data = self._rendered[fmt]
         else:
-            data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
+            data = rendered if rendered is not None else self._graphviz((fmt,), timeout)[fmt]
         if fmt == "svg":
             from ..export.svg import tidy_svg
 
             data = tidy_svg(data, *self._svg_names())
         return data
+
+    def pipe_many(self, formats: Sequence[str], *,
+                  timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, bytes]:
+        """The diagram in each of ``formats``, as ``pipe`` renders it: ``{format: bytes}``.
+        Every format comes from the one layout, and graphviz renders its formats (SVG, PNG,
+        PDF of the notebook theme) in a single run."""
+        wanted = [check_format(fmt) for fmt in formats]
+        rendered: dict[str, bytes] = {}
+        if not self.options.paper and not self.options.legend:  # a key: drawn per format
+            rendered = self._graphviz([fmt for fmt in dict.fromkeys(wanted)
+                                       if fmt in GRAPHVIZ_FORMATS], timeout)
+        return {fmt: self._pipe(fmt, rendered.get(fmt), timeout) for fmt in wanted}
 
     def _tikz(self) -> str:
         """The paper figure as TikZ: this diagram's layout when it is the paper theme's, else
@@ -151,7 +175,7 @@ class Diagram:
         from ..export.tikz import tikz_picture
 
         if self.options.paper:
-            self._lay_out(None)
+            self._lay_out()
             return tikz_picture(self.layout, distributions=self.options.distributions,
                                 width=self.options.width)
         paper = self.options.replace(theme="paper", collapse=False,

@@ -8,15 +8,12 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import json
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -24,18 +21,16 @@ from typing import Any
 from ..exceptions import GalleryError, OutputError
 from ..layout.options import FORMATS, DrawOptions, check_format, check_timeout
 from .files import check_output, write_atomic
-from .loading import gallery_modules, load_module, module_info, user_code
-from .page import index_html, model_facts, valid_facts
-from .pool import RemoteError, TaskTimeout, WorkerPool
+from .jobs import PAPER_OUTPUTS, inspect_job, module_job, output_names, render_job
+from .loading import gallery_modules
+from .page import index_html, valid_facts
+from .pool import RemoteError, TaskTimeout, WorkerPool, released
 
 __all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
-           "check_gallery_output", "index_html", "inspect_job", "manifest_json", "open_executor",
-           "output_names", "render_job"]
+           "check_gallery_output", "index_html", "inspect_job", "manifest_json", "module_job",
+           "open_executor", "output_names", "render_job"]
 
 DEFAULT_FORMATS = ("svg", "png")
-# the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
-PAPER_OUTPUTS = ("paper.svg", "paper.pdf", "tex")
-PAPER_OPTIONS = {"theme": "paper", "width": "3.3in", "distributions": True}
 EXECUTORS = ("process", "dask")
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -43,7 +38,6 @@ STATUSES = ("ok", "cached", "error", "timeout")
 RENDERED = ("ok", "cached")  # the statuses of a model whose files are in the output folder
 FAILED = ("error", "timeout")
 _KILL_GRACE = 10.0  # seconds the pool waits past --timeout before killing a stuck worker
-_REFIRE = 0.5  # seconds between repeats of a time limit's exception
 
 
 @dataclass
@@ -97,136 +91,6 @@ class GalleryReport:
         for row in self.results:
             counts[row.status] = counts.get(row.status, 0) + 1
         return counts
-
-
-# -- jobs (run in worker processes) ------------------------------------------------------------
-
-
-class _LimitReached(TimeoutError):
-    """Raised in the model's code at the time limit (see ``_time_limit``)."""
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise TaskTimeout in the model's own code after ``seconds``, and again every
-    ``_REFIRE`` seconds until the block ends, so code that catches exceptions (as the tracer
-    does when a variant value fails) cannot swallow the limit. The model code may wrap the
-    exception (model_graph does); whatever comes out after the limit is a TaskTimeout.
-
-    In a process's main thread (plategraph's pool) a SIGALRM does it, which also wakes a
-    ``time.sleep``; in a worker thread (dask) the exception is raised asynchronously in that
-    thread, which takes effect at its next Python instruction. Code stuck in native calls is
-    only stopped by the process pool, which kills the worker.
-    """
-    if not seconds:
-        yield
-        return
-    fired = threading.Event()
-    main = threading.current_thread() is threading.main_thread()
-    try:
-        with (_alarm_signal if main else _alarm_thread)(seconds, fired):
-            yield
-    except Exception as err:
-        if fired.is_set():
-            raise TaskTimeout.after(seconds) from err
-        raise
-
-
-@contextlib.contextmanager
-def _alarm_signal(seconds: float, fired: threading.Event) -> Iterator[None]:
-    def on_alarm(signum: int, frame: Any) -> None:
-        fired.set()
-        raise _LimitReached
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _alarm_thread(seconds: float, fired: threading.Event) -> Iterator[None]:
-    ident = threading.get_ident()
-    lock = threading.Lock()
-    done = threading.Event()
-
-    def interrupt() -> None:
-        delay = seconds
-        while not done.wait(delay):
-            with lock:
-                if done.is_set():
-                    return
-                fired.set()
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
-                                                           ctypes.py_object(_LimitReached))
-            delay = _REFIRE
-
-    threading.Thread(target=interrupt, name="plategraph-time-limit", daemon=True).start()
-    try:
-        yield
-    finally:
-        with lock:
-            done.set()
-        # an exception sent just as the block ended must not hit the caller's code
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
-
-
-def inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
-    """Run in a worker: the gallery entries (``ModelInfo`` as dicts) of the module at ``path``."""
-    with _time_limit(timeout):
-        module = load_module(path)
-        return [asdict(info) for info in module_info(module, Path(path).stem, path)]
-
-
-def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
-               options: DrawOptions, timeout: float | None) -> dict[str, Any]:
-    """Run in a worker: trace one model of the module at ``path``, draw it in ``formats``
-    into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...},
-    "facts": model_facts(graph)}``."""
-    from ..graph.build import model_graph
-    from .diagram import Diagram
-    from .loading import model_examples
-
-    timings: dict[str, float] = {}
-    with _time_limit(timeout):
-        module = load_module(path)
-        args, kwargs = model_examples(module, path)[function]
-        start = time.perf_counter()
-        with user_code(f"model {function!r}"):
-            graph = model_graph(getattr(module, function), *args, **kwargs)
-        timings["trace"] = time.perf_counter() - start
-        start = time.perf_counter()
-        diagram = Diagram.of(graph, options)
-        notebook = [fmt for fmt in formats if fmt not in PAPER_OUTPUTS]
-        rendered = {fmt: diagram.pipe(fmt, timeout=timeout) for fmt in notebook}  # all or none
-        if any(fmt in PAPER_OUTPUTS for fmt in formats):
-            paper = Diagram.of(graph, paper_options(options))
-            for fmt in formats:
-                if fmt in PAPER_OUTPUTS:
-                    rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
-        timings["draw"] = time.perf_counter() - start
-        facts = model_facts(graph)
-    outputs = output_names(Path(path).stem, function, formats)
-    for fmt, data in rendered.items():
-        write_atomic(Path(out_dir) / outputs[fmt], data)
-    return {"outputs": outputs, "timings": timings, "facts": facts}
-
-
-def paper_options(options: DrawOptions) -> DrawOptions:
-    """The options of a model's paper figure in the gallery: the structure ``options`` ask for
-    (direction, hidden kinds, families, data), drawn as the paper figure at column width with
-    its distributions listed."""
-    return DrawOptions(rankdir=options.rankdir, params=options.params,
-                       deterministic=options.deterministic, collapse=options.collapse,
-                       data=options.data, **PAPER_OPTIONS)
-
-
-def output_names(module: str, function: str, formats: tuple[str, ...]) -> dict[str, str]:
-    """The files of one model in the output folder: ``{"svg": "module__function.svg", …}``."""
-    return {fmt: f"{module}__{function}.{fmt}" for fmt in formats}
 
 
 def _own_files(module: str, function: str, outputs: dict[str, str]) -> dict[str, str]:
@@ -387,9 +251,7 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
         pool = executor or stack.enter_context(open_executor("process", jobs=jobs,
                                                              timeout=timeout))
         keys = _module_keys(source_dir, build)
-        inspections = build.reuse_or_inspect(pool, previous, keys)
-        renders = build.render_inspected(pool, inspections, keys)
-        build.collect_renders(renders)
+        build.render(pool, build.reuse_or_inspect(pool, previous, keys), keys)
     return build.finish()
 
 
@@ -440,63 +302,103 @@ class _Build:
     def reuse_or_inspect(self, pool: Executor, previous: dict[str, list[ModelResult]],
                          keys: dict[str, str]) -> dict[Future, Path]:
         """Take the rows of unchanged modules from the last manifest as cached; send every
-        other module to be inspected (the futures of its models' infos)."""
-        inspections: dict[Future, Path] = {}
+        other module to its worker (``module_job``: inspected, its first model rendered)."""
+        jobs: dict[Future, Path] = {}
         for path in self.paths:
             if _reusable(previous.get(path.stem), keys[path.stem], self.target, self.formats):
                 self.rows[path.stem] = [ModelResult(**{**asdict(r), "status": "cached"})
                                         for r in previous[path.stem]]
             else:
-                inspections[pool.submit(inspect_job, str(path), self.timeout)] = path
-        self.total = sum(len(rows) for rows in self.rows.values()) + len(inspections)
+                jobs[pool.submit(module_job, str(path), str(self.target), self.formats,
+                                 self.options, self.timeout)] = path
+        self.total = sum(len(rows) for rows in self.rows.values()) + len(jobs)
         for rows in self.rows.values():
             for row in rows:
                 self.report(row)
-        return inspections
+        return jobs
 
-    def render_inspected(self, pool: Executor, inspections: dict[Future, Path],
-                         keys: dict[str, str]) -> dict[Future, ModelResult]:
-        """As each module's inspection ends, send its models to be rendered; a module that
-        failed is one row."""
+    def render(self, pool: Executor, jobs: dict[Future, Path], keys: dict[str, str]) -> None:
+        """Fill in the rows as the jobs end: as each module's job ends, take its first model's
+        render and send every other model to be rendered in a fresh worker of its own (a
+        module that failed is one row); as each render ends, its model's row.
+
+        A module job whose worker died or was killed (while inspecting or while rendering:
+        it cannot tell) is inspected again alone (``inspect_job``): if that works, the first
+        model was what failed, and its row gets the job's error."""
+        modules: dict[Future, tuple[Path, Exception | None]] = {
+            future: (path, None) for future, path in jobs.items()}
         renders: dict[Future, ModelResult] = {}
-        for future in as_completed(inspections):
-            path = inspections[future]
-            try:
-                infos = future.result()
-            except Exception as err:  # noqa: BLE001  a broken module is a row, not a crash
-                status, message = _status_and_error(err)
-                row = ModelResult(f"{path.stem}:*", path.stem, "*", status,
-                                  title=path.stem, error=message, key=keys[path.stem])
-                self.rows[path.stem] = [row]
-                self.report(row)
-                continue
-            self.total += len(infos) - 1
-            self.rows[path.stem] = []
-            for info in infos:
-                row = ModelResult(**info, status="pending", key=keys[path.stem])
-                self.rows[path.stem].append(row)
-                renders[pool.submit(render_job, str(path), info["function"], str(self.target),
-                                    self.formats, self.options, self.timeout)] = row
-        return renders
-
-    def collect_renders(self, renders: dict[Future, ModelResult]) -> None:
-        """Fill in each model's row as its render ends."""
-        for future in as_completed(renders):
-            row = renders[future]
-            try:
-                out = future.result()
-            except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
-                row.status, row.error = _status_and_error(err)
-            else:
-                expected = output_names(row.module, row.function, self.formats)
-                if out.get("outputs") != expected:  # never another model's files
-                    row.status, row.error = "error", (
-                        f"WorkerError: the worker answered with {out.get('outputs')!r}, "
-                        f"not the files of {row.ident}")
+        while modules or renders:
+            done, _ = wait([*modules, *renders], return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in renders:
+                    self._rendered(renders.pop(future), future)
+                    continue
+                path, lost = modules.pop(future)
+                try:
+                    answer = future.result()
+                except Exception as err:  # noqa: BLE001  the worker died or was killed
+                    if lost is None:
+                        modules[pool.submit(inspect_job, str(path), self.timeout)] = (path, err)
+                    else:
+                        self._failed_module(path, err, keys[path.stem])
+                    continue
+                first: Future = Future()
+                if lost is None:
+                    try:
+                        infos = released(answer["infos"])
+                    except Exception as err:  # noqa: BLE001  a broken module is a row
+                        self._failed_module(path, err, keys[path.stem])
+                        continue
+                    if answer["first"] is not None:
+                        _settle(first, answer["first"])
                 else:
-                    row.status, row.outputs, row.timings = "ok", expected, out["timings"]
-                    row.facts = out.get("facts", {})
-            self.report(row)
+                    infos = answer
+                    first.set_exception(lost)
+                self.total += len(infos) - 1
+                self.rows[path.stem] = []
+                for i, info in enumerate(infos):
+                    row = ModelResult(**info, status="pending", key=keys[path.stem])
+                    self.rows[path.stem].append(row)
+                    if i == 0:
+                        renders[first] = row
+                    else:
+                        renders[pool.submit(render_job, str(path), info["function"],
+                                            str(self.target), self.formats, self.options,
+                                            self.timeout)] = row
+
+    def _failed_module(self, path: Path, err: Exception, key: str) -> None:
+        """The one row of a module that could not be inspected."""
+        status, message = _status_and_error(err)
+        row = ModelResult(f"{path.stem}:*", path.stem, "*", status, title=path.stem,
+                          error=message, key=key)
+        self.rows[path.stem] = [row]
+        self.report(row)
+
+    def _rendered(self, row: ModelResult, future: Future) -> None:
+        """Fill in a model's row from its ended render."""
+        try:
+            out = future.result()
+        except Exception as err:  # noqa: BLE001  reported on the card and in the manifest
+            row.status, row.error = _status_and_error(err)
+        else:
+            expected = output_names(row.module, row.function, self.formats)
+            if out.get("outputs") != expected:  # never another model's files
+                row.status, row.error = "error", (
+                    f"WorkerError: the worker answered with {out.get('outputs')!r}, "
+                    f"not the files of {row.ident}")
+            else:
+                row.status, row.outputs, row.timings = "ok", expected, out["timings"]
+                row.facts = out.get("facts", {})
+        self.report(row)
+
+
+def _settle(future: Future, outcome: tuple[str, Any]) -> None:
+    """Finish ``future`` with a ``captured`` call's value or error."""
+    try:
+        future.set_result(released(outcome))
+    except Exception as err:  # noqa: BLE001  the model's error, as its row shows it
+        future.set_exception(err)
 
 
 def _module_keys(source_dir: Path, build: _Build) -> dict[str, str]:

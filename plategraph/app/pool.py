@@ -34,11 +34,17 @@ from typing import Any
 
 import pebble
 
-__all__ = ["RemoteError", "TaskTimeout", "WorkerDied", "WorkerPool"]
+__all__ = ["RemoteError", "TaskTimeout", "WorkerDied", "WorkerPool", "captured", "released"]
 
 # imported once by the fork server, so that a fresh worker does not import them again
 PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.app.gallery",
            "plategraph.tracing", "plategraph.app.diagram", "plategraph.export.tikz",
+           "plategraph.export.svg",
+           # what JAX imports on its first computation (the examples' arrays): about 0.5 s a
+           # worker; imported only, so no XLA backend (and none of its threads) is started
+           "jaxlib.mlir.dialects.mhlo",
+           # each card's specification (page.model_facts): SymPy is a second or more to import
+           "sympy", "plategraph.spec.build",
            # the paper figures: imported once by the server, not by every fresh worker
            "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath",
            # ... and one drawn, so their fonts and mathtext parser are loaded too
@@ -141,6 +147,13 @@ def _start_worker(owner: int) -> None:
 
 def _run_task(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
     """Run one task; everything it raises comes back as data pebble can always unpickle."""
+    return captured(fn, *args, **kwargs)
+
+
+def captured(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> tuple[str, Any]:
+    """``fn(*args, **kwargs)`` as data that always pickles: ``("ok", value)``, or
+    ``("error", ...)`` for whatever it raised (``SystemExit`` from model code too); ``released``
+    turns it back into the value or the exception."""
     try:
         return "ok", fn(*args, **kwargs)
     except BaseException as err:  # noqa: BLE001  SystemExit from model code is an error too
@@ -153,6 +166,18 @@ def _run_task(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, A
 
 
 # -- in the parent -----------------------------------------------------------------------------
+
+
+def released(outcome: tuple[str, Any]) -> Any:
+    """The value of a ``captured`` call, or the exception it raised (rebuilt here, or a
+    ``RemoteError`` naming its class) raised again."""
+    status, value = outcome
+    if status == "ok":
+        return value
+    pickled, type_name, message, detail = value
+    err = _rebuild_error(pickled, type_name, message)
+    err.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
+    raise err
 
 
 def _rebuild_error(pickled: bytes | None, type_name: str, message: str) -> BaseException:
@@ -201,13 +226,11 @@ class WorkerPool(Executor):
             return
         err = inner.exception()
         if err is None:
-            status, value = inner.result()
-            if status == "ok":
-                outer.set_result(value)
+            try:
+                outer.set_result(released(inner.result()))
                 return
-            pickled, type_name, message, detail = value
-            err = _rebuild_error(pickled, type_name, message)
-            err.__plategraph_traceback__ = detail  # type: ignore[attr-defined]
+            except Exception as raised:  # noqa: BLE001  the task's own error, rebuilt
+                err = raised
         elif isinstance(err, TimeoutError):
             err = TaskTimeout.after(self._timeout)
         elif isinstance(err, pebble.ProcessExpired):

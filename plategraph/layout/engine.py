@@ -72,15 +72,15 @@ class Drawing:
     engine: str
 
 
-def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | None = None,
+def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: Sequence[str] = (),
                     source: str | None = None,
-                    timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, bytes | None]:
+                    timeout: float | None = DEFAULT_TIMEOUT) -> tuple[Drawing, dict[str, bytes]]:
     """Lay out a drawn graph (``drawn_graph``): the layout and the DOT that draws it.
 
-    With ``render`` (a format), the graphviz run that makes the layout also renders it in that
-    format, and the bytes come back with the drawing. ``source`` is ``dot_source``'s text for
-    the graph when the caller has it already. Each graphviz run is stopped after ``timeout``
-    seconds (None: no limit) with a RenderError.
+    With ``render`` (formats), the graphviz run that makes the layout also renders it in those
+    formats, and their bytes come back with the drawing (``{format: bytes}``). ``source`` is
+    ``dot_source``'s text for the graph when the caller has it already. Each graphviz run is
+    stopped after ``timeout`` seconds (None: no limit) with a RenderError.
 
     A paper figure too wide for its width (``width``, the column by default) at its type size
     is laid out again (``refits``): tighter, then in the other direction, then both; the first
@@ -89,9 +89,9 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
     never scaled.
     """
     drawing, rendered = _drawing(shown, options, render, source, timeout)
-    if not options.paper or render is not None:
+    if not options.paper or render:
         return drawing, rendered
-    return _fitted(shown, drawing, options, timeout), None
+    return _fitted(shown, drawing, options, timeout), {}
 
 
 REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
@@ -123,7 +123,7 @@ def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
             if i == len(tried):
                 with warnings.catch_warnings():  # the figure as asked says what it says
                     warnings.simplefilter("ignore", CrossedPlatesWarning)
-                    tried.append(_drawing(shown, next(others), None, None, timeout)[0])
+                    tried.append(_drawing(shown, next(others), (), None, timeout)[0])
             fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
             # a re-layout that only trades width for more than a page's height does not fit
             if fit.fits and (i == 0 or fit.height <= TEXT_HEIGHT):
@@ -131,8 +131,8 @@ def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
     return drawing
 
 
-def _drawing(shown: nx.DiGraph, options: DrawOptions, render: str | None, source: str | None,
-             timeout: float | None) -> tuple[Drawing, bytes | None]:
+def _drawing(shown: nx.DiGraph, options: DrawOptions, render: Sequence[str], source: str | None,
+             timeout: float | None) -> tuple[Drawing, dict[str, bytes]]:
     """``compute_drawing`` with the options as they are."""
     cells = cells_of(shown)
     if cells is not None:
@@ -149,8 +149,8 @@ def _drawing(shown: nx.DiGraph, options: DrawOptions, render: str | None, source
             "box per combination of plates instead"), stacklevel=4)
     if source is None:
         source = dot_source(shown, options)
-    if render is None:
-        data, rendered = graphviz_json(source, timeout=timeout), None
+    if not render:
+        data, rendered = graphviz_json(source, timeout=timeout), {}
     else:
         data, rendered = json_and(source, render, timeout=timeout)
     lay, pos = from_graphviz(shown, data, options)
@@ -163,18 +163,19 @@ def _drawing(shown: nx.DiGraph, options: DrawOptions, render: str | None, source
                    timeout)
 
 
-def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: str | None,
-            timeout: float | None) -> tuple[Drawing, bytes | None]:
+def _pinned(lay: Layout, pos: Mapping[tuple[str, str], str | None], render: Sequence[str],
+            timeout: float | None) -> tuple[Drawing, dict[str, bytes]]:
     """The layout drawn pinned by ``neato -n2``, which routes the edges whose ``pos`` is None
-    around nodes and labels (and renders ``render`` in the same run)."""
+    around nodes and labels (and renders the first format of ``render`` in the same run; the
+    others are left to the returned source, which pins the routed edges too)."""
     shown, options = lay.graph, lay.options
     names = {k: lay.combined.get(k, (k,)) for k in lay.plates}
     source = pinned_dot(shown, nodes=lay.nodes, plates=lay.plates, plate_names=names,
                         label_boxes=lay.plate_labels, edges=pos, options=options)
-    if render is None:
-        data, rendered = graphviz_json(source, engine="neato", timeout=timeout), None
+    if not render:
+        data, rendered = graphviz_json(source, engine="neato", timeout=timeout), {}
     else:
-        data, rendered = json_and(source, render, engine="neato", timeout=timeout)
+        data, rendered = json_and(source, render[:1], engine="neato", timeout=timeout)
     routed = {**pos, **_edge_pos(shown, data)}
     edges = {e: edge_path(p) for e, p in routed.items() if p is not None}
     points = [pt for path in edges.values() for pt in path]
@@ -272,8 +273,8 @@ def _pos_text(start: Point | None, points: list[Point], end: Point | None) -> st
     return " ".join(parts)
 
 
-def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str | None,
-             timeout: float | None) -> tuple[Drawing, bytes | None] | None:
+def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: Sequence[str],
+             timeout: float | None) -> tuple[Drawing, dict[str, bytes]] | None:
     """Crossed plates as overlapping rectangles (``placement``), edges routed by ``neato``;
     None when no placement exists."""
     sites = list(shown.nodes)

@@ -9,13 +9,14 @@ import os
 import signal
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..exceptions import DotNotFoundError, FormatError, RenderError
 from .options import DEFAULT_TIMEOUT, check_format, check_timeout
 
-__all__ = ["graphviz_json", "json_and", "pipe", "run"]
+__all__ = ["graphviz_json", "json_and", "outputs", "pipe", "run"]
 
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = (
@@ -89,15 +90,26 @@ def run(source: str, fmt: str, *, engine: str = "dot",
     return _graphviz([*_command(engine), f"-T{fmt}"], source, fmt, timeout)
 
 
-def json_and(source: str, fmt: str, *, engine: str = "dot",
-             timeout: float | None = DEFAULT_TIMEOUT) -> tuple[dict[str, Any], bytes]:
-    """One run of ``dot`` (or ``neato -n2``) that writes both its layout (``json0``, parsed)
-    and ``fmt`` bytes."""
+def outputs(source: str, formats: Sequence[str], *, engine: str = "dot",
+            timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, bytes]:
+    """One run of ``dot`` (or ``neato -n2``) that lays the DOT text out once and writes it in
+    every format of ``formats``: ``{format: bytes}``."""
     with tempfile.TemporaryDirectory(prefix="plategraph-") as tmp:
-        layout_file, out_file = Path(tmp, "layout.json"), Path(tmp, f"out.{fmt}")
-        _graphviz([*_command(engine), "-Tjson0", "-o", str(layout_file), f"-T{fmt}", "-o",
-                   str(out_file)], source, fmt, timeout)
-        return json.loads(layout_file.read_bytes()), out_file.read_bytes()
+        files = {fmt: Path(tmp, f"out.{fmt}") for fmt in dict.fromkeys(formats)}
+        command = [*_command(engine)]
+        for fmt, file in files.items():
+            command += [f"-T{fmt}", "-o", str(file)]
+        what = "/".join(fmt for fmt in files if fmt != "json0") or "json0"
+        _graphviz(command, source, what, timeout)
+        return {fmt: file.read_bytes() for fmt, file in files.items()}
+
+
+def json_and(source: str, formats: Sequence[str], *, engine: str = "dot",
+             timeout: float | None = DEFAULT_TIMEOUT) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """One run of ``dot`` (or ``neato -n2``) that writes both its layout (``json0``, parsed)
+    and the ``formats``' bytes."""
+    rendered = outputs(source, ("json0", *formats), engine=engine, timeout=timeout)
+    return json.loads(rendered.pop("json0")), rendered
 
 
 def graphviz_json(source: str, *, engine: str = "dot",

@@ -12,6 +12,7 @@ import pytest
 from support import outputs_in_fresh_processes
 
 import plategraph
+from plategraph.layout import graphviz
 from plategraph.tracing.records import Edge, Plate, Site
 
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "dot": b"digraph"}
@@ -150,3 +151,18 @@ def test_display_does_not_import_ipython_and_svg_is_identical_across_processes()
     )
     runs = outputs_in_fresh_processes(script)
     assert runs[0] == runs[1] and runs[0].count(b"<svg") == 2 and b"obs_j" in runs[0]
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize(("theme", "formats"), [("notebook", ["svg", "png", "dot"]),
+                                                ("paper", ["svg", "pdf", "png", "tex"])])
+def test_pipe_many_draws_each_format_as_pipe_does_from_one_run(make_graph, monkeypatch, theme,
+                                                               formats):
+    graph = unrolled(make_graph)
+    alone = {fmt: plategraph.draw(graph, theme=theme).pipe(fmt) for fmt in formats}
+    runs = []
+    run = graphviz._graphviz
+    monkeypatch.setattr(graphviz, "_graphviz", lambda command, *a, **k: (
+        runs.append(command[0]), run(command, *a, **k))[1])
+    assert plategraph.draw(graph, theme=theme).pipe_many(formats) == alone
+    assert runs == ["dot"]  # one layout; the notebook's SVG and PNG rendered by its run

@@ -84,6 +84,46 @@ def test_forks_and_patches_do_not_reach_other_models(tmp_path):
     assert [row.outputs for row in again.results] == [row.outputs for row in report.results]
 
 
+TWO_MODELS = '''"""Two models."""
+import os
+
+import numpyro
+import numpyro.distributions as dist
+
+
+def {first}():
+    numpyro.sample("first_site", dist.Normal(0.0, 1.0))
+    {body}
+
+
+def second():
+    numpyro.sample("second_site", dist.Normal(0.0, 1.0))
+
+
+def examples():
+    return {{"{first}": ((), {{}}), "second": ((), {{}})}}
+'''
+
+
+def test_a_model_shares_no_worker_with_another_model_of_its_module(tmp_path):
+    folder = tmp_path / "gallery"
+    folder.mkdir()
+    # the first model of a module runs in the worker that listed the module's models
+    (folder / "dies.py").write_text(TWO_MODELS.format(first="dies", body="os._exit(3)"))
+    (folder / "patches.py").write_text(TWO_MODELS.format(
+        first="patches", body="dist.Normal = dist.Cauchy  # after its own site"))
+    out = tmp_path / "out"
+    report = build_gallery(folder, out, jobs=1, timeout=60, formats=("svg",), paper=False)
+    rows = rows_of(report)
+    assert {ident: (row.status, row.error) for ident, row in rows.items()} == {
+        "dies:dies": ("error", "WorkerDied: the worker process exited with code 3"),
+        "dies:second": ("ok", None), "patches:patches": ("ok", None),
+        "patches:second": ("ok", None)}
+    assert rows["dies:dies"].title == rows["dies:second"].title == "Two models."
+    second = (out / "patches__second.svg").read_text()
+    assert "second_site" in second and "Normal" in second and "Cauchy" not in second
+
+
 # -- workers die with the build; what models start does not outlive it -----------------------------
 
 SPINNER = module("spin_site", """\

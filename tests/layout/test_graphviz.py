@@ -42,3 +42,15 @@ def test_a_missing_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
 def test_dot_errors_carry_dots_message():
     with pytest.raises(plategraph.RenderError, match="dot failed to render svg: .*syntax error"):
         graphviz.pipe("digraph { n0 -> }", "svg")
+
+
+@pytest.mark.dot
+def test_one_run_writes_every_format_as_its_own_run_would():
+    rendered = graphviz.outputs(SOURCE, ("svg", "png", "pdf"))
+    assert list(rendered) == ["svg", "png", "pdf"]
+    for fmt in ("svg", "png"):  # a PDF carries its creation time
+        assert rendered[fmt] == graphviz.run(SOURCE, fmt)
+    assert rendered["pdf"].startswith(MAGIC["pdf"])
+    layout, svg = graphviz.json_and(SOURCE, ("svg",))
+    assert [o["name"] for o in layout["objects"]] == ["n0", "n1"]
+    assert svg == {"svg": rendered["svg"]}
