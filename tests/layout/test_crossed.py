@@ -367,7 +367,7 @@ def test_the_sat_solver_finds_the_grid_of_every_drawn_structure_the_search_leave
         check()
 
 
-def test_the_sat_solver_says_no_grid_where_the_search_does(make_graph):
+def test_the_sat_solver_says_no_grid_where_the_search_does():
     pairs = [tuple(f"P{min(i, j)}{max(i, j)}" for j in range(5) if j != i) for i in range(5)]
     key = sorted({p for k in pairs for p in k})
     where = [(i, -i) for i in range(5)]
