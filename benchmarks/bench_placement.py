@@ -9,9 +9,10 @@ layout (the cells' run, or the whole diagram's when no plates cross), *neato* th
 
 Two sets: synthetic structures of 2–6 crossing plates (a chain of pairwise crossings, which
 columns hold; a factorial, main effects and the response in every plate, which needs the grid;
-main effects, every two-way interaction and the response, for which the grid search finds no
-drawing from five plates on: it gives up after ``arrangement.STEPS`` steps and warns), and every
-gallery model, where placement must not cost more than its `dot` run.
+main effects, every two-way interaction and the response, which has no drawing from five plates
+on: the grid search stops after ``arrangement.STEPS`` steps, the SAT solver of ``gridsat.py``
+proves that no grid exists, and the layout warns), and every gallery model, where placement
+must not cost more than its `dot` run.
 
     python benchmarks/bench_placement.py        # or: python benchmarks/run.py placement
 """
@@ -120,7 +121,7 @@ def main() -> None:
             graph = synthetic(kind, k)
             placement, dot, neato, warned = measure(graph)
             print(_row(f"{kind} of {k} plates", len(graph), placement, dot, neato,
-                       "warns: no drawing found" if warned else ""), flush=True)
+                       "warns: no drawing exists" if warned else ""), flush=True)
     worst = 0.0
     for ident, model, args, kwargs in gallery_models(GALLERY):
         graph = plategraph.model_graph(model, *args, **kwargs)

@@ -19,11 +19,12 @@ against the transitive closure of both orders, the choices that agree with where
 the cells tried first; a pair some earlier choice already settles costs nothing. Each cell then
 takes the first column and row its orders allow (the longest chain before it).
 
-The search is complete: it says "no grid" after trying every choice, or after ``STEPS`` steps
-(half a second on a busy machine). Structures of up to six plates that have a drawing take at
-most a few dozen branchings (measured on thousands of random ones built from rectangles); five
-sites with a plate for each pair of them, which has none (``tests/layout/test_crossed.py``),
-about 1,100.
+The search says "no grid" after trying every choice. It stops after ``STEPS`` steps (a few
+hundredths of a second): structures of up to six plates that have a drawing take at most a few
+dozen (measured on thousands of random ones built from rectangles). Then a SAT solver decides
+the same question (``gridsat.py``): five or six plates with a main effect each, every two-way
+interaction and the response, which have no grid, or five sites with a plate for each pair of
+them (``tests/layout/test_crossed.py``). ``SearchStopped`` only when the solver stops too.
 """
 
 from __future__ import annotations
@@ -31,16 +32,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
+from .gridsat import SearchStopped, solved_sides
+
 __all__ = ["STEPS", "SearchStopped", "column_orders", "grid_of", "holds_exactly"]
 
-STEPS = 2000  # search steps before giving up (deterministic)
+STEPS = 200  # search steps before the SAT solver decides (deterministic)
 
 LEFT, RIGHT, BEFORE, AFTER = range(4)
-
-
-class SearchStopped(Exception):
-    """The grid search stopped after ``STEPS`` steps without finding a grid or proving that
-    none exists."""
 
 
 def column_orders(cell_keys: Sequence[tuple[str, ...]],
@@ -138,9 +136,11 @@ def _bits(mask: int) -> list[int]:
 def grid_of(cell_keys: Sequence[tuple[str, ...]], key: Sequence[str],
             where: Sequence[tuple[float, float]]) -> list[tuple[int, int]] | None:
     """Each cell's (column, row) such that each plate of ``key`` is the rectangle of its cells'
-    columns and rows and holds no other cell; None when no grid does (``SearchStopped`` when
-    the search stops undecided). ``where``: each cell's centre in ``dot``'s run (along the
-    columns, along the ranks), the order tried first."""
+    columns and rows and holds no other cell; None when no grid does. ``where``: each cell's
+    centre in ``dot``'s run (along the columns, along the ranks), the order tried first.
+
+    When the search stops after ``STEPS`` steps, the SAT solver decides (``gridsat``), and
+    ``SearchStopped`` says that it could not either."""
     n = len(cell_keys)
     members = [sum(1 << c for c in range(n) if p in cell_keys[c]) for p in key]
     pairs = [(p, c) for p in range(len(key)) for c in range(n) if not members[p] >> c & 1]
@@ -178,7 +178,12 @@ def grid_of(cell_keys: Sequence[tuple[str, ...]], key: Sequence[str],
 
     found = search(_Orders(n), pairs)
     if found is None and steps[0] > STEPS:
-        raise SearchStopped(f"no grid found in {STEPS} steps")
+        chosen = solved_sides(n, members, sides)
+        if chosen is None:
+            return None
+        found = _Orders(n)
+        for (p, c), side in chosen.items():
+            found.put(side, c, members[p])
     if found is None:
         return None
     return list(zip(found.ranks(0), found.ranks(1)))

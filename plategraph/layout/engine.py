@@ -21,7 +21,7 @@ import networkx as nx
 
 from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
-from .arrangement import STEPS, SearchStopped
+from .arrangement import SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
 from .fit import figure_fit, fit_limits
@@ -139,8 +139,8 @@ def _drawing(shown: nx.DiGraph, options: DrawOptions, render: Sequence[str], sou
         why = "cannot be drawn"
         try:
             crossed = _crossed(shown, cells, options, render, timeout)
-        except SearchStopped:
-            crossed, why = None, f"were not drawn (the search stopped after {STEPS} steps)"
+        except SearchStopped as stopped:
+            crossed, why = None, f"were not drawn (undecided: {stopped})"
         if crossed is not None:
             return crossed
         warnings.warn(CrossedPlatesWarning(

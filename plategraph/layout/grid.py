@@ -30,7 +30,7 @@ def place_grid(cells: Cells, nodes: Mapping[str, Box], local_plates: Mapping[str
                *, rankdir: str) -> Placement | None:
     """The cells on a grid and the key plates' rectangles and labels, in the coordinates of the
     cells' ``dot`` run; None when no grid holds the plates or no label finds room
-    (``arrangement.SearchStopped`` when the search stopped undecided).
+    (``arrangement.SearchStopped`` when neither the search nor the SAT solver decided).
 
     The arguments are ``placement.place``'s; ``rankdir`` says which way the ranks run."""
     axis, forward = FORWARD[rankdir]

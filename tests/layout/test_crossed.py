@@ -4,8 +4,10 @@ gets one (cells on a grid, ``layout/arrangement.py``), and only the others warn.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import itertools
 import warnings
+from unittest import mock
 
 import jax.numpy as jnp
 import numpyro
@@ -20,6 +22,9 @@ from test_layout import layout_problems
 import plategraph
 from plategraph.layout.arrangement import column_orders, grid_of, holds_exactly
 from plategraph.tracing.records import Edge, Plate, Site
+
+arrangement = importlib.import_module("plategraph.layout.arrangement")
+gridsat = importlib.import_module("plategraph.layout.gridsat")
 
 pytestmark = pytest.mark.dot
 
@@ -264,16 +269,118 @@ def test_a_structure_without_a_drawing_warns_naming_its_plates(make_graph):
     assert lay.combined and layout_problems(lay) == []
 
 
-def test_a_search_that_stops_undecided_says_so(make_graph):
-    # five plates with a main effect each, every two-way interaction and the response: the grid
-    # search stops at its step bound without a grid (whether one exists is not known)
-    names = "ABCDE"
-    sites = [Site(f"m_{p}", "latent", plates=(p,)) for p in names]
-    sites += [Site(f"i_{a}{b}", "latent", plates=(a, b))
-              for a, b in itertools.combinations(names, 2)]
-    sites.append(Site("y", "observed", plates=tuple(names)))
+def interactions(k: int) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The cells of ``k`` plates with a main effect each, every two-way interaction and the
+    response, and the plates."""
+    names = [f"P{i}" for i in range(k)]
+    cells = [(p,) for p in names] + list(itertools.combinations(names, 2)) + [tuple(names)]
+    return cells, names
+
+
+def interactions_graph(make_graph, k: int):
+    cells, names = interactions(k)
+    sites = [Site("y" if len(c) == k else "_".join(c), "latent", plates=c) for c in cells]
     edges = [Edge(s.name, "y", "data", ("loc",)) for s in sites[:-1]]
-    graph = make_graph(sites, edges, plates=[Plate(p, 2) for p in names])
-    with pytest.warns(plategraph.CrossedPlatesWarning, match="the search stopped after 2000"):
+    return make_graph(sites, edges, plates=[Plate(p, 2) for p in names])
+
+
+def has_grid_on_coordinates(cells, key) -> bool:
+    """The grid question asked another way, for another solver: each cell gets a column and a
+    row in 0..n-1 (order encoding: ``x >= v`` literals), each plate a range of columns and rows
+    that holds its cells, and each cell outside a plate lies strictly outside one of its four
+    ranges. No orders, no transitivity, no symmetry breaking; solved by CaDiCaL."""
+    from pysat.solvers import Cadical195
+
+    n, clauses, count = len(cells), [], itertools.count(1)
+
+    def number():
+        at_least = [True] + [next(count) for _ in range(n - 1)] + [False]
+        clauses.extend([-at_least[v + 1], at_least[v]] for v in range(1, n - 1))
+        return at_least
+
+    def at_most(a, b, strict, when=()):  # when -> a + strict <= b
+        for v in range(n + 1):
+            high = a[v] if v < n else False
+            low = b[v + strict] if v + strict <= n else False
+            if high is False or low is True:
+                continue
+            clauses.append([-w for w in when] + ([] if high is True else [-high])
+                           + ([] if low is False else [low]))
+
+    x = [[number() for _ in range(n)] for _ in (0, 1)]
+    lo = [{p: number() for p in key} for _ in (0, 1)]
+    hi = [{p: number() for p in key} for _ in (0, 1)]
+    for p in key:
+        for c, k in enumerate(cells):
+            if p in k:
+                for a in (0, 1):
+                    at_most(lo[a][p], x[a][c], 0)
+                    at_most(x[a][c], hi[a][p], 0)
+                continue
+            sides = [next(count) for _ in range(4)]
+            for a in (0, 1):
+                at_most(x[a][c], lo[a][p], 1, [sides[2 * a]])
+                at_most(hi[a][p], x[a][c], 1, [sides[2 * a + 1]])
+            clauses.append(sides)
+    with Cadical195(bootstrap_with=clauses) as solver:
+        return solver.solve()
+
+
+def test_the_coordinate_check_agrees_on_structures_with_and_without_a_drawing():
+    # the independent check itself: it finds the grids of drawable structures
+    assert has_grid_on_coordinates(*interactions(4))
+    assert has_grid_on_coordinates([("A",), ("A", "B"), ("B",), ("A", "B", "C"), ("C",)], "ABC")
+    pairs = [tuple(f"P{min(i, j)}{max(i, j)}" for j in range(5) if j != i) for i in range(5)]
+    assert not has_grid_on_coordinates(pairs, sorted({p for k in pairs for p in k}))
+
+
+@pytest.mark.parametrize("k", [5, 6])
+def test_all_two_way_interactions_of_five_and_six_plates_have_no_grid(k):
+    cells, key = interactions(k)
+    assert grid_of(cells, key, [(i, -i) for i in range(len(cells))]) is None
+    assert not has_grid_on_coordinates(cells, key)  # the same answer, found independently
+
+
+@pytest.mark.parametrize("k", [5, 6])
+def test_all_two_way_interactions_warn_that_they_cannot_be_drawn(make_graph, k):
+    graph = interactions_graph(make_graph, k)
+    with pytest.warns(plategraph.CrossedPlatesWarning, match="one box per combination") as got:
+        lay = plategraph.layout(graph)
+    message = str(got[0].message)
+    assert "cannot be drawn as overlapping rectangles" in message and "undecided" not in message
+    assert all(f"P{i}" in message for i in range(k))
+    assert lay.combined and layout_problems(lay) == []
+
+
+def test_the_sat_solver_finds_the_grid_of_every_drawn_structure_the_search_leaves_to_it():
+    # with no search steps at all, every structure goes to the solver
+    @settings(max_examples=150, deadline=None)
+    @given(drawn_structures())
+    def check(structure):
+        _, sets = structure
+        key = sorted({p for s in sets for p in s})
+        grid = grid_of(sets, key, [(i, -i) for i in range(len(sets))])
+        assert grid is not None and holds_exactly(grid, sets, key)
+        assert has_grid_on_coordinates(sets, key)
+
+    with mock.patch.object(arrangement, "STEPS", 0):
+        check()
+
+
+def test_the_sat_solver_says_no_grid_where_the_search_does():
+    pairs = [tuple(f"P{min(i, j)}{max(i, j)}" for j in range(5) if j != i) for i in range(5)]
+    key = sorted({p for k in pairs for p in k})
+    where = [(i, -i) for i in range(5)]
+    with mock.patch.object(arrangement, "STEPS", 10**5):
+        assert grid_of(pairs, key, where) is None  # the search alone, every choice tried
+    with mock.patch.object(arrangement, "STEPS", 0):
+        assert grid_of(pairs, key, where) is None  # the solver alone
+
+
+def test_a_solver_that_stops_undecided_says_so(make_graph):
+    graph = interactions_graph(make_graph, 5)
+    with mock.patch.object(gridsat, "CONFLICTS", 1), \
+            pytest.warns(plategraph.CrossedPlatesWarning,
+                         match=r"not drawn \(undecided: the SAT solver stopped after 1 conflicts"):
         lay = plategraph.layout(graph)
     assert lay.combined and layout_problems(lay) == []
