@@ -9,6 +9,7 @@ for the paper figures). What a label says is decided once (``symbol_parts``,
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,8 +36,11 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def shown_name(name: str) -> str:
-    """A name as every output shows it: whole up to ``MAX_NAME`` characters, else cut with
-    ``…`` (a figure cannot hold a paragraph, nor LaTeX a box that long)."""
+    """A name as every output shows it: composed (NFC: ``cafe\u0301`` is ``café``, the same
+    text, which fonts without combining accents draw too) and whole up to ``MAX_NAME``
+    characters, else cut with ``…`` (a figure cannot hold a paragraph, nor LaTeX a box that
+    long)."""
+    name = unicodedata.normalize("NFC", name)
     return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1] + "…"
 
 
