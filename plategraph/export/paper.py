@@ -145,7 +145,7 @@ def font_settings(font: str) -> dict[str, Any]:
               "svg.hashsalt": "plategraph", "axes.unicode_minus": True}
     if not isinstance(font, str) or not font.strip():
         raise OptionError(f"font must be a font's name or the path of a font file; got "
-                          f"{font!r} ({_choices_hint()})")
+                          f"{font!r} ({_choices_hint()})", "font")
     if font == DEFAULT_FONT:
         font = default_font()
     if font == BUNDLED_FONT:
@@ -154,12 +154,12 @@ def font_settings(font: str) -> dict[str, Any]:
         if not (font_installed(CM_TEXT_FONT) or find_with_fontconfig(CM_TEXT_FONT)):
             raise OptionError(f"font {COMPUTER_MODERN!r} needs the font {CM_TEXT_FONT} "
                               f"(Debian package {CM_FONT_PACKAGE}), which is not installed; "
-                              f"{_choices_hint()}")
+                              f"{_choices_hint()}", "font")
         return {**common, "font.family": CM_TEXT_FONT, "mathtext.fontset": "cm"}
     if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
         path = Path(font)
         if not path.is_file():
-            raise OptionError(f"font file {font!r} does not exist")
+            raise OptionError(f"font file {font!r} does not exist", "font")
         font_manager.fontManager.addfont(str(path))
         family = font_manager.FontProperties(fname=str(path)).get_name()
         file = str(path)
@@ -167,7 +167,7 @@ def font_settings(font: str) -> dict[str, Any]:
         family = font
         if not (font_installed(family) or find_with_fontconfig(family)):
             raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
-                              f"{_choices_hint()}")
+                              f"{_choices_hint()}", "font")
         file = font_manager.findfont(font_manager.FontProperties(family=family))
     _check_ascii(font, file)
     return {**common, "font.family": family, "mathtext.fontset": "custom",
@@ -205,7 +205,7 @@ def _check_ascii(font: str, file: str) -> None:
     if missing:
         raise OptionError(f"font {font!r} has no glyph for {' '.join(missing)!r}, which site "
                           f"names use (TeX's cmr10 is such a font: for LaTeX's look use "
-                          f"font={COMPUTER_MODERN!r}); {_choices_hint()}")
+                          f"font={COMPUTER_MODERN!r}); {_choices_hint()}", "font")
 
 
 @functools.cache
