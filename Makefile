@@ -49,15 +49,16 @@ $(STAMP): pyproject.toml
 # graphviz's `dot`, Chromium (the page test), pdflatex with TikZ and poppler's pdftotext/pdffonts
 # (the TikZ and paper-figure tests), Node and npm (Mermaid's parser, the to_mermaid tests), the
 # LaTeX packages of Sphinx's LaTeX builder (wrapfig, titlesec, … in texlive-latex-extra: the
-# Sphinx directive's test) and the paper figures' default font come from the system package
-# manager.
+# Sphinx directive's test), the paper figures' default font and their Computer Modern
+# (font="Computer Modern": CMU Serif) come from the system package manager.
 SYSTEM_PACKAGES := graphviz nodejs npm chromium texlive-latex-base texlive-pictures \
-	texlive-latex-extra poppler-utils fonts-liberation2
+	texlive-latex-extra poppler-utils fonts-liberation2 fonts-cmu
 HAVE_SYSTEM_DEPS := command -v dot >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
 	  && command -v chromium >/dev/null 2>&1 \
 	  && command -v pdflatex >/dev/null 2>&1 && kpsewhich tikz.sty >/dev/null 2>&1 \
 	  && kpsewhich wrapfig.sty >/dev/null 2>&1 \
-	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q .
+	  && command -v pdftotext >/dev/null 2>&1 && fc-list 'Liberation Serif' | grep -q . \
+	  && fc-list 'CMU Serif' | grep -q .
 system-deps:
 	@$(HAVE_SYSTEM_DEPS) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

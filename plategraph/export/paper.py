@@ -29,8 +29,9 @@ from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
 
-__all__ = ["PaperFigure", "Shape", "Text", "check_font", "default_font", "figure_spec",
-           "find_with_fontconfig", "font_installed", "font_settings", "render_figure", "warm_up"]
+__all__ = ["COMPUTER_MODERN", "PaperFigure", "Shape", "Text", "check_font", "default_font",
+           "figure_spec", "find_with_fontconfig", "font_choices", "font_installed",
+           "font_settings", "render_figure", "warm_up"]
 
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
@@ -109,33 +110,102 @@ def check_font(font: str) -> None:
 
 # -- fonts ------------------------------------------------------------------------------------
 
+# "Computer Modern": LaTeX's own look. Text in CMU Serif (Debian's fonts-cmu, installed by the
+# Makefile: Computer Modern with Unicode's Latin, Greek and a real underscore, as TrueType) and
+# math in matplotlib's bundled cmr10/cmmi10/cmsy10 (mathtext's "cm"), which are TeX's glyphs but
+# lack text characters such as the underscore, so they cannot set the names themselves.
+COMPUTER_MODERN = "Computer Modern"
+CM_TEXT_FONT = "CMU Serif"
+CM_FONT_PACKAGE = "fonts-cmu"
+# a font must draw every printable ASCII character (site names use them all): TeX's cmr10, for
+# one, has a dot accent where the underscore should be
+_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def font_choices() -> list[str]:
+    """The named fonts this machine can draw the paper figure in (``font=``)."""
+    named = [(DEFAULT_FONT, DEFAULT_FONT), (COMPUTER_MODERN, CM_TEXT_FONT)]
+    return [name for name, family in named
+            if font_installed(family) or find_with_fontconfig(family)] + [BUNDLED_FONT]
+
+
+def _choices_hint() -> str:
+    return (f"installed choices: {', '.join(repr(c) for c in font_choices())}, or the path "
+            "of a .ttf/.otf file")
+
 
 def font_settings(font: str) -> dict[str, Any]:
-    """matplotlib settings for ``font``: the default Liberation Serif, ``"STIX"`` (matplotlib's
-    bundled STIX fonts), a font family matplotlib knows, or a font file (``.ttf``/``.otf``)."""
+    """matplotlib settings for ``font``: the default Liberation Serif, ``"Computer Modern"``
+    (CMU Serif text, TeX's math fonts), ``"STIX"`` (matplotlib's bundled STIX fonts), a font
+    family matplotlib knows, or a font file (``.ttf``/``.otf``); an OptionError for any other,
+    and for a font without every printable ASCII character."""
     from matplotlib import font_manager
 
     common = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
               "svg.hashsalt": "plategraph", "axes.unicode_minus": True}
+    if not isinstance(font, str) or not font.strip():
+        raise OptionError(f"font must be a font's name or the path of a font file; got "
+                          f"{font!r} ({_choices_hint()})", "font")
     if font == DEFAULT_FONT:
         font = default_font()
     if font == BUNDLED_FONT:
         return {**common, "font.family": "STIXGeneral", "mathtext.fontset": "stix"}
+    if font == COMPUTER_MODERN:
+        if not (font_installed(CM_TEXT_FONT) or find_with_fontconfig(CM_TEXT_FONT)):
+            raise OptionError(f"font {COMPUTER_MODERN!r} needs the font {CM_TEXT_FONT} "
+                              f"(Debian package {CM_FONT_PACKAGE}), which is not installed; "
+                              f"{_choices_hint()}", "font")
+        return {**common, "font.family": CM_TEXT_FONT, "mathtext.fontset": "cm"}
     if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
         path = Path(font)
         if not path.is_file():
-            raise OptionError(f"font file {font!r} does not exist")
+            raise OptionError(f"font file {font!r} does not exist", "font")
         font_manager.fontManager.addfont(str(path))
         family = font_manager.FontProperties(fname=str(path)).get_name()
+        file = str(path)
     else:
         family = font
-        if not font_installed(family):
+        if not (font_installed(family) or find_with_fontconfig(family)):
             raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
-                              "give a family name it knows or the path of a .ttf file")
+                              f"{_choices_hint()}", "font")
+        file = font_manager.findfont(font_manager.FontProperties(family=family))
+    _check_ascii(font, file)
     return {**common, "font.family": family, "mathtext.fontset": "custom",
             "mathtext.rm": family, "mathtext.it": f"{family}:italic",
             "mathtext.bf": f"{family}:bold", "mathtext.cal": f"{family}:italic",
             "mathtext.fallback": "stix"}
+
+
+# the glyph names of ASCII characters that fonts in TeX's own encodings put other glyphs at
+# (cmr10's "_" is a dot accent, its "{" an en dash)
+_GLYPH_NAMES = {"_": "underscore", "{": "braceleft", "}": "braceright", "\\": "backslash",
+                "^": "asciicircum", "~": "asciitilde", "<": "less", ">": "greater", "|": "bar"}
+
+
+@functools.cache
+def _missing_ascii(file: str) -> str:
+    """The printable ASCII characters the font file has no glyph for, or the glyph of another
+    character at their place."""
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(file)
+    missing = []
+    for ch in _ASCII:
+        index = font.get_char_index(ord(ch))
+        name = font.get_glyph_name(index) if index and ch in _GLYPH_NAMES else ""
+        if not index or (name and not name.startswith(_GLYPH_NAMES[ch])
+                         and name != f"uni{ord(ch):04X}" and not name.startswith("glyph")):
+            missing.append(ch)
+    return "".join(missing)
+
+
+def _check_ascii(font: str, file: str) -> None:
+    """An OptionError for a font that cannot set every printable ASCII character."""
+    missing = _missing_ascii(file)
+    if missing:
+        raise OptionError(f"font {font!r} has no glyph for {' '.join(missing)!r}, which site "
+                          f"names use (TeX's cmr10 is such a font: for LaTeX's look use "
+                          f"font={COMPUTER_MODERN!r}); {_choices_hint()}", "font")
 
 
 @functools.cache
@@ -206,15 +276,21 @@ def _font(size: float) -> Any:
 
 
 _PHI = re.compile(r"\\phi(?![A-Za-z])")
+# the math of a matplotlib string: between dollars that no backslash escapes (labels' mathtext
+# escapes every literal dollar, and puts a backslash before math into it)
+_MATH = re.compile(r"(?<!\\)\$(.*?)(?<!\\)\$")
 
 
 def _in_font(text: str) -> str:
     """``text`` for the font in use (under ``_fonts``): mathtext's ``\\phi`` is the symbol ϕ
     (U+03D5), which text fonts such as Liberation Serif draw upright even in italic, so outside
-    STIX it is set as the letter φ (U+03C6, ``\\varphi``), italic as every other symbol."""
+    STIX and TeX's own fonts it is set as the letter φ (U+03C6, ``\\varphi``), italic as every
+    other symbol; only in math, never in a name's text."""
     from matplotlib import rcParams
 
-    return text if rcParams["mathtext.fontset"] == "stix" else _PHI.sub(r"\\varphi", text)
+    if rcParams["mathtext.fontset"] in ("stix", "cm"):
+        return text
+    return _MATH.sub(lambda math: "$" + _PHI.sub(r"\\varphi", math.group(1)) + "$", text)
 
 
 def _measure(text: str, size: float) -> tuple[float, float, float]:
@@ -232,6 +308,8 @@ def _measure_unit(text: str, file: str, fontset: str) -> tuple[float, float, flo
 
     prop = _font(_UNIT_SIZE)
     ismath = text.count("$") - text.count(r"\$") >= 2
+    if not ismath:  # matplotlib draws plain text with each escaped dollar as a dollar
+        text = text.replace(r"\$", "$")
     width, height, descent = TextToPath().get_text_width_height_descent(
         text, prop, ismath=ismath)
     return width / _UNIT_SIZE, height / _UNIT_SIZE, descent / _UNIT_SIZE

@@ -16,71 +16,60 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .latex import GREEK, TEX_GREEK, TEX_OF_LETTER, latex_text
 from .quoting import html_text
 
 if TYPE_CHECKING:  # labels come before the layout: geometry needs the options, which need these
     from .geometry import Layout
 
-__all__ = ["GREEK", "DIALECTS", "combined_plate_label", "distribution_label",
+__all__ = ["GREEK", "DIALECTS", "MAX_NAME", "combined_plate_label", "distribution_label",
            "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
-           "previous_label", "symbol_parts"]
+           "previous_label", "shown_name", "symbol_parts"]
 
 DIALECTS = ("html", "latex", "mathtext")
 
-GREEK = {
-    name: chr(code) for name, code in (
-        ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
-        ("epsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9),
-        ("kappa", 0x3BA), ("lambda", 0x3BB), ("lam", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
-        ("xi", 0x3BE), ("omicron", 0x3BF), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3),
-        ("tau", 0x3C4), ("upsilon", 0x3C5), ("phi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8),
-        ("omega", 0x3C9), ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398),
-        ("Lambda", 0x39B), ("Xi", 0x39E), ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Phi", 0x3A6),
-        ("Psi", 0x3A8), ("Omega", 0x3A9),
-    )
-}
-# the TeX command of each Greek letter (omicron has none: it is an italic o)
-_TEX_GREEK = {name: ("o" if name == "omicron" else "\\lambda" if name == "lam" else "\\" + name)
-              for name in GREEK}
-_TEX_OF_LETTER = {letter: _TEX_GREEK[name] for name, letter in GREEK.items() if name != "lam"}
-_TEX_OF_LETTER.update({chr(c): chr(c - 0x391 + ord("A")) for c in (0x391, 0x392, 0x395, 0x396,
-                                                                   0x397, 0x399, 0x39A, 0x39C,
-                                                                   0x39D, 0x39F, 0x3A1, 0x3A4,
-                                                                   0x3A5, 0x3A7)}
-                      | {"\u039f": "O", "\u0397": "H", "\u03a7": "X"})
-_TEX_OF_LETTER.update({"\u03c2": "\\varsigma", "\u03d1": "\\vartheta", "\u03d5": "\\phi",
-                       "\u03f5": "\\epsilon"})
-
-# Unicode subscript forms a browser's sans-serif fonts hold (one text run, no gaps)
-_UNICODE_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()",
-                        "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
-_UNICODE_SUB["\u2212"] = "₋"  # a true minus: h with subscript t−1 is hₜ₋₁
+# the one length a name is shown at: longer names are cut with "…" (the graph keeps them whole)
+MAX_NAME = 40
 SUB_POINT_SIZE = 9  # graphviz sets <SUB> at the full size; notebook text is 12 pt
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
+def shown_name(name: str) -> str:
+    """A name as every output shows it: composed (NFC: ``cafe\u0301`` is ``café``, the same
+    text, which fonts without combining accents draw too) and whole up to ``MAX_NAME``
+    characters, else cut with ``…`` (a figure cannot hold a paragraph, nor LaTeX a box that
+    long)."""
+    name = unicodedata.normalize("NFC", name)
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1] + "…"
+
+
 def _is_symbol(word: str) -> bool:
-    """A word that reads as a math symbol: a Greek letter name or a single letter."""
-    return word in GREEK or (len(word) == 1 and word.isalpha())
+    """A word that reads as a math symbol: a Greek letter or its name, or a Latin letter."""
+    return word in GREEK or word in TEX_OF_LETTER or (
+        len(word) == 1 and word.isascii() and word.isalpha())
+
+
+def _is_index(word: str) -> bool:
+    """A word a subscript can hold: a Greek letter's name or ASCII letters and digits."""
+    return word in GREEK or _ALNUM.fullmatch(word) is not None
 
 
 def symbol_parts(name: str) -> tuple[str, tuple[str, ...]] | None:
     """How a name reads in math: ``(head, subscript parts)``, or None for a word.
 
-    A Greek letter name is its letter; ``head_tail`` is ``head`` with subscript ``tail`` when it
-    reads as a symbol with an index: ``head`` is a Greek name or a single letter (``sigma_obs``,
-    ``x_0``, ``theta_mu_k``), or ``tail`` is one short part (``obs_j``, ``y_12``). Other names
-    are words (``sum_to_zero``, ``log_sigma``).
+    The one rule of every label in every output: a name is a symbol when it is a Greek letter
+    (``sigma``, ``σ``) or a single Latin letter, and ``head_tail`` is ``head`` with subscript
+    ``tail`` when ``head`` is such a symbol and each ``_``-separated part of ``tail`` is a Greek
+    letter's name or letters and digits (``sigma_obs``, ``x_0``, ``theta_mu_k``). Every other
+    name is a word, set as written (``obs_j``, ``split_r``, ``log_sigma``). In math a
+    one-letter part is italic and a longer one upright, as in LaTeX: σ with subscripts j and obs.
     """
-    if name in GREEK:
+    if _is_symbol(name):
         return name, ()
     head, _, tail = name.partition("_")
-    parts = tuple(part for part in tail.split("_") if part)
-    if not head or not parts:
-        return (name, ()) if _is_symbol(name) else None
-    short_index = len(parts) == 1 and len(parts[0]) <= 2
-    if not (_is_symbol(head) or short_index):
+    parts = tuple(tail.split("_"))
+    if not tail or not _is_symbol(head) or not all(_is_index(part) for part in parts):
         return None
     return head, parts
 
@@ -94,12 +83,11 @@ def _html_word(word: str) -> str:
 
 def _html_sub(parts: tuple[str, ...]) -> str:
     text = ",".join(GREEK.get(part, part) for part in parts)
-    if all(ch in _UNICODE_SUB for ch in text):
-        return "".join(_UNICODE_SUB[ch] for ch in text)
     return f'<SUB><FONT POINT-SIZE="{SUB_POINT_SIZE}">{html_text(text)}</FONT></SUB>'
 
 
 def _html_name(name: str, math: bool) -> str:
+    name = shown_name(name)
     found = symbol_parts(name) if math else None
     if found is None:
         return html_text(name)
@@ -109,67 +97,22 @@ def _html_name(name: str, math: bool) -> str:
 
 # -- latex (TikZ) -----------------------------------------------------------------------------
 
-_TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}",
-    ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"{\ttfamily\char34}", " ": r"\ ",
-    # ligatures of the text fonts (-- ``  !` ?`) are broken up
-    "-": "-{}", "`": "`{}", "'": "'{}", "!": "!{}", "?": "?{}",
-    "…": r"\ldots{}", "×": r"\ensuremath{\times}", "−": r"\ensuremath{-}",
-    "\u00a0": "~",
-}
-_TEX_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": '"',
-                "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
-                "\u0327": "c", "\u030a": "r", "\u0328": "k"}
-_TEX_LETTERS = {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
-                "œ": r"\oe{}", "Œ": r"\OE{}", "å": r"\aa{}", "Å": r"\AA{}", "ı": r"\i{}",
-                "ł": r"\l{}", "Ł": r"\L{}"}
-
-
-def _tex_char(ch: str) -> str:
-    if ch in _TEX_SPECIAL:
-        return _TEX_SPECIAL[ch]
-    if " " < ch < "\x7f":
-        return ch
-    if ch in _TEX_LETTERS:
-        return _TEX_LETTERS[ch]
-    if ch in _TEX_OF_LETTER:
-        return f"\\ensuremath{{{_TEX_OF_LETTER[ch]}}}"
-    decomposed = unicodedata.normalize("NFD", ch)
-    if (len(decomposed) == 2 and decomposed[0].isascii() and decomposed[0].isalpha()
-            and decomposed[1] in _TEX_ACCENTS):
-        base = r"\i" if decomposed[0] == "i" else decomposed[0]
-        return f"\\{_TEX_ACCENTS[decomposed[1]]}{{{base}}}"
-    # anything else (other scripts, symbols, control characters) by its code point, so any
-    # name compiles with any LaTeX set-up
-    return f"[U+{ord(ch):04X}]"
-
-
-def latex_text(text: str) -> str:
-    """``text`` for LaTeX's text mode: every special character escaped, accented Latin
-    letters as accents, Greek as math, any other character as ``[U+XXXX]``; compiles in any
-    LaTeX document with any font encoding."""
-    return "".join(_tex_char(ch) for ch in text)
-
-
 def _tex_word(word: str) -> str:
-    """A word in math mode: upright, ``\\mathrm{Normal}``; other characters through text mode."""
+    """A word in math mode: upright, ``\\mathrm{Normal}``; other characters in text mode, as
+    written (``\\textrm{log_radon}``, its specials escaped)."""
     math = _mt_word(word)  # a symbol or alphanumeric word is written alike in both dialects
     if math is not None:
         return math
-    if re.fullmatch(r"[A-Za-z0-9_]+", word):
-        return "\\mathrm{" + word.replace("_", r"\_") + "}"
     return f"\\textrm{{{latex_text(word)}}}"
 
 
 def _tex_name(name: str, math: bool) -> str:
+    name = shown_name(name)
     found = symbol_parts(name) if math else None
     if found is None:
-        if math:
-            return _tex_word(name)
-        if re.fullmatch(r"[A-Za-z0-9_]+", name):  # plain names are set upright, as written
-            return "\\mathrm{" + name.replace("_", r"\_") + "}"
-        return f"\\textrm{{{latex_text(name)}}}"
+        if not math and _ALNUM.fullmatch(name):  # plain names are set upright, as written
+            return f"\\mathrm{{{name}}}"
+        return _tex_word(name)
     head, parts = found
     if not parts:
         return _tex_word(head)
@@ -191,15 +134,16 @@ def _mt_word(word: str) -> str | None:
     """A symbol or alphanumeric word as mathtext (and LaTeX math), or None when it must stay
     text."""
     if word in GREEK:
-        return _TEX_GREEK[word]
-    if word in _TEX_OF_LETTER:
-        return _TEX_OF_LETTER[word]
+        return TEX_GREEK[word]
+    if word in TEX_OF_LETTER:
+        return TEX_OF_LETTER[word]
     if _ALNUM.fullmatch(word):
         return word if _is_symbol(word) or word.isdigit() else f"\\mathrm{{{word}}}"
     return None
 
 
 def _mt_name(name: str, math: bool) -> list[tuple[bool, str]]:
+    name = shown_name(name)
     found = symbol_parts(name) if math else None
     if found is not None:
         head, parts = found
@@ -211,21 +155,27 @@ def _mt_name(name: str, math: bool) -> list[tuple[bool, str]]:
 
 
 def _mt_join(segments: list[tuple[bool, str]]) -> str:
-    """Text and math segments as one matplotlib string: math in ``$…$`` (adjacent math merged);
-    a literal ``$`` escaped only when the string has math (else matplotlib shows it as is)."""
-    has_math = any(is_math for is_math, _ in segments)
-    out: list[str] = []
-    previous_math = False
+    """Text and math segments as one matplotlib string: math in ``$…$`` (adjacent math
+    merged), every literal ``$`` escaped, so that text is never read as math: matplotlib draws
+    a string without unescaped dollars as plain text, reading ``\\$`` as ``$``, and in a
+    string with math it reads a text segment as written but for ``\\$``. A backslash that
+    would escape the ``$`` opening math goes into the math (``\\backslash``)."""
+    merged: list[tuple[bool, str]] = []
     for is_math, text in segments:
+        if is_math and merged and merged[-1][0]:
+            merged[-1] = (True, merged[-1][1] + text)
+        elif text or is_math:
+            merged.append((is_math, text))
+    out: list[str] = []
+    for i, (is_math, text) in enumerate(merged):
         if is_math:
-            if previous_math:
-                out[-1] = out[-1][:-1] + text + "$"
-            else:
-                out.append(f"${text}$")
-        else:
-            # a backslash before a `$` would escape it: drawn as U+29F5, which looks the same
-            out.append(text.replace("\\", "\u29f5").replace("$", r"\$") if has_math else text)
-        previous_math = is_math
+            out.append(f"${text}$")
+            continue
+        text = text.replace("$", r"\$")
+        if text.endswith("\\") and i + 1 < len(merged):
+            text = text[:-1]
+            merged[i + 1] = (True, r"\backslash{}" + merged[i + 1][1])
+        out.append(text)
     return "".join(out)
 
 
@@ -308,29 +258,27 @@ def plate_box_label(lay: Layout, key: str, *, dialect: str, math: bool) -> str:
 
 def previous_label(name: str, index: str, *, math: bool, dialect: str = "html") -> str:
     """A site's value one step earlier: ``h[t-1]``, or in math h with subscript t−1 (after the
-    name's own subscripts: ``x_{a,t-1}``). A loop family ``z_j`` steps back to ``z[j-1]``."""
+    name's own subscripts: ``x_{a,t-1}``). A loop family ``z_j`` steps back to ``z[j-1]``.
+    In math, a name that is neither a symbol nor letters and digits, or an index that a
+    subscript cannot hold, is written ``name[index-1]`` too, alike in every dialect."""
     _check(dialect)
     if name.endswith(f"_{index}") and len(name) > len(index) + 1:
         name = name[: -len(index) - 1]
+    name = shown_name(name)
     found = symbol_parts(name) if math else None
-    if not math:
+    if math and found is None and _ALNUM.fullmatch(name):
+        found = (name, ())  # a word: upright, with the step as its subscript
+    if found is None or not _is_index(index):
         if dialect == "html":
             return html_text(f"{name}[{index}-1]")
         if dialect == "latex":
-            return f"${_tex_name(name, False)}[{_tex_word(index)}-1]$"
-        return _mt_join([*_mt_name(name, False), (False, f"[{index}-1]")])
-    head, parts = found if found is not None else (name, ())
-    if dialect == "html":
-        head_text = _html_word(head) if found is not None else html_text(name)
-        return head_text + _html_sub((*parts, f"{index}−1"))
-    if dialect == "latex":
-        head_tex = _tex_word(head) if found is not None else _tex_name(name, True)
-        subs = ",".join([*(_tex_word(p) for p in parts), f"{_tex_word(index)}-1"])
-        return f"${head_tex}_{{{subs}}}$"
-    words = [_mt_word(head), *(_mt_word(p) for p in parts), _mt_word(index)]
-    if any(w is None for w in words):
+            return f"${_tex_word(name)}[{_tex_word(index)}-1]$"
         return _mt_join([(False, f"{name}[{index}-1]")])
-    subs = ",".join([*map(str, words[1:-1]), f"{words[-1]}-1"])
+    head, parts = found
+    if dialect == "html":
+        return _html_word(head) + _html_sub((*parts, f"{index}−1"))
+    words = [str(_mt_word(word)) for word in (head, *parts, index)]  # latex's are alike
+    subs = ",".join([*words[1:-1], f"{words[-1]}-1"])
     return f"${words[0]}_{{{subs}}}$"
 
 

@@ -123,6 +123,9 @@ class DrawOptions:
         if given and not self.paper:
             raise OptionError("width, dpi, font and fontsize are options of the paper figure: "
                               "draw(..., theme='paper', width='3.3in')", *given, "theme")
+        if self.font is not None and (not isinstance(self.font, str) or not self.font.strip()):
+            raise OptionError(f"font must be a font's name (such as 'Computer Modern') or the "
+                              f"path of a .ttf/.otf file; got {self.font!r}", "font")
         parse_width(self.width)
         dpi = self.dpi
         if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float))

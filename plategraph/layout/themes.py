@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from ..exceptions import OptionError
-from .labels import GREEK, symbol_parts
+from .labels import GREEK, shown_name, symbol_parts
 
 __all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_FONT_SIZES",
            "PAPER_LIST_GAP", "PAPER_NODE_SIZE", "PAPER_THEME_KEYS", "THEMES", "THEME_KEYS",
@@ -86,6 +86,7 @@ def is_paper(theme: str | Mapping[str, Any]) -> bool:
 
 def _symbol_width(name: str, *, math: bool, size: float) -> float:
     """An estimate of a node symbol's width in points (serif, ``size`` points)."""
+    name = shown_name(name)
     found = symbol_parts(name) if math else None
     if found is None:
         return 0.5 * size * len(name)

@@ -16,18 +16,30 @@ from plategraph.layout.labels import (
 from plategraph.tracing.records import Edge, Site
 
 
+def sub(text: str) -> str:
+    """A subscript in graphviz's HTML-like labels: smaller and lowered, whatever its letters."""
+    return f'<SUB><FONT POINT-SIZE="9">{text}</FONT></SUB>'
+
+
 @pytest.mark.parametrize(("name", "expected"), [
-    ("sigma_a", "σₐ"),
+    ("sigma_a", "σ" + sub("a")),
     ("mu", "μ"),
     ("Sigma", "Σ"),
     ("lambda", "λ"),
     ("theta_mu", 'θ<SUB><FONT POINT-SIZE="9">μ</FONT></SUB>'),
     ("mu_a_b", 'μ<SUB><FONT POINT-SIZE="9">a,b</FONT></SUB>'),
     ("beta_income", 'β<SUB><FONT POINT-SIZE="9">income</FONT></SUB>'),
-    ("x_0", "x₀"),
-    ("obs_j", "obsⱼ"),
-    ("y_12", "y₁₂"),
-    # words stay words
+    ("x_0", "x" + sub("0")),
+    ("y_12", "y" + sub("12")),
+    ("σ_level", "σ" + sub("level")),
+    ("σ_student", "σ" + sub("student")),
+    # words stay words: a subscript needs a symbol (a letter) before it, whatever follows
+    ("obs_j", "obs_j"),
+    ("split_r", "split_r"),
+    ("split_rL", "split_rL"),
+    ("src_np", "src_np"),
+    ("src_jax", "src_jax"),
+    ("x__a", "x__a"),
     ("sum_to_zero", "sum_to_zero"),
     ("log_sigma", "log_sigma"),
     ("early_rate", "early_rate"),
@@ -36,7 +48,7 @@ from plategraph.tracing.records import Edge, Site
     ("a_", "a_"),
     # markup in names is text
     ("x<1>", "x&lt;1&gt;"),
-    ("mu_<b>", 'μ<SUB><FONT POINT-SIZE="9">&lt;b&gt;</FONT></SUB>'),
+    ("mu_<b>", "mu_&lt;b&gt;"),
 ])
 def test_math_names(name, expected):
     assert name_label(name, math=True) == expected
@@ -83,9 +95,9 @@ def hierarchical(make_graph):
 
 def test_distributions_show_parents_and_constants(make_graph):
     g = hierarchical(make_graph)
-    assert distribution_label(g, "a", math=True) == "a ~ Normal(μₐ, σₐ)"
+    assert distribution_label(g, "a", math=True) == f"a ~ Normal(μ{sub('a')}, σ{sub('a')})"
     assert distribution_label(g, "a", math=False) == "a ~ Normal(mu_a, sigma_a)"
-    assert distribution_label(g, "mu_a", math=True) == "μₐ ~ Normal(0, 10)"
+    assert distribution_label(g, "mu_a", math=True) == f"μ{sub('a')} ~ Normal(0, 10)"
     assert distribution_label(g, "mu_a", math=False) == "mu_a ~ Normal(0, 10)"
     # two parents into one parameter: a function of both; constants as written
     assert distribution_label(g, "y", math=False) == "y ~ Normal(f(a, u), 1.5)"
@@ -131,7 +143,7 @@ def test_a_parameter_computed_from_one_parent_is_a_function_of_it(make_graph):
     assert distribution_label(g, "r", math=False) == "r ~ Normal(0, f(h))"
     # a site's own value one step earlier, among other parents and alone
     assert distribution_label(g, "h", math=False) == "h ~ Normal(f(mu, h[t-1&#93;), sigma)"
-    assert distribution_label(g, "h", math=True) == "h ~ Normal(f(μ, hₜ₋₁), σ)"
+    assert distribution_label(g, "h", math=True) == f"h ~ Normal(f(μ, h{sub('t−1')}), σ)"
     assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
 
 
@@ -149,9 +161,12 @@ def test_a_transformed_distribution_is_its_transforms_of_its_base(make_graph):
 
 @pytest.mark.parametrize(("name", "index", "math", "expected"), [
     ("h", "t", False, "h[t-1&#93;"),
-    ("h", "t", True, "hₜ₋₁"),
+    ("h", "t", True, "h" + sub("t−1")),
     ("sigma_a", "t", True, 'σ<SUB><FONT POINT-SIZE="9">a,t−1</FONT></SUB>'),
-    ("z_j", "j", True, "zⱼ₋₁"),  # a loop family: the previous member
+    ("z_j", "j", True, "z" + sub("j−1")),  # a loop family: the previous member
+    ("loc", "t", True, "loc" + sub("t−1")),  # a word steps back in a subscript too
+    ("log_h", "t", True, "log_h[t-1&#93;"),  # … when a subscript can follow it
+    ("h", "time step", True, "h[time step-1&#93;"),  # no subscript holds that index
     ("z_j", "j", False, "z[j-1&#93;"),
 ])
 def test_previous_step_labels(name, index, math, expected):
@@ -164,9 +179,12 @@ def test_previous_step_labels(name, index, math, expected):
     ("x_0", "$x_{0}$", "$x_{0}$"),
     ("theta_mu_k", "$\\theta_{\\mu,k}$", "$\\theta_{\\mu,k}$"),
     ("sigma_obs", "$\\sigma_{\\mathrm{obs}}$", "$\\sigma_{\\mathrm{obs}}$"),
-    ("obs_j", "$\\mathrm{obs}_{j}$", "$\\mathrm{obs}_{j}$"),
-    ("log_radon", "$\\mathrm{log\\_radon}$", "log_radon"),
-    ("a b$", "$\\textrm{a\\ b\\$}$", "a b$"),
+    ("obs_j", "$\\textrm{obs{\\ttfamily\\char95}j}$", "obs_j"),
+    # an underscore the classic text fonts lack: the typewriter's, which every font encoding has
+    ("log_radon", "$\\textrm{log{\\ttfamily\\char95}radon}$", "log_radon"),
+    # a dollar is always escaped: matplotlib draws "\\$" as "$" in text without math
+    ("a b$", "$\\textrm{a\\ b\\$}$", "a b\\$"),
+    ("a$b$c", "$\\textrm{a\\$b\\$c}$", "a\\$b\\$c"),
     ("100%", "$\\textrm{100\\%}$", "100%"),
     ("é", "$\\textrm{\\'{e}}$", "é"),
     ("中", "$\\textrm{[U+4E2D]}$", "中"),
@@ -179,11 +197,12 @@ def test_latex_and_mathtext_names(name, latex, mathtext):
 def test_mathtext_text_cannot_open_or_escape_math(make_graph):
     g = make_graph([Site("a$b\\", "latent", distribution="Normal", dist_args=(("loc", "-1"),))])
     text = distribution_label(g, "a$b\\", math=True, dialect="mathtext")
-    # every literal $ escaped, the backslash drawn as ⧵: exactly two unescaped dollars remain
-    assert text == "a\\$b\u29f5$\\;\\sim\\;$Normal(\u22121)"
+    # every literal $ escaped, the backslash before math in the math: exactly two unescaped
+    # dollars remain
+    assert text == "a\\$b$\\backslash{}\\;\\sim\\;$Normal(\u22121)"
     assert text.replace("\\$", "").count("$") == 2
     assert distribution_label(g, "a$b\\", math=True, dialect="latex") == (
-        "$\\textrm{a\\$b\\textbackslash{}} \\sim \\mathrm{Normal}(-1)$")
+        "$\\textrm{a\\$b{\\ttfamily\\char92}} \\sim \\mathrm{Normal}(-1)$")
 
 
 def test_the_generative_list_names_hidden_params_and_lists_deterministic_sites():

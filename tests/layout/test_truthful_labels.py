@@ -19,6 +19,8 @@ from plategraph.graph.views import DataNode, with_data_nodes
 from plategraph.json_graph import from_json, to_json
 from plategraph.layout.labels import distribution_label
 
+SUB = '<SUB><FONT POINT-SIZE="9">{}</FONT></SUB>'  # a subscript in graphviz labels
+
 
 def labels(model, *args, math=False, **kwargs):
     g = plategraph.model_graph(model, *args, **kwargs)
@@ -38,7 +40,7 @@ def test_stochastic_volatility_scale_is_a_function_of_h_and_h_follows_its_previo
     assert plain["returns"] == "returns ~ Normal(0, f(h))"  # exp(h / 2), not h
     assert plain["h"] == "h ~ Normal(f(mu, phi, h[t-1&#93;), sigma)"  # `]` escaped for DOT
     math = gallery_labels("stochastic_volatility:model", math=True)
-    assert math["h"] == "h ~ Normal(f(μ, φ, hₜ₋₁), σ)"
+    assert math["h"] == f"h ~ Normal(f(μ, φ, h{SUB.format('t−1')}), σ)"
 
 
 IDX = np.array([0, 1, 1, 2])
@@ -99,7 +101,7 @@ def test_carried_state_is_the_previous_step():
     g = plategraph.model_graph(random_walk, 0.0)
     assert g.nodes["x"]["param_sources"] == {"loc": "x"}  # its own name: one step earlier
     assert distribution_label(g, "x", math=False) == "x ~ Normal(x[t-1&#93;, 1)"
-    assert distribution_label(g, "x", math=True) == "x ~ Normal(xₜ₋₁, 1)"
+    assert distribution_label(g, "x", math=True) == f"x ~ Normal(x{SUB.format('t−1')}, 1)"
     # a site from outside the scan is the same value at every step; exp(x) is not x
     assert distribution_label(g, "y", math=False) == "y ~ Normal(mu, f(x))"
 
@@ -110,7 +112,7 @@ def test_loop_family_previous_member_is_the_previous_index():
     assert g.nodes["z_0"]["param_sources"] == {"probs": "trans"}  # trans[0]: that row of trans
     assert g.nodes["z_1"]["param_sources"] == {}  # trans[z_0]: a function of both
     d = plategraph.draw(g, distributions=True, labels="math")
-    assert "zⱼ ~ Categorical(f(trans, zⱼ₋₁))" in d.source
+    assert f"z{SUB.format('j')} ~ Categorical(f(trans, z{SUB.format('j−1')}))" in d.source
 
 
 # -- data named by the model argument it came from ----------------------------------------------
