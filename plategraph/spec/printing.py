@@ -76,6 +76,18 @@ class SpecLatexPrinter(_IndexLetters, LatexPrinter):
             base = "{" + base + "}"
         return base + "_{" + ", ".join(self._print(i) for i in expr.indices) + "}"
 
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        # ``b \cdot \mathrm{floor}_{h}``: a name of several letters beside a factor would read
+        # as one word (``bfloor``); single letters are juxtaposed as usual (``\tau \eta_{j}``)
+        if not any(self._print(f).lstrip("{").startswith(r"\mathrm") for f in expr.args):
+            return super()._print_Mul(expr)
+        saved = self._settings["mul_symbol_latex"]
+        self._settings["mul_symbol_latex"] = r" \cdot "
+        try:
+            return super()._print_Mul(expr)
+        finally:
+            self._settings["mul_symbol_latex"] = saved
+
     def _print_log(self, expr: sympy.log, exp: str | None = None) -> str:
         # a number or a name needs no brackets: ``\log 10``, ``\log x_{i}``
         (arg,) = expr.args

@@ -82,7 +82,7 @@ def test_radon_is_an_intercept_by_county_plus_a_slope():
     assert spec["mu_a"].params == {"loc": 0, "scale": 10}
     assert spec["b"].value is None
     latex = spec.to_latex()
-    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \mathrm{floor}_{h}" in latex
+    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \cdot \mathrm{floor}_{h}" in latex
     assert r"& h &= 1, \dots, 8 \quad \text{(observed)}" in latex
 
 
