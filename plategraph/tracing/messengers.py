@@ -27,6 +27,7 @@ from numpyro.primitives import Messenger
 from ._jax import (
     Previous,
     ProvenanceTrace,
+    ProvenanceTracer,
     concrete,
     direct_source,
     is_foreign_tracer,
@@ -455,9 +456,11 @@ class SiteRecorder(Messenger):
                     recorder.site(kind, msg["name"], msg["fn"] if kind == "sample" else
                                   msg.get("_plategraph_computed", msg["value"]),
                                   observed=bool(msg.get("is_observed")))
-                msg["value"] = label(self.trace, msg["value"], msg["name"])
-                if recorder is not None:
-                    for path, leaf in jax.tree_util.tree_flatten_with_path(msg["value"])[0]:
+                msg["value"] = value = label(self.trace, msg["value"], msg["name"])
+                if recorder is not None and type(value) is ProvenanceTracer:
+                    recorder.input("site", msg["name"], value)
+                elif recorder is not None:  # a pytree (a module's parameters): leaf by leaf
+                    for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]:
                         recorder.input("site", msg["name"] + jax.tree_util.keystr(path), leaf)
             self.current_site = None
 
