@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the plategraph of this checkout, installed or not
 
 import plategraph  # noqa: E402
-from plategraph.app.loading import gallery_modules, load_module, module_info  # noqa: E402
+from plategraph.app.loading import (  # noqa: E402
+    docstring_parts,
+    gallery_modules,
+    load_module,
+    module_info,
+)
 
 project = "plategraph"
 author = "the plategraph authors"
@@ -29,14 +34,17 @@ html_title = "plategraph"
 
 def gallery_markdown() -> str:
     """The gallery page's entries, made from ``gallery/`` when the page is read: per module its
-    title and text, then per model its diagram (the ``plategraph`` directive) and source."""
+    title and text, then per model its own title and text (when its function has a docstring),
+    its diagram (the ``plategraph`` directive) and source."""
     parts = []
     for path in gallery_modules(ROOT / "gallery"):
-        infos = module_info(load_module(path), path.stem, str(path))
-        if infos:
-            parts.append(f"## {infos[0].title}\n\n{infos[0].doc}\n")
-        for info in infos:
-            parts.append(f"### `{info.ident}`\n\n"
+        module = load_module(path)
+        title, text = docstring_parts(module)
+        parts.append(f"## {title or path.stem}\n\n{text}\n")
+        for info in module_info(module, path.stem, str(path)):
+            own = f"**{info.title}** {info.doc.split(chr(10) * 2)[0]}\n\n" if (
+                info.title != title) else ""
+            parts.append(f"### `{info.ident}`\n\n{own}"
                          f"```{{plategraph}} ../gallery/{path.name}:{info.function}\n"
                          f":math:\n:alt: plate diagram of {info.ident}\n```\n\n"
                          f"````python\n{info.source}````\n")

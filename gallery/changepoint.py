@@ -17,6 +17,10 @@ DISASTERS = jnp.array([4, 5, 4, 0, 1, 4, 3, 4, 0, 6, 3, 3, 4, 0, 2, 6])
 
 
 def with_where(counts):
+    """Coal-mining disasters, switch by ``jnp.where``.
+
+    The change year picks each year's rate in array code: data flow into every count.
+    """
     T = counts.shape[0]
     switch = numpyro.sample("switch", dist.DiscreteUniform(0, T - 1))
     early_rate = numpyro.sample("early_rate", dist.Exponential(1.0))
@@ -27,6 +31,11 @@ def with_where(counts):
 
 
 def with_if(counts):
+    """Coal-mining disasters, switch by a Python ``if``.
+
+    A loop over the years compares each with the sampled change year: ``switch`` has control
+    edges to the counts whose rate it chooses, and both rates feed them.
+    """
     T = counts.shape[0]
     switch = numpyro.sample("switch", dist.DiscreteUniform(0, T - 1))
     early_rate = numpyro.sample("early_rate", dist.Exponential(1.0))

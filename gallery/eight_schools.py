@@ -14,6 +14,10 @@ import numpyro.distributions as dist
 
 
 def centered(J, sigma, y=None):
+    """Eight schools, centered.
+
+    Each school's effect ``theta`` is drawn from ``Normal(mu, tau)`` itself.
+    """
     mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
     tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
     with numpyro.plate("J", J):
@@ -22,6 +26,11 @@ def centered(J, sigma, y=None):
 
 
 def non_centered(J, sigma, y=None):
+    """Eight schools, non-centered.
+
+    Each school's effect is ``theta = mu + tau * theta_raw``, a deterministic site over a
+    standard-normal ``theta_raw``: ``mu`` and ``tau`` reach the data only through it.
+    """
     mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
     tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
     with numpyro.plate("J", J):

@@ -17,6 +17,10 @@ from numpyro.contrib.control_flow import scan
 
 
 def python_loop(y):
+    """Hidden Markov model as a Python loop.
+
+    One site per step (``z_0``, ``y_0``, …), drawn collapsed as a plate.
+    """
     trans = numpyro.sample("trans", dist.Dirichlet(jnp.ones((2, 2))).to_event(1))
     locs = numpyro.sample("locs", dist.Normal(jnp.array([-1.0, 1.0]), 1.0).to_event(1))
     z = 0
@@ -26,6 +30,11 @@ def python_loop(y):
 
 
 def with_scan(y):
+    """Hidden Markov model with ``scan``.
+
+    One site per body site in a ``time`` plate; the carried state gives the self-edge
+    ``z → z``.
+    """
     trans = numpyro.sample("trans", dist.Dirichlet(jnp.ones((2, 2))).to_event(1))
     locs = numpyro.sample("locs", dist.Normal(jnp.array([-1.0, 1.0]), 1.0).to_event(1))
 

@@ -27,6 +27,11 @@ def _encoder():
 
 
 def model(x):
+    """Variational autoencoder, the model.
+
+    A neural network (``numpyro.module``) decodes each latent code ``z`` into Bernoulli
+    probabilities of the observation.
+    """
     n, dim = x.shape
     decode = numpyro.module("decoder", _decoder(dim), (n, Z_DIM))
     with numpyro.plate("N", n):
@@ -35,6 +40,10 @@ def model(x):
 
 
 def guide(x):
+    """Variational autoencoder, the guide.
+
+    A neural network encodes each observation into the mean and scale of its code ``z``.
+    """
     encode = numpyro.module("encoder", _encoder(), x.shape)
     with numpyro.plate("N", x.shape[0]):
         loc, scale = encode(x)

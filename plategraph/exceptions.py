@@ -68,7 +68,22 @@ class FormatError(PlategraphError, ValueError):
 
 
 class OptionError(PlategraphError, ValueError):
-    """A drawing option (theme, labels, rankdir, …) with an unknown value."""
+    """A drawing option (theme, labels, rankdir, …) with an unknown value.
+
+    ``options`` names the options at fault as ``draw`` spells them (``("width",)``; an option
+    of the paper figure without the paper theme: ``("dpi", "theme")``), and ``expected`` says
+    what a single option takes, in words any front end can use (the command line words its
+    errors from these two).
+
+    >>> err = OptionError("dpi must be a number above 0; got 0", "dpi", expected="a number above 0")
+    >>> err.options, err.expected
+    (('dpi',), 'a number above 0')
+    """
+
+    def __init__(self, message: str, *options: str, expected: str | None = None) -> None:
+        super().__init__(message)
+        self.options = options
+        self.expected = expected
 
 
 class RenderError(PlategraphError):

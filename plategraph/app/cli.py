@@ -114,32 +114,13 @@ class UsageError(PlategraphError):
 
 
 def _draw_options(args: argparse.Namespace) -> DrawOptions:
-    """The drawing options of the command line, checked before any model runs; a bad value is
-    a UsageError worded as the options are written."""
-    from ..layout.options import parse_width
-    from ..layout.themes import THEMES, is_paper
-
+    """The drawing options of the command line, checked before any model runs (by
+    ``DrawOptions``, the one check); a bad value is a UsageError worded as the options are
+    written."""
     try:
         theme = _theme(args.theme)
     except OptionError as err:
         raise UsageError(f"--theme {err}") from err
-    if isinstance(theme, str) and theme not in THEMES:
-        raise UsageError(f"--theme {theme}: unknown theme; choose {', '.join(THEMES)}, or a "
-                         "FILE.json of graphviz attributes per node kind")
-    paper_only = [f"--{name}" for name in ("width", "dpi", "font")
-                  if getattr(args, name) is not None]
-    if paper_only and not is_paper(theme):
-        example = f"--theme paper --width {args.width}" if args.width else "--theme paper"
-        raise UsageError(f"{', '.join(paper_only)}: only for the paper figure; add --theme paper "
-                         f"(e.g. {example})")
-    if args.width is not None:
-        try:
-            parse_width(args.width)
-        except OptionError:
-            raise UsageError(f"--width {args.width}: give a length with its unit, such as "
-                             "3.3in, 8cm, 84mm or 240pt") from None
-    if args.dpi is not None and args.dpi < 1:
-        raise UsageError(f"--dpi {args.dpi}: give a whole number of at least 1")
     try:
         return DrawOptions(theme=theme, rankdir=args.rankdir, params=args.params,
                            deterministic=not args.hide_deterministic,
@@ -149,8 +130,26 @@ def _draw_options(args: argparse.Namespace) -> DrawOptions:
                            var_names=args.var_names, ancestors=not args.no_ancestors,
                            legend=args.legend, observed_style=args.observed_style)
     except OptionError as err:
-        raise UsageError(f"--theme {args.theme}: {err}" if isinstance(theme, dict)
-                         else str(err)) from err
+        raise UsageError(_option_message(err, args, theme)) from err
+
+
+def _option_message(err: OptionError, args: argparse.Namespace, theme: object) -> str:
+    """An OptionError of ``DrawOptions`` in the command line's words, by the options it names."""
+    from ..layout.themes import THEMES
+
+    flags = [f"--{name.replace('_', '-')}" for name in err.options if name != "theme"]
+    if "theme" in err.options and flags:  # options of the paper figure without its theme
+        example = f"--theme paper --width {args.width}" if args.width else "--theme paper"
+        return (f"{', '.join(flags)}: only for the paper figure; add --theme paper "
+                f"(e.g. {example})")
+    if "theme" in err.options:
+        if isinstance(theme, str):
+            return (f"--theme {theme}: unknown theme; choose {', '.join(THEMES)}, or a "
+                    "FILE.json of graphviz attributes per node kind")
+        return f"--theme {args.theme}: {err}"
+    if len(flags) == 1 and err.expected:
+        return f"{flags[0]} {getattr(args, err.options[0])}: give {err.expected}"
+    return str(err)
 
 
 # -- render ---------------------------------------------------------------------------------

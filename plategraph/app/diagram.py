@@ -11,11 +11,11 @@ import networkx as nx
 
 from ..exceptions import DotNotFoundError, PlategraphError
 from ..graph.plates import plate_tree
-from ..layout.dot import dot_source
+from ..layout.dot import dot_source, keyed_dot
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
-from ..layout.graphviz import pipe
+from ..layout.graphviz import pipe, run
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
@@ -129,16 +129,20 @@ class Diagram:
                                distributions=self.options.distributions)
             return render_figure(spec, fmt, dpi=self.options.dpi)
         self._lay_out(fmt, always=False, timeout=timeout)
-        if fmt in self._rendered:
+        if self.options.legend:
+            # the drawing as laid out, every position given, and its key pinned below it
+            laid_out = run(self._source, "dot", engine=self._engine, timeout=timeout)
+            keyed = keyed_dot(laid_out.decode("utf-8"), key_entries(self._drawn_graph()),
+                              self.options)
+            data = run(keyed, fmt, engine="neato", timeout=timeout)
+        elif fmt in self._rendered:
             data = self._rendered[fmt]
         else:
             data = pipe(self._source, fmt, engine=self._engine, timeout=timeout)
         if fmt == "svg":
-            from ..export.svg import tidy_svg, with_key
+            from ..export.svg import tidy_svg
 
             data = tidy_svg(data, *self._svg_names())
-            if self.options.legend:
-                data = with_key(data, key_entries(self._drawn), self.options.styles)
         return data
 
     def _tikz(self) -> str:

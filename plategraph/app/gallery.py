@@ -10,31 +10,27 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
-import html
 import json
 import os
-import re
 import signal
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass, field, fields
-from importlib import resources
 from pathlib import Path
-from string import Template
 from typing import Any
 
 from ..exceptions import GalleryError, OutputError
 from ..layout.options import FORMATS, DrawOptions, check_format, check_timeout
 from .files import check_output, write_atomic
 from .loading import gallery_modules, load_module, module_info, user_code
+from .page import index_html, model_facts, valid_facts
 from .pool import RemoteError, TaskTimeout, WorkerPool
 
 __all__ = ["DEFAULT_FORMATS", "GalleryReport", "ModelResult", "build_gallery",
            "check_gallery_output", "index_html", "inspect_job", "manifest_json", "open_executor",
-           "output_names", "prose_html", "render_job"]
+           "output_names", "render_job"]
 
 DEFAULT_FORMATS = ("svg", "png")
 # the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
@@ -65,6 +61,7 @@ class ModelResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     key: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)  # page.model_facts: names, spec
 
     @property
     def rendered(self) -> bool:
@@ -187,7 +184,8 @@ def inspect_job(path: str, timeout: float | None) -> list[dict[str, str]]:
 def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
                options: DrawOptions, timeout: float | None) -> dict[str, Any]:
     """Run in a worker: trace one model of the module at ``path``, draw it in ``formats``
-    into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...}}``."""
+    into ``out_dir``; returns ``{"outputs": output_names(...), "timings": {...},
+    "facts": model_facts(graph)}``."""
     from ..graph.build import model_graph
     from .diagram import Diagram
     from .loading import model_examples
@@ -210,10 +208,11 @@ def render_job(path: str, function: str, out_dir: str, formats: tuple[str, ...],
                 if fmt in PAPER_OUTPUTS:
                     rendered[fmt] = paper.pipe(fmt.removeprefix("paper."), timeout=timeout)
         timings["draw"] = time.perf_counter() - start
+        facts = model_facts(graph)
     outputs = output_names(Path(path).stem, function, formats)
     for fmt, data in rendered.items():
         write_atomic(Path(out_dir) / outputs[fmt], data)
-    return {"outputs": outputs, "timings": timings}
+    return {"outputs": outputs, "timings": timings, "facts": facts}
 
 
 def paper_options(options: DrawOptions) -> DrawOptions:
@@ -304,7 +303,7 @@ def _valid_row(data: object) -> ModelResult | None:
     if _own_files(data["module"], data["function"], outputs) != outputs:
         return None
     if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
-               for k, v in timings.items()):
+               for k, v in timings.items()) or not valid_facts(data["facts"]):
         return None
     return ModelResult(**data)
 
@@ -496,6 +495,7 @@ class _Build:
                         f"not the files of {row.ident}")
                 else:
                     row.status, row.outputs, row.timings = "ok", expected, out["timings"]
+                    row.facts = out.get("facts", {})
             self.report(row)
 
 
@@ -522,68 +522,3 @@ def manifest_json(report: GalleryReport) -> str:
         "models": [asdict(row) for row in report.results],
     }
     return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
-
-
-_LITERAL = re.compile(r"``(.+?)``|`([^`]+)`", re.DOTALL)
-
-
-def prose_html(text: str) -> str:
-    """A docstring paragraph as HTML: escaped, with ``literals`` shown as code.
-
-    >>> prose_html("``mu -> y`` & <b>")
-    '<code>mu -&gt; y</code> &amp; &lt;b&gt;'
-    """
-    escaped = html.escape(text)
-    return _LITERAL.sub(lambda m: f"<code>{m[1] or m[2]}</code>", escaped)
-
-
-def _href(name: str) -> str:
-    """A file of the output folder as a link: relative and percent-encoded, so that no name
-    (``javascript:x.svg``, ``a#b?c.svg``) reads as a scheme, a fragment or a query."""
-    return html.escape(urllib.parse.quote(name, safe=""), quote=True)
-
-
-def _card(row: ModelResult, formats: tuple[str, ...]) -> str:
-    e = html.escape
-    ok = row.rendered
-    # only the model's own files are linked, whatever a manifest said
-    outputs = _own_files(row.module, row.function, row.outputs)
-    image = outputs.get("svg") or outputs.get("png")
-    figure = outputs.get("paper.svg")
-    thumb = (f'<a href="{_href(image)}"><img src="{_href(image)}" '
-             f'alt="plate diagram of {e(row.ident)}" loading="lazy"></a>' if ok and image else
-             f'<div class="failed">{e(row.status)}</div>')
-    if ok and figure:  # the paper figure beside the notebook diagram
-        thumb += (f'<a class="paper" href="{_href(figure)}"><img src="{_href(figure)}" '
-                  f'alt="paper figure of {e(row.ident)}" loading="lazy"></a>')
-    names = {"paper.svg": "paper SVG", "paper.pdf": "paper PDF", "tex": "TikZ"}
-    links = " ".join(f'<a href="{_href(outputs[f])}">{e(names.get(f, f.upper()))}</a>'
-                     for f in formats if f in outputs)
-    paragraphs = "".join(f"<p>{prose_html(p)}</p>" for p in row.doc.split("\n\n") if p.strip())
-    error = f'<pre class="error">{e(row.error)}</pre>' if row.error else ""
-    code = (f"<details><summary>Source</summary><pre><code>{e(row.source)}</code></pre>"
-            "</details>" if row.source else "")
-    timing = (f'<span class="time">{sum(row.timings.values()):.2f} s</span>'
-              if row.timings else "")
-    search = e(" ".join([row.ident, row.title, row.doc]).lower(), quote=True)
-    return (f'<article class="card {e(row.status)}" data-search="{search}">'
-            f'<div class="thumb">{thumb}</div>'
-            f'<h2>{prose_html(row.title)}</h2><p class="ident"><code>{e(row.ident)}</code> '
-            f'<span class="status">{e(row.status)}</span> {timing}</p>'
-            f"{error}{paragraphs}{code}<p class=\"links\">{links}</p></article>")
-
-
-def index_html(report: GalleryReport) -> str:
-    """The gallery page; every text it shows is escaped."""
-    template = Template(resources.files("plategraph.app").joinpath("templates/index.html")
-                        .read_text(encoding="utf-8"))
-    failed = len(report.failed)
-    return template.substitute(
-        count=len(report.results),
-        failed=f"{failed} failed" if failed else "all rendered",
-        cards="\n".join(_card(row, report.formats) for row in report.results),
-        versions=html.escape(report.versions),
-    )
-
-
-

@@ -22,9 +22,9 @@ from types import ModuleType
 
 from ..exceptions import GalleryError, ModelError, PlategraphError
 
-__all__ = ["ModelInfo", "Terminated", "examples_of", "gallery_models", "gallery_modules",
-           "load_model", "load_module", "model_examples", "model_names", "module_info",
-           "split_reference", "user_code"]
+__all__ = ["ModelInfo", "Terminated", "docstring_parts", "examples_of", "gallery_models",
+           "gallery_modules", "load_model", "load_module", "model_examples", "model_names",
+           "module_info", "split_reference", "user_code"]
 
 
 class Terminated(KeyboardInterrupt):
@@ -199,12 +199,19 @@ def load_model(ref: str) -> tuple[Callable, tuple, dict, ModuleType]:
     return fn, (), {}, module
 
 
+def docstring_parts(obj: object) -> tuple[str, str]:
+    """An object's docstring as ``(title, text)``: its first line and the rest; empty strings
+    when it has none."""
+    lines = (inspect.getdoc(obj) or "").strip().splitlines()
+    return (lines[0].strip(), "\n".join(lines[1:]).strip()) if lines else ("", "")
+
+
 def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
-    """The gallery entries of one module, in the order of its examples()."""
-    doc = inspect.getdoc(module) or ""
-    lines = doc.splitlines()
-    title = lines[0].strip() if lines else stem
-    body = "\n".join(lines[1:]).strip()
+    """The gallery entries of one module, in the order of its examples(). A model's title and
+    text are its function's docstring (first line, rest) where it has one, with the module's
+    ``Reference:`` paragraph; else the module's title and text."""
+    module_title, module_text = docstring_parts(module)
+    references = [p for p in module_text.split("\n\n") if p.startswith("Reference:")]
     infos = []
     for name in model_examples(module, where):
         fn = getattr(module, name, None)
@@ -214,7 +221,11 @@ def module_info(module: ModuleType, stem: str, where: str) -> list[ModelInfo]:
             source = inspect.getsource(fn)
         except (OSError, TypeError):
             source = ""
-        infos.append(ModelInfo(f"{stem}:{name}", stem, name, title, body, source))
+        title, text = docstring_parts(fn) if fn.__doc__ else ("", "")
+        if text:  # the module's references still apply to each of its models
+            text = "\n\n".join([text, *references])
+        infos.append(ModelInfo(f"{stem}:{name}", stem, name, title or module_title or stem,
+                               text or module_text, source))
     return infos
 
 

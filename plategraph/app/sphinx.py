@@ -172,6 +172,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive; ``extensions = ["plategraph.sphinx"]`` calls this."""
     app.connect("builder-inited", _add_static)
     app.add_css_file("plategraph.css")
+    app.add_js_file("plategraph-viewer.js")  # a "full size" button under each diagram
     app.add_node(plategraph_diagram, html=(visit_html, None), latex=(visit_latex, None),
                  text=(visit_text, None), man=(visit_alt, None),
                  texinfo=(visit_alt, None))

@@ -13,10 +13,9 @@ import re
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
-from ..layout.legend import KeyEntry, place_key
 from ..layout.quoting import xml_safe
 
-__all__ = ["tidy_svg", "with_key"]
+__all__ = ["tidy_svg"]
 
 _TEXT = re.compile(r'^<text (?P<attrs>[^>]*)>(?P<body>.*)</text>$')
 _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
@@ -123,93 +122,3 @@ def tidy_svg(svg: bytes, names: Mapping[str, str],
     flush()
     return "\n".join(out).encode("utf-8")
 
-
-# -- the key (legend=True) ----------------------------------------------------------------------
-
-_SIZE = re.compile(r'<svg width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"\s+'
-                   r'viewBox="(?P<x>[-\d.]+) (?P<y>[-\d.]+) (?P<vw>[\d.]+) (?P<vh>[\d.]+)"')
-KEY_FONT_SIZE = 10.0
-KEY_SYMBOL = 28.0  # points: the width of a key's symbol
-KEY_ROW = 20.0
-
-
-def _color(value: str | None, default: str) -> str:
-    """A graphviz colour as SVG takes it (graphviz's ``gray80`` is not CSS)."""
-    if not value:
-        return default
-    found = re.fullmatch(r"gr[ae]y(\d{1,3})", value)
-    if found:
-        level = round(int(found.group(1)) * 255 / 100)
-        return f"#{level:02x}{level:02x}{level:02x}"
-    return _xml(value)
-
-
-def _node_symbol(kind: str, x: float, y: float, styles: Mapping[str, Mapping[str, str]]) -> str:
-    style = styles.get("latent" if kind == "gated" else kind, {})
-    fill = _color(style.get("fillcolor") if "filled" in style.get("style", "") else "white",
-                  "white")
-    stroke = _color(style.get("color"), "#222222")
-    dash = ' stroke-dasharray="5,2"' if kind == "gated" else ""
-    if kind == "factor":
-        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="black"/>'
-    if kind == "param":
-        return (f'<text text-anchor="middle" x="{x:.1f}" y="{y + 3.5:.1f}" '
-                f'font-family="Helvetica,sans-Serif" font-size="{KEY_FONT_SIZE:g}" '
-                f'fill="{_color(style.get("fontcolor"), "#444444")}">p</text>')
-    if style.get("shape") in ("box", "square"):
-        rx = ' rx="3"' if "rounded" in style.get("style", "") else ""
-        return (f'<rect x="{x - 9:.1f}" y="{y - 7:.1f}" width="18" height="14"{rx} '
-                f'fill="{fill}" stroke="{stroke}"{dash}/>')
-    out = (f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="12" ry="7" fill="{fill}" '
-           f'stroke="{stroke}"{dash}/>')
-    if style.get("peripheries") == "2":
-        out += (f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="15" ry="9.5" fill="none" '
-                f'stroke="{stroke}"/>')
-    return out
-
-
-def _edge_symbol(kind: str, x: float, y: float, styles: Mapping[str, Mapping[str, str]]) -> str:
-    style = {**styles.get("edge", {}), **styles.get(kind, {})}
-    stroke = _color(style.get("color"), "#333333")
-    dash = ' stroke-dasharray="5,2"' if "dashed" in style.get("style", "") else ""
-    x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2
-    line = (f'<path fill="none" stroke="{stroke}"{dash} '
-            f'd="M{x0:.1f},{y:.1f} L{x1 - 6:.1f},{y:.1f}"/>')
-    tip = f"{x1:.1f},{y:.1f} {x1 - 7:.1f},{y - 3.5:.1f} {x1 - 7:.1f},{y + 3.5:.1f}"
-    if style.get("arrowhead", "").startswith("o"):  # an open arrowhead: a gate
-        return line + f'<polygon fill="white" stroke="{stroke}" points="{tip}"/>'
-    return line + f'<polygon fill="{stroke}" stroke="{stroke}" points="{tip}"/>'
-
-
-def with_key(svg: bytes, entries: tuple[KeyEntry, ...],
-             styles: Mapping[str, Mapping[str, str]]) -> bytes:
-    """Graphviz's SVG with the figure's key (``legend.key_entries``) added below it, each
-    entry drawn in the theme's style and named by its kind."""
-    text = svg.decode("utf-8")
-    size = _SIZE.search(text)
-    if size is None or not entries:
-        return svg
-    vx, vy = float(size.group("x")), float(size.group("y"))
-    vw, vh = float(size.group("vw")), float(size.group("vh"))
-    places = place_key(entries, left=vx + 8, top=-(vy + vh), width=max(vw - 16, 160.0),
-                       symbol=KEY_SYMBOL, row=KEY_ROW,
-                       text_width=lambda label: 0.56 * KEY_FONT_SIZE * len(label))
-    bottom = min(p.y for p in places) - KEY_ROW / 2 - 4
-    right = max(p.text_x + 0.56 * KEY_FONT_SIZE * len(p.entry.label) for p in places) + 8
-    width, height = max(vw, right - vx), -bottom - vy
-    parts = ['<g id="key" class="key">', "<title>key</title>",
-             f'<rect x="{vx:.2f}" y="{vy + vh:.2f}" width="{width:.2f}" '
-             f'height="{height - vh:.2f}" fill="white"/>']
-    for place in places:
-        y = -place.y
-        draw = _node_symbol if place.entry.what == "node" else _edge_symbol
-        parts.append(draw(place.entry.kind, place.x, y, styles))
-        parts.append(f'<text x="{place.text_x:.1f}" y="{y + 3.5:.1f}" '
-                     f'font-family="Helvetica,sans-Serif" font-size="{KEY_FONT_SIZE:g}">'
-                     f"{_xml(place.entry.label)}</text>")
-    parts.append("</g>")
-    head = (f'<svg width="{width:.0f}pt" height="{height:.0f}pt"\n'
-            f' viewBox="{vx:.2f} {vy:.2f} {width:.2f} {height:.2f}"')
-    text = text[:size.start()] + head + text[size.end():]
-    end = text.rindex("</svg>")
-    return (text[:end] + "\n".join(parts) + "\n" + text[end:]).encode("utf-8")

@@ -19,7 +19,7 @@ from ..layout.geometry import Layout, Point
 from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import DrawOptions, max_width
-from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color
+from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color, is_paper
 
 __all__ = ["tikz_picture", "to_tikz"]
 
@@ -249,7 +249,9 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
 
     options.setdefault("labels", "math")
     width = options.pop("width", None)
-    max_width(width)  # a bad width is an error before any layout
+    limit = max_width(width)  # a bad width is an error before any layout
+    if limit is not None and is_paper(theme):  # the width the layout may re-lay out to fit
+        options["width"] = limit
     return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
                         width=width)
 

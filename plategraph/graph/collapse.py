@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..exceptions import IncompleteTraceWarning
 from ..tracing.records import merged_data_args
 from .views import merge_edge
 
@@ -156,7 +154,7 @@ def _plan(graph: nx.DiGraph, families: dict[tuple, list[str]]) -> _Plan:
         if indices not in index_plate:
             index_plate[indices] = plate
             plan.plates[plate] = {"size": len(indices), "subsample_size": None, "dim": None}
-        size_by = _sized_by(graph, members, target)
+        size_by = _sized_by(graph, members)
         if size_by is not None:
             plan.plates[plate] = {**plan.plates[plate], "size": None, "size_by": size_by}
         plan.members[target] = members
@@ -166,36 +164,11 @@ def _plan(graph: nx.DiGraph, families: dict[tuple, list[str]]) -> _Plan:
     return plan
 
 
-def _counts(graph: nx.DiGraph, node: str) -> bool:
-    """Whether a site's value is a count: discrete and not a yes/no switch."""
-    data = graph.nodes[node]
-    return bool(data.get("discrete")) and data.get("distribution") not in ("Bernoulli",)
-
-
-def _sized_by(graph: nx.DiGraph, members: list[str], target: str) -> str | None:
-    """The site a family's length depends on (``for i in range(int(k))``), or None.
-
-    A count ``k`` sizes the family when the members it gates are its last ones and some
-    are not gated: the values of ``k`` tried made the loop longer or shorter, not present or
-    absent. When ``k`` gates every member, the values tried showed the loop whole or absent
-    only: its length may still depend on ``k``, which an ``IncompleteTraceWarning`` says.
-    """
-    gates = dict.fromkeys(g for m in members for g in graph.nodes[m].get("gated_by", ()))
-    for gate in gates:
-        if gate not in graph or not _counts(graph, gate):
-            continue
-        gated = [gate in graph.nodes[m].get("gated_by", ()) for m in members]
-        first = gated.index(True)
-        if not all(gated[first:]):
-            continue  # not the loop's tail: some other decision
-        if first > 0:
-            return str(gate)
-        warnings.warn(
-            f"loop {target} ({members[0]} … {members[-1]}) exists only for some values of "
-            f"{gate}, and the values tried showed it whole or absent: if its length depends on "
-            f"{gate}, it is drawn with one of its lengths ({len(members)})",
-            IncompleteTraceWarning, stacklevel=4)
-    return None
+def _sized_by(graph: nx.DiGraph, members: list[str]) -> str | None:
+    """The site a family's length depends on (``for i in range(int(k))``), as the tracer found
+    it (``sized_by``: the values tried gave the loop different lengths), or None."""
+    sizes = {graph.nodes[m].get("sized_by") for m in members} - {None}
+    return str(sizes.pop()) if len(sizes) == 1 else None
 
 
 def _add_collapsed(out: nx.DiGraph, graph: nx.DiGraph, node: str, data: dict,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,11 +11,12 @@ import networkx as nx
 from ..graph.plates import Cluster, plate_tree
 from .drawn import drawn_graph
 from .labels import combined_plate_label, distribution_label, name_label, plate_label
+from .legend import KEY_GAP, KeyEntry, place_key
 from .options import DrawOptions
 from .quoting import attr_list, html_text, quote
 from .themes import CIRCLE_KINDS, paper_node_sizes
 
-__all__ = ["box_label", "cells_dot", "dot_source", "pinned_dot", "to_dot"]
+__all__ = ["box_label", "cells_dot", "dot_source", "keyed_dot", "pinned_dot", "to_dot"]
 
 # Layout limits that keep `dot` fast: network-simplex and mincross iterations are bounded and
 # `newrank` ranks clusters globally instead of recursively. On big graphs (a chain of 300
@@ -241,6 +243,76 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
             attrs["pos"] = pos
         lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
     return _digraph(shown, lines)
+
+
+KEY_FONT_SIZE = 10.0
+KEY_SYMBOL = 28.0  # points: the width of a key's symbol
+KEY_ROW = 20.0
+_NUMBER = r"[-+\d.eE]+"
+_BB = re.compile(rf'\bbb="(?P<bb>{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER})",?\s*')
+
+
+def _key_symbol(i: int, kind: str, x: float, y: float, styles: Mapping[str, Any]) -> list[str]:
+    """DOT statements of the symbol of a node kind (``gated``: a dashed latent node) at ``(x,
+    y)``, in the theme's style, or of an edge kind: an edge between two invisible points."""
+    at = f"{x:.2f},{y:.2f}"
+    attrs: dict[str, Any] = dict(styles.get("latent" if kind == "gated" else kind, {}))
+    if kind == "gated":
+        attrs.update(styles.get("gated", {}))
+    if kind == "param":
+        attrs["label"] = "p"
+    else:
+        attrs.setdefault("label", "")
+    if kind not in ("factor", "param"):
+        attrs.update(width="0.33", height="0.2", fixedsize="true")
+        if attrs.get("shape") in ("box", "square"):
+            attrs.update(width="0.25")
+    return [f"key{i} {attr_list({**attrs, 'pos': at, 'tooltip': kind, 'id': f'key-{kind}'})}"]
+
+
+def _key_edge(i: int, kind: str, x: float, y: float, styles: Mapping[str, Any]) -> list[str]:
+    x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2 - 4  # a gap before the label
+    point = {"shape": "point", "style": "invis", "width": "0", "height": "0", "label": ""}
+    attrs = dict(styles.get(kind, {})) if kind in ("control", "gate") else {}
+    # graphviz ends the spline at the arrow's base and draws the arrow to the tip ``e``
+    base = x1 - 7
+    spline = " ".join(f"{x0 + (base - x0) * t / 3:.2f},{y:.2f}" for t in range(4))
+    attrs.update(pos=f"e,{x1:.2f},{y:.2f} {spline}", tooltip=kind, id=f"key-{kind}-edge")
+    return [f"key{i}a {attr_list({**point, 'pos': f'{x0:.2f},{y:.2f}'})}",
+            f"key{i}b {attr_list({**point, 'pos': f'{x1:.2f},{y:.2f}'})}",
+            f"key{i}a -> key{i}b {attr_list(attrs)}"]
+
+
+def keyed_dot(laid_out: str, entries: tuple[KeyEntry, ...], options: DrawOptions) -> str:
+    """A laid-out drawing (``dot -Tdot``'s or ``neato -n2 -Tdot``'s output: every position
+    given) with its key (``legend=True``) below it, pinned, for ``neato -n2``: graphviz draws
+    the key of the notebook theme into every format from the one layout."""
+    # the graph's own attributes come first: its box, not a plate's
+    found = _BB.search(laid_out, 0, laid_out.find("]"))
+    if found is None or not entries:
+        return laid_out
+    x0, y0, x1, _ = (float(v) for v in found.group("bb").split(","))
+    # the picture's size is the diagram's and the key's: neato -n2 measures it again
+    text = laid_out[:found.start()] + laid_out[found.end():]
+    styles = options.styles
+    places = place_key(entries, left=x0 + 8, top=y0 - KEY_GAP, width=max(x1 - x0 - 16, 160.0),
+                       symbol=KEY_SYMBOL, row=KEY_ROW,
+                       text_width=lambda label: 0.56 * KEY_FONT_SIZE * len(label))
+    lines: list[str] = []
+    for i, place in enumerate(places):
+        kind = place.entry.kind
+        draw = _key_edge if place.entry.what == "edge" else _key_symbol
+        lines += draw(i, kind, place.x, place.y, styles)
+        width = 0.56 * KEY_FONT_SIZE * len(place.entry.label)
+        label = {"shape": "plaintext", "margin": "0", "width": f"{width / 72:.4f}",
+                 "height": "0.2", "fontname": styles.get("node", {}).get("fontname",
+                                                                         "Helvetica"),
+                 "fontsize": f"{KEY_FONT_SIZE:g}", "label": place.entry.label,
+                 "pos": f"{place.text_x + width / 2:.2f},{place.y:.2f}",
+                 "tooltip": kind, "id": f"key-{kind}-label"}
+        lines.append(f"key{i}t {attr_list(label)}")
+    end = text.rindex("}")
+    return text[:end] + "".join(f"\t{line};\n" for line in lines) + text[end:]
 
 
 def to_dot(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",

@@ -4,9 +4,10 @@ Without crossed plates, ``plategraph.layout`` builds the same DOT text as ``draw
 (``dot.dot_source``), runs ``dot`` once with JSON output and turns node, cluster, label and edge
 positions into a ``geometry.Layout`` in points; an edge ``dot`` ran through a plate label is
 routed again around it by ``neato -n2`` with every node pinned. With crossed plates, ``dot`` lays
-out the cells, ``placement`` places the columns and the overlapping rectangles, and ``neato -n2``
-routes the edges. Every exporter draws from the one layout; ``Drawing.source`` is the DOT that
-draws it (``dot``'s own, or every position pinned).
+out the cells, ``placement`` places the columns (or ``grid`` a grid of cells, when no order of
+columns holds the plates) and the overlapping rectangles, and ``neato -n2`` routes the edges.
+Every exporter draws from the one layout; ``Drawing.source`` is the DOT that draws it (``dot``'s
+own, or every position pinned).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import networkx as nx
 
 from ..exceptions import CrossedPlatesWarning
 from ..graph.plates import Cluster, plate_tree
+from .arrangement import STEPS, SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
+from .fit import figure_fit, fit_limits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
-from .options import DEFAULT_TIMEOUT, DrawOptions
+from .grid import place_grid
+from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
 from .placement import Cells, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]
@@ -37,12 +41,13 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            distributions: bool | str = False, labels: str | None = None, collapse: bool = True,
            data: bool = False, var_names: Sequence[str] | None = None, ancestors: bool = True,
            legend: bool = False, observed_style: str = "shaded",
-           fontsize: float | None = None) -> Layout:
+           fontsize: float | None = None, width: str | float | None = None) -> Layout:
     """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
 
     The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
     graph as drawn (families collapsed, hidden kinds removed), ``Layout.options`` the
-    ``DrawOptions``.
+    ``DrawOptions``: a paper figure (``theme="paper"``) wider than ``width`` (3.3 in) may be
+    laid out tighter or in the other direction to fit it, which they say.
 
     >>> lay = plategraph.layout(g)
     >>> list(lay.nodes), list(lay.plates), lay.plates["J"].contains(lay.nodes["theta"])
@@ -53,7 +58,7 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
                           labels=labels, collapse=collapse, data=data,
                           var_names=var_names,
                           ancestors=ancestors, legend=legend, observed_style=observed_style,
-                          fontsize=fontsize)
+                          fontsize=fontsize, width=width)
     return compute_drawing(drawn_graph(graph, options), options)[0].layout
 
 
@@ -76,17 +81,72 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: str | No
     format, and the bytes come back with the drawing. ``source`` is ``dot_source``'s text for
     the graph when the caller has it already. Each graphviz run is stopped after ``timeout``
     seconds (None: no limit) with a RenderError.
+
+    A paper figure too wide for its width (``width``, the column by default) at its type size
+    is laid out again (``refits``): tighter, then in the other direction, then both; the first
+    that fits the width (and a page's height) is the figure's layout (its ``options`` say how it
+    was laid out), else the first that fits the text width, else the figure as asked. Text is
+    never scaled.
     """
+    drawing, rendered = _drawing(shown, options, render, source, timeout)
+    if not options.paper or render is not None:
+        return drawing, rendered
+    return _fitted(shown, drawing, options, timeout), None
+
+
+REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
+TIGHT = 0.5  # the spacing of a tighter re-layout: half the theme's nodesep and ranksep
+_OTHER_DIRECTION = {"TB": "LR", "LR": "TB", "BT": "RL", "RL": "BT"}
+
+
+def refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
+    """The options of a paper figure laid out again to fit, in the order they are tried:
+    tighter (``spacing``), then (``turn``) in the other direction (``rankdir`` TB ↔ LR), both.
+    """
+    changes = {"spacing": TIGHT, "rankdir": _OTHER_DIRECTION[options.rankdir]}
+    return [options.replace(**{key: changes[key] for key in keys}) for keys in REFITS
+            if turn or "rankdir" not in keys]
+
+
+def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
+            timeout: float | None) -> Drawing:
+    """The first of the figure as asked and its ``refits`` that fits its width, else the
+    text width; the figure as asked when none fits. Crossed plates are not turned: their
+    placement lays the other direction out as columns that read from the bottom up."""
+    distributions = options.distributions
+    limits = fit_limits(max_width(options.width))
+    tried = [drawing]
+    candidates = refits(options, turn=cells_of(shown) is None)
+    others = iter(candidates)
+    for limit in limits:
+        for i in range(len(candidates) + 1):
+            if i == len(tried):
+                with warnings.catch_warnings():  # the figure as asked says what it says
+                    warnings.simplefilter("ignore", CrossedPlatesWarning)
+                    tried.append(_drawing(shown, next(others), None, None, timeout)[0])
+            fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
+            # a re-layout that only trades width for more than a page's height does not fit
+            if fit.fits and (i == 0 or fit.height <= TEXT_HEIGHT):
+                return tried[i]
+    return drawing
+
+
+def _drawing(shown: nx.DiGraph, options: DrawOptions, render: str | None, source: str | None,
+             timeout: float | None) -> tuple[Drawing, bytes | None]:
+    """``compute_drawing`` with the options as they are."""
     cells = cells_of(shown)
     if cells is not None:
-        crossed = _crossed(shown, cells, options, render, timeout)
+        why = "cannot be drawn"
+        try:
+            crossed = _crossed(shown, cells, options, render, timeout)
+        except SearchStopped:
+            crossed, why = None, f"were not drawn (the search stopped after {STEPS} steps)"
         if crossed is not None:
             return crossed
-        groups = " and ".join(" × ".join(k) for k, _ in cells.cells if len(k) > 1)
         warnings.warn(CrossedPlatesWarning(
-            f"{shown.graph.get('name') or 'model'}: the crossed plates of {groups} cannot be "
-            "drawn as overlapping rectangles that each hold exactly their sites; drawing one "
-            "box per combination of plates instead"), stacklevel=3)
+            f"{shown.graph.get('name') or 'model'}: the crossed plates {', '.join(cells.key)} "
+            f"{why} as overlapping rectangles that each hold exactly their sites; drawing one "
+            "box per combination of plates instead"), stacklevel=4)
     if source is None:
         source = dot_source(shown, options)
     if render is None:
@@ -248,6 +308,9 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: str 
                                               round(float(obj["height"]) * INCH, 2))
     axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
+    if placed is None:
+        placed = place_grid(cells, nodes, local_plates, local_labels, local_cell, sizes,
+                            rankdir=options.rankdir)
     if placed is None:
         return None
     # the boxes from the origin; the edges are routed by neato (see _pinned)

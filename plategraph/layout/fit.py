@@ -3,7 +3,9 @@
 A paper's figures share its type size, so a figure is never scaled to fit: ``fit_figure``
 places the list of distributions beside the diagram when that fits the width asked, else below
 it, and when even that is too wide warns (``FigureSizeWarning``) that the figure needs the full
-text width (``figure*``). The PDF and the TikZ of a figure both ask it, so they agree.
+text width (``figure*``). Before that, the layout stage may lay the figure out again, tighter or
+in the other direction (``engine``), with ``figure_fit`` as the judge. The PDF and the TikZ of a
+figure both ask the one layout, so they agree.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from .labels import distribution_label
 from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_WIDTH
 from .themes import PAPER_LIST_GAP, small_size
 
-__all__ = ["LINE", "Fit", "estimate_width", "fit_figure", "list_rows"]
+__all__ = ["LINE", "Fit", "estimate_width", "figure_fit", "fit_figure", "fit_limits",
+           "list_rows"]
 
 LINE = 1.35  # line height of the list of distributions, in font sizes
 CHAR = 0.5  # the width of an average character of a serif font, in font sizes (generous)
@@ -54,12 +57,11 @@ def estimate_width(text: str, size: float) -> float:
     return CHAR * size * len(text)
 
 
-def fit_figure(lay: Layout, *, distributions: bool | str | None,
-               width: float | None) -> Fit:
-    """Where the list goes and the width the figure fits: ``width`` (points) or the column,
-    else the text width, with a ``FigureSizeWarning`` that names the model and its size.
-    ``distributions``: ``True``/``"auto"`` (beside when that fits and the list is no taller
-    than the diagram, else below), ``"beside"``, ``"below"``, or false for no list."""
+def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -> Fit:
+    """Where the list goes so that the figure fits ``limit`` points, and its size (``fits``
+    False when no placement fits). ``distributions``: ``True``/``"auto"`` (beside when that
+    fits and the list is no taller than the diagram, else below), ``"beside"``, ``"below"``,
+    or false for no list."""
     placement = "auto" if distributions is True else (distributions or None)
     if placement not in (None, *PLACEMENTS):
         raise ValueError(f"placement {placement!r}")  # options checked it
@@ -77,17 +79,30 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
             return max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h
         return lay.width, lay.height
 
-    def choose(limit: float) -> str | None:
-        if placement != "auto":
-            return placement
+    where = placement
+    if placement == "auto":
         if size("beside")[0] <= limit and list_h <= lay.height:
-            return "beside"
-        return "below" if size("below")[0] <= size("beside")[0] else "beside"
+            where = "beside"
+        else:
+            where = "below" if size("below")[0] <= size("beside")[0] else "beside"
+    return Fit(where, limit, *size(where))
 
+
+def fit_limits(width: float | None) -> tuple[float, float]:
+    """The widths a paper figure tries to fit, in points: ``width`` or the column, then the
+    full text width (``figure*``)."""
     column = width or COLUMN_WIDTH
-    for limit in (column, max(column, TEXT_WIDTH)):
-        where = choose(limit)
-        fit = Fit(where, limit, *size(where))
+    return column, max(column, TEXT_WIDTH)
+
+
+def fit_figure(lay: Layout, *, distributions: bool | str | None,
+               width: float | None) -> Fit:
+    """Where the list goes and the width the figure fits: ``width`` (points) or the column,
+    else the text width, with a ``FigureSizeWarning`` that names the model and its size
+    (``figure_fit`` says where the list goes)."""
+    column, _ = fit_limits(width)
+    for limit in fit_limits(width):
+        fit = figure_fit(lay, distributions=distributions, limit=limit)
         if fit.fits:
             break
     if fit.limit > column or not fit.fits:
@@ -102,6 +117,6 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
                      "put it in a figure* environment")
         else:
             text += (f" and than the full text width ({fit.limit / 72:g} in); draw a part of "
-                     "it (var_names=), or rankdir='LR'")
+                     "it (var_names=)")
         warnings.warn(text, FigureSizeWarning, stacklevel=3)
     return fit

@@ -21,8 +21,8 @@ from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, res
 
 __all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED_STYLES",
            "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
-           "COLUMN_WIDTH", "TEXT_WIDTH", "format_for_path", "max_width", "parse_width",
-           "tex_width"]
+           "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path", "max_width",
+           "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
@@ -40,6 +40,10 @@ OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
 # full text width (``figure*``) when it cannot fit a column with readable text
 COLUMN_WIDTH = 3.3 * 72
 TEXT_WIDTH = 7.0 * 72
+TEXT_HEIGHT = 7.5 * 72  # a page's text height (a 10 pt two-column article: 7.6 in)
+# the options only the paper figure has
+PAPER_ONLY = ("width", "dpi", "font", "fontsize")
+WIDTH_EXPECTED = "a length with its unit, such as 3.3in, 8cm, 84mm or 240pt"
 _UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 _WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
 _TEX_WIDTH = re.compile(
@@ -72,45 +76,63 @@ class DrawOptions:
     ancestors: bool = True
     legend: bool = False
     observed_style: str = "shaded"
+    # a factor on the theme's space between nodes and ranks (nodesep, ranksep): below 1 when
+    # a paper figure is laid out again, tighter, to fit its width (layout.engine)
+    spacing: float = 1.0
 
     def __post_init__(self) -> None:
+        spacing = self.spacing
+        if isinstance(spacing, bool) or not isinstance(spacing, (int, float)) or not (
+                0 < spacing <= 1):
+            raise OptionError(f"spacing must be a number above 0 and at most 1; got {spacing!r}",
+                              "spacing", expected="a number above 0 and at most 1")
         low, high = PAPER_FONT_SIZES
         size = self.fontsize
         if size is not None and (isinstance(size, bool) or not isinstance(size, (int, float))
                                  or not low <= size <= high):
             raise OptionError(f"fontsize must be a number of points from {low:g} to {high:g} "
-                              f"(a paper's figures have its type size); got {size!r}")
-        self.styles  # noqa: B018  (resolving the theme checks it)
+                              f"(a paper's figures have its type size); got {size!r}",
+                              "fontsize", expected=f"a number of points from {low:g} to {high:g}")
+        try:
+            self.styles  # noqa: B018  (resolving the theme checks it)
+        except OptionError as err:
+            raise OptionError(str(err), "theme") from err
         if self.var_names is not None:
             names = self.var_names
             if isinstance(names, str) or not all(isinstance(n, str) for n in names):
                 raise OptionError(f"var_names must be a list of site names, e.g. "
-                                  f"var_names=['mu', 'obs']; got {names!r}")
+                                  f"var_names=['mu', 'obs']; got {names!r}", "var_names")
             object.__setattr__(self, "var_names", tuple(names))
         if self.observed_style not in OBSERVED_STYLES:
             raise OptionError(f"observed_style must be one of {', '.join(OBSERVED_STYLES)}; "
-                              f"got {self.observed_style!r}")
+                              f"got {self.observed_style!r}", "observed_style",
+                              expected=f"one of {', '.join(OBSERVED_STYLES)}")
         for flag in ("ancestors", "legend"):
             if not isinstance(getattr(self, flag), bool):
-                raise OptionError(f"{flag} must be True or False; got {getattr(self, flag)!r}")
+                raise OptionError(f"{flag} must be True or False; got {getattr(self, flag)!r}",
+                                  flag)
         if self.labels is not None and self.labels not in LABEL_MODES:
             raise OptionError(f"labels must be one of {', '.join(LABEL_MODES)}; "
-                              f"got {self.labels!r}")
+                              f"got {self.labels!r}", "labels",
+                              expected=f"one of {', '.join(LABEL_MODES)}")
         if self.rankdir not in RANKDIRS:
             raise OptionError(f"rankdir must be one of {', '.join(RANKDIRS)}; "
-                              f"got {self.rankdir!r}")
-        if not self.paper and (self.width is not None or self.font is not None
-                               or self.dpi is not None or self.fontsize is not None):
+                              f"got {self.rankdir!r}", "rankdir",
+                              expected=f"one of {', '.join(RANKDIRS)}")
+        given = [name for name in PAPER_ONLY if getattr(self, name) is not None]
+        if given and not self.paper:
             raise OptionError("width, dpi, font and fontsize are options of the paper figure: "
-                              "draw(..., theme='paper', width='3.3in')")
+                              "draw(..., theme='paper', width='3.3in')", *given, "theme")
         parse_width(self.width)
         dpi = self.dpi
         if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float))
                                 or not dpi > 0):
-            raise OptionError(f"dpi must be a positive number; got {dpi!r}")
+            raise OptionError(f"dpi must be a positive number; got {dpi!r}", "dpi",
+                              expected="a positive number")
         if not (isinstance(self.distributions, bool) or self.distributions in PLACEMENTS):
             raise OptionError(f"distributions must be True, False or one of "
-                              f"{', '.join(PLACEMENTS)}; got {self.distributions!r}")
+                              f"{', '.join(PLACEMENTS)}; got {self.distributions!r}",
+                              "distributions")
 
     @property
     def paper(self) -> bool:
@@ -141,6 +163,11 @@ class DrawOptions:
             styles = {**styles, "observed": {**styles.get("observed", {}), **cue}}
         if self.paper and getattr(self, "fontsize", None) is not None:
             styles = paper_type(styles, self.font_size)
+        if getattr(self, "spacing", 1.0) != 1:
+            graph = styles.get("graph", {})
+            styles = {**styles, "graph": {**graph, **{
+                key: f"{float(graph[key]) * self.spacing:.3g}"
+                for key in ("nodesep", "ranksep") if key in graph}}}
         return styles
 
     def replace(self, **changes: Any) -> DrawOptions:
@@ -168,10 +195,11 @@ def parse_width(width: str | float | None) -> float | None:
         match = _WIDTH.match(str(width))
         if not match:
             raise OptionError(f"width must be a length such as '3.3in', '8cm', '84mm' or "
-                              f"'240pt'; got {width!r}")
+                              f"'240pt'; got {width!r}", "width", expected=WIDTH_EXPECTED)
         value = float(match.group(1)) * _UNITS[match.group(2)]
     if not value > 0:
-        raise OptionError(f"width must be positive; got {width!r}")
+        raise OptionError(f"width must be positive; got {width!r}", "width",
+                          expected=WIDTH_EXPECTED)
     return value
 
 

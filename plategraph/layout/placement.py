@@ -7,10 +7,10 @@ Graphviz clusters cannot overlap, so a model whose plates cross (``r`` in ``user
    around those) form a cell. ``dot`` lays out every cell as an invisible cluster with an anchor
    on the top rank (``dot.cells_dot``), so each cell is a column; plates inside a cell that cross
    nothing are ordinary clusters there.
-2. *Order*: the columns are put side by side in the order, among all orders (exhaustive up to
-   ``EXHAUSTIVE`` columns without mirror images, sampled above), in which every key plate's
+2. *Order*: the columns are put side by side in the order, among all orders (without mirror
+   images; the first ``ORDERS_MAX`` above ``EXHAUSTIVE`` columns), in which every key plate's
    cells are adjacent — so its rectangle holds exactly its members and no foreign node — and
-   edges are shortest. No such order: the caller falls back to one box per combination.
+   edges are shortest. No such order: the caller puts the cells on a grid (``grid.py``).
 3. *Rectangles*: each key plate's rectangle is the bounding box of its members (and of the
    plates nested in it), inner plates first, with margins staggered per plate so that no two
    sides coincide; its label goes in the first corner (bottom right, bottom left, top right,
@@ -25,20 +25,19 @@ Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the label
 
 from __future__ import annotations
 
-import itertools
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from ..graph.plates import plate_nesting
+from .arrangement import column_orders
 from .geometry import Box
 
 __all__ = ["Cells", "Placement", "cells_of", "place"]
 
 EXHAUSTIVE = 8  # columns up to which every order is tried
-SAMPLES = 5000  # orders tried above that (seeded: deterministic)
+ORDERS_MAX = 5000  # admissible orders compared above that
 MARGIN = 8.0  # space between a plate's side and what it holds
 STAGGER = 5.0  # extra margin per crossing plate, so that crossing sides never coincide
 LABEL_PAD = 3.0  # space between a label and its plate's sides
@@ -101,18 +100,6 @@ def _spans(order: Sequence[int], cell_keys: Sequence[tuple[str, ...]],
             return None
         spans[p] = (lo, hi)
     return spans
-
-
-def _orders(n: int) -> itertools.chain | list:
-    if n <= EXHAUSTIVE:
-        return (p for p in itertools.permutations(range(n)) if n < 2 or p[0] < p[-1])
-    rng = random.Random(0)
-    out = [tuple(range(n))]
-    for _ in range(SAMPLES):
-        perm = list(range(n))
-        rng.shuffle(perm)
-        out.append(tuple(perm))
-    return out
 
 
 def _lo_hi(box: Box, axis: int) -> tuple[float, float]:
@@ -225,7 +212,8 @@ def _ranked_orders(graph: nx.DiGraph, columns: _Columns
     edges = [(a, b) for a, b in graph.edges if a != b]
     ranked: list[tuple[float, tuple[int, ...], dict[str, tuple[int, int]]]] = []
     best = None
-    for order in _orders(len(columns.cells.cells)):
+    n = len(columns.cell_keys)
+    for order in column_orders(columns.cell_keys, ORDERS_MAX if n > EXHAUSTIVE else None):
         spans = _spans(order, columns.cell_keys, columns.cells.key)
         if spans is None:
             continue
@@ -282,7 +270,7 @@ def _rectangles(columns: _Columns, order: Sequence[int], spans: Mapping[str, tup
         content += [labels[q] for q in cells.inside[p]]
         rect = Box.union(content).expanded(columns.margin[p])
         size = columns.label_sizes[p]
-        chosen = _label_place(p, rect, size, cells, placed, plates, labels, axis)
+        chosen = label_place(p, rect, size, cells, placed, plates, labels, axis)
         if chosen is None:
             plates[p] = rect
             widen = _widening(p, rect, size, cells, plates, spans, axis)
@@ -347,7 +335,7 @@ def _apart(rect: Box, others: Sequence[Box]) -> Box:
     return Box(x0, y0, x1, y1).rounded()
 
 
-def _label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
+def label_place(p: str, rect: Box, size: tuple[float, float], cells: Cells,
                  nodes: Mapping[str, Box], plates: Mapping[str, Box],
                  labels: Mapping[str, Box], axis: int) -> tuple[Box, Box] | None:
     """The plate's rectangle grown to hold its label, and the label's box: the first corner

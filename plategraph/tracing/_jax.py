@@ -707,23 +707,23 @@ class ProvenanceTracer(core.Tracer):
         # obtain static shapes (`jnp.zeros(k)`: a decision). Only the latter goes through
         # `concrete_or_error`.
         if sys._getframe(1).f_code.co_name == "concrete_or_error":
-            self._trace.decide(self.prov)
+            self._trace.decide(self.prov, count=True)
         return core.to_concrete_value(self.val)
 
-    def _decide(self) -> Any:
+    def _decide(self, *, count: bool = False) -> Any:
         if isinstance(self.val, core.Tracer):  # an abstract run: the value is not known
             raise NeedsConcreteValues(f"a Python decision on a value of {sorted(self.prov)}")
-        self._trace.decide(self.prov)
+        self._trace.decide(self.prov, count=count)
         return self.val
 
     def __bool__(self) -> bool:
         return bool(self._decide())
 
     def __int__(self) -> int:
-        return int(self._decide())
+        return int(self._decide(count=True))
 
     def __index__(self) -> int:
-        return int(np.asarray(self._decide()).__index__())
+        return int(np.asarray(self._decide(count=True)).__index__())
 
     def __float__(self) -> float:
         return float(self._decide())
@@ -749,7 +749,7 @@ class ProvenanceTracer(core.Tracer):
         raise TypeError(f"unhashable type: {type(self.val).__name__}")
 
     def item(self, *args: Any) -> Any:
-        return np.asarray(self._decide()).item(*args)
+        return np.asarray(self._decide(count=True)).item(*args)
 
     def tolist(self) -> Any:
         return np.asarray(self._decide()).tolist()
@@ -807,7 +807,8 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
     """Evaluates each primitive on the parent trace and unions the inputs' provenance.
 
     ``decisions`` collects, in order, the provenance of every value that a Python control
-    decision was made on.
+    decision was made on; ``counted`` the sites of those Python took an integer from
+    (``int(k)``, ``range(k)``, ``k.item()``): a count, perhaps of a loop's steps.
 
     Concrete (the default): the parent is JAX's eager evaluation. Abstract: the parent is a
     staging trace (``jax.make_jaxpr``), so sampled values and everything computed from them
@@ -824,12 +825,15 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
         self.plain = 0  # > 0 inside ``plain_evaluation`` of an abstract run
         self.requires_low = False
         self.decisions: list[frozenset] = []
+        self.counted: set = set()  # what Python took a number from (``range(int(k))``)
         # what ``model_spec`` needs of the run (``computation.ComputationRecorder``), or None
         self.recorder: Any = None
 
-    def decide(self, prov: frozenset) -> None:
+    def decide(self, prov: frozenset, *, count: bool = False) -> None:
         if prov:
             self.decisions.append(prov)
+            if count:
+                self.counted.update(prov)
 
     def stage_value(self, val: Any) -> Any:
         # ``jnp.asarray(data)`` and static indices: give what JAX gives outside any trace, a

@@ -6,6 +6,7 @@ import functools
 import sys
 import traceback
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import jax
@@ -36,7 +37,7 @@ from ._jax import (
     prng_key,
     provenance,
 )
-from .source import user_source
+from .source import user_frame, user_source
 
 __all__ = ["BodyLabeler", "DataArg", "RawSite", "Seed", "SiteRecorder", "sample_value",
            "unwrap_distribution"]
@@ -47,6 +48,12 @@ _WRAPPERS = (Independent, ExpandedDistribution, MaskedDistribution)
 def _caller_source() -> str | None:
     """The user's line that made the site a handler is processing (handler frames skipped)."""
     return user_source(traceback.walk_stack(sys._getframe(3)))
+
+
+def _caller_frame() -> FrameType | None:
+    """The call of the user's code that made the site a handler is processing."""
+    found = user_frame(traceback.walk_stack(sys._getframe(3)))
+    return None if found is None else found[0]
 
 
 def unwrap_distribution(fn: Any) -> Any:
@@ -278,6 +285,7 @@ class RawSite:
     data: dict[str, tuple[str, ...]] = field(default_factory=dict)  # parameter -> arguments
     base_distribution: str | None = None  # a TransformedDistribution's base and its transforms
     transforms: tuple[str, ...] = ()
+    call: int | None = None  # which call of the user's code made it (``SiteRecorder._call_of``)
 
     @functools.cached_property
     def fingerprint(self) -> tuple:
@@ -396,7 +404,16 @@ class SiteRecorder(Messenger):
         self.current_site: str | None = None
         self.values: dict[str, Any] = {}  # every site's and plate's concrete value, to hold them
         self.created_after_read: list[str] = []  # param sites read (as None), then created
+        # the calls of the user's code that made sites, in order (held, so no two share an id)
+        self.calls: dict[int, tuple[int, FrameType]] = {}
         super().__init__(fn)
+
+    def _call_of(self, frame: FrameType | None) -> int | None:
+        """Which call of the user's code, counted from 0 in this run, ``frame`` is: the sites
+        one call made at one line are one loop's, a recursion's are each call's own."""
+        if frame is None:
+            return None
+        return self.calls.setdefault(id(frame), (len(self.calls), frame))[0]
 
     # -- control flow ------------------------------------------------------------------------
     def _wrap_body(self, f: Any) -> Any:
@@ -441,6 +458,7 @@ class SiteRecorder(Messenger):
                     with plain_evaluation(self.trace):
                         msg["value"], msg["intermediates"] = _sample_site_value(msg)
             msg["_plategraph_source"] = self.body_sources.get(msg["name"]) or _caller_source()
+            msg["_plategraph_call"] = self._call_of(_caller_frame())
 
     def postprocess_message(self, msg: dict) -> None:
         kind = msg["type"]
@@ -500,6 +518,7 @@ class SiteRecorder(Messenger):
             plates=plates,
             shape=_shape(value),
             source=msg.get("_plategraph_source"),
+            call=msg.get("_plategraph_call"),
             infer=_infer_items(msg),
             value=value,
             **(_sample_fields(msg) if msg["type"] == "sample" else _value_fields(msg)),

@@ -49,6 +49,9 @@ class Site:
     # A TransformedDistribution: the distribution it transforms and its transforms, innermost first.
     base_distribution: str | None = None
     transforms: tuple[str, ...] = ()
+    # The site whose value decides how many times the Python loop that made this site runs
+    # (``for i in range(int(k))``): the values tried gave the loop different lengths.
+    sized_by: str | None = None
 
     def node_attributes(self) -> dict[str, Any]:
         """The site's node attributes in the graph contract: every field but ``name``, in field

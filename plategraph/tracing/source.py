@@ -11,7 +11,7 @@ from types import FrameType
 import jax
 import numpyro
 
-__all__ = ["LIBRARY_DIRS", "error_source", "user_source"]
+__all__ = ["LIBRARY_DIRS", "error_source", "user_frame", "user_source"]
 
 # the code that is not the user's: NumPyro, JAX, plategraph itself and the standard library
 LIBRARY_DIRS = tuple(
@@ -19,14 +19,22 @@ LIBRARY_DIRS = tuple(
 ) + (os.path.dirname(os.path.dirname(__file__)) + os.sep, os.path.dirname(os.__file__) + os.sep)
 
 
-def user_source(frames: Iterable[tuple[FrameType, int]]) -> str | None:
-    """``file.py:LINE`` of the first of ``frames`` (``(frame, line)``, innermost first) in the
-    user's code, outside ``LIBRARY_DIRS``; None when all of them are library code."""
+def user_frame(frames: Iterable[tuple[FrameType, int]]) -> tuple[FrameType, int] | None:
+    """The first of ``frames`` (``(frame, line)``, innermost first) in the user's code,
+    outside ``LIBRARY_DIRS``; None when all of them are library code."""
     for frame, lineno in frames:
         filename = frame.f_code.co_filename
         if not filename.startswith(LIBRARY_DIRS) and not filename.startswith("<frozen"):
-            return f"{os.path.basename(filename)}:{lineno}"
+            return frame, lineno
     return None
+
+
+def user_source(frames: Iterable[tuple[FrameType, int]]) -> str | None:
+    """``file.py:LINE`` of the first of ``frames`` (innermost first) in the user's code."""
+    found = user_frame(frames)
+    if found is None:
+        return None
+    return f"{os.path.basename(found[0].f_code.co_filename)}:{found[1]}"
 
 
 def error_source(err: BaseException) -> str | None:

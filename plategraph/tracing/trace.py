@@ -35,6 +35,7 @@ from numpyro.primitives import Messenger
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
 from .computation import ComputationRecorder
+from .loops import loop_lengths
 from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
 from .records import Edge, Plate, Site, TraceRecord, merged_data_args
 from .source import error_source
@@ -58,6 +59,7 @@ class Run:
     values: dict[str, Any]
     abstract: bool = False  # an abstract run (sampled values unknown; see first_run)
     decisions: tuple[frozenset, ...] = ()  # the distinct sets of sites decided on, in order
+    counted: frozenset = frozenset()  # sites Python took an integer from (``range(int(k))``)
     # the first run's computation as recorded, numbered only when model_spec asks
     recorded: ComputationRecorder | None = None
 
@@ -256,6 +258,7 @@ def _run_validated(
         recorded = None
     return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
                recorder.values, decisions=tuple(dict.fromkeys(trace.decisions)),
+               counted=frozenset(p for p in trace.counted if type(p) is str),
                recorded=recorded)
 
 
@@ -414,8 +417,13 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             IncompleteTraceWarning,
             stacklevel=3,
         )
+    for loop in found.unsure:
+        warnings.warn(
+            f"model '{name}': {loop}, and the values tried showed it whole or absent: if its "
+            "length depends on that value, it is drawn with one of its lengths",
+            IncompleteTraceWarning, stacklevel=3)
     _close_gates(found.gated)
-    return _records(name, found.runs, found.gated, found.control)
+    return _records(name, found.runs, found.gated, found.control, found.sized)
 
 
 def _checked_name(model: Any, args: tuple, kwargs: dict) -> str:
@@ -472,6 +480,8 @@ class _Findings:
     gated: dict[str, list[str]] = field(default_factory=dict)
     control: list[tuple[str, str]] = field(default_factory=list)
     unfinished: list[str] = field(default_factory=list)
+    sized: dict[str, str] = field(default_factory=dict)  # site → the count its loop ran to
+    unsure: list[str] = field(default_factory=list)  # loops whose length was not seen to vary
 
 
 def _vary_deciders(model: Callable, args: tuple, kwargs: dict, seed: int, base: Run) -> _Findings:
@@ -516,6 +526,12 @@ def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: 
         found.runs.append(variant)
         _compare(context, variant, decider, found.gated, found.control)
         variants.append(variant)
+    runs = [context, *variants]
+    sized, unsure = loop_lengths(decider, [run.sites for run in runs],
+                                 counted=any(decider in run.counted for run in runs))
+    for name in sized:
+        found.sized.setdefault(name, decider)
+    found.unsure.extend(unsure)
     return variants
 
 
@@ -608,12 +624,12 @@ def _agreed_sources(raws: list[RawSite]) -> tuple[tuple[str, str], ...]:
 
 
 # the fields of a Site that are merged over all runs; the others are the site's first run's
-_MERGED_FIELDS = ("gated_by", "param_sources", "data_args")
+_MERGED_FIELDS = ("gated_by", "param_sources", "data_args", "sized_by")
 _FIRST_RUN_FIELDS = tuple(f.name for f in fields(Site) if f.name not in _MERGED_FIELDS)
 
 
 def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
-             control: list[tuple[str, str]]) -> TraceRecord:
+             control: list[tuple[str, str]], sized: dict[str, str]) -> TraceRecord:
     """Step 3 of the algorithm: the union of all runs, sites in merged trace order."""
     order = list(runs[0].sites)
     for run in runs[1:]:
@@ -627,6 +643,7 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
             gated_by=tuple(sorted(gated.get(site_name, ()), key=position.__getitem__)),
             param_sources=_agreed_sources(raws),
             data_args=tuple(merged_data_args(raw.data for raw in raws).items()),
+            sized_by=sized.get(site_name),
         ))
     return TraceRecord(name=name, sites=tuple(sites), plates=_plates(runs),
                        edges=_edges(runs, order, position, control),

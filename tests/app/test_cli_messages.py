@@ -46,7 +46,11 @@ def test_mmd_suffix_writes_mermaid(capsys, tmp_path):
                            "(e.g. --theme paper --width 3.3in)"),
     (["--dpi", "600", "--font", "STIX"], "--dpi, --font: only for the paper figure; add "
                                          "--theme paper (e.g. --theme paper)"),
-    (["--theme", "paper", "--dpi", "0"], "--dpi 0: give a whole number of at least 1"),
+    (["--theme", "paper", "--dpi", "0"], "--dpi 0: give a positive number"),
+    (["--theme", "paper", "--width", "0in"], "--width 0in: give a length with its unit, such "
+                                             "as 3.3in, 8cm, 84mm or 240pt"),
+    (["--theme", "paper", "--observed-style", "square", "--legend", "--width", "8cm",
+      "--dpi", "-3"], "--dpi -3: give a positive number"),
     (["-o", "x.jpg"], "-o x.jpg: cannot tell the format from its suffix; write one of .svg, "
                       ".png, .pdf, .dot, .tex, .mmd, or give -f"),
 ])

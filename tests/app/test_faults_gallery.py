@@ -241,9 +241,9 @@ def test_links_are_relative_encoded_paths_and_the_manifest_is_checked(tmp_path):
     first = build_gallery(folder, out, jobs=2, timeout=60)
     assert {row.status for row in first.results} == {"ok"}
     links = page_links(out)
-    # per model: the diagram and its link, the paper figure and its link, SVG, PNG, paper SVG,
-    # paper PDF and TikZ
-    assert len(links) == 3 * 9
+    # per model: the diagram, its link and its "full size" link, the same of the paper figure,
+    # SVG, PNG, paper SVG, paper PDF and TikZ
+    assert len(links) == 3 * 11
     for link in links:
         parts = urllib.parse.urlsplit(link)
         assert (parts.scheme, parts.netloc, parts.query, parts.fragment) == ("", "", "", ""), link

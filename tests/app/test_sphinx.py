@@ -162,3 +162,62 @@ def test_latex_includes_the_paper_pdf_and_compiles(project):
                               "t.tex"], cwd=out, capture_output=True, text=True, timeout=240)
         assert run.returncode == 0, run.stdout[-3000:]
     assert (out / "t.pdf").read_bytes().startswith(b"%PDF")
+
+
+WIDE = '''\
+"""A model wider than any page: twenty priors side by side."""
+import numpyro
+import numpyro.distributions as dist
+
+
+def wide():
+    total = 0.0
+    for i in range(20):
+        total = total + numpyro.sample(f"effect_{chr(97 + i)}", dist.Normal(0, 1))
+    numpyro.sample("y", dist.Normal(total, 1), obs=0.0)
+'''
+
+
+@pytest.mark.dot
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_wide_diagram_keeps_its_size_scrolls_and_opens_full_size(tmp_path, width):
+    from playwright.sync_api import sync_playwright
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('project = "t"\nextensions = ["plategraph.sphinx", '
+                                 '"myst_parser"]\n')
+    (src / "models.py").write_text(WIDE)
+    (src / "index.md").write_text("# Wide\n\n```{plategraph} models.py:wide\n:alt: wide one\n"
+                                  "```\n")
+    out, warnings = build(src, "html")
+    assert "models.py:wide" not in warnings
+    assert (out / "_static" / "plategraph-viewer.js").is_file()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        problems: list[str] = []
+        page.on("pageerror", lambda err: problems.append(str(err)))
+        page.goto((out / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        svg = page.locator('svg[aria-label="wide one"]')
+        natural = svg.evaluate("s => s.width.baseVal.value")
+        assert natural > 1400  # wider than the page: drawn at its size, scrolled sideways
+        drawn = svg.evaluate("s => s.getBoundingClientRect().width")
+        assert drawn == pytest.approx(natural, abs=1)
+        assert svg.evaluate("s => s.parentElement.scrollWidth > s.parentElement.clientWidth")
+        page.locator("button.pg-full-size").click()
+        assert page.locator("dialog#pg-viewer").is_visible()
+        assert page.locator("#pg-viewer-title").inner_text() == "wide one"
+        shown = page.locator("#pg-viewer .pg-viewer-content")
+        opened = shown.evaluate("s => s.getBoundingClientRect().width")
+        assert opened == pytest.approx(natural, abs=1)
+        page.locator("#pg-viewer button[data-zoom=fit]").click()
+        fitted = shown.evaluate("s => s.getBoundingClientRect().width")
+        assert fitted < natural and fitted <= width
+        page.screenshot(path=str(tmp_path / f"wide-{width}.png"))
+        browser.close()
+    assert problems == []

@@ -1,6 +1,8 @@
-"""Every gallery model's paper figure set in a real two-column page: the TikZ ``\\input`` and the
-PDF ``\\includegraphics`` at natural size compile with pdflatex without an overfull box, and their
-text, measured on the compiled page with ``pdftotext -bbox``, is between 7 and 10 pt."""
+"""Every gallery model's paper figure, and every model of the test suite's registry
+(benchmarks/realworld), set in a real two-column page: the TikZ ``\\input`` and the PDF
+``\\includegraphics`` at natural size compile with pdflatex without an overfull box, and their
+text, measured on the compiled page with ``pdftotext -bbox``, is between 7 and 10 pt. A figure
+that warns (``FigureSizeWarning``) goes in ``figure*`` under the same rules."""
 
 from __future__ import annotations
 
@@ -10,15 +12,24 @@ import warnings
 from pathlib import Path
 
 import pytest
+import realworld  # benchmarks/realworld: the test suite's shared registry of models
 from support import gallery_ids, load_example
 
 import plategraph
 
 pytestmark = [pytest.mark.latex, pytest.mark.dot, pytest.mark.slow]
 
-# wider than the full text width even with the list below: plategraph warns, and does not
-# re-lay the diagram out (another direction, tighter spacing) yet
+# wider than the full text width even with the list below, and laid out tighter or turned
+# still too wide or taller than a page: plategraph warns
 TOO_WIDE = {"bayesian_cart:model"}
+
+# The test suite's shared registry of models is benchmarks/realworld (57 models in the style of
+# NumPyro's examples, traced by tests/tracing and tests/spec): all of them, in one document (one
+# pdflatex run, about a minute and a half for the lot), but those wider than the text width
+# however laid out: circles that hold long names (seasonality_smoothing) side by side, and lists
+# of distributions with long rows. They warn (below).
+SUITE_TOO_WIDE = ["timeseries:holt_winters", "timeseries:sgt", "gp:hsgp_birthdays"]
+SUITE = [ident for ident in realworld.idents() if ident not in SUITE_TOO_WIDE]
 
 LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
          "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "
@@ -86,36 +97,88 @@ def reference_pdf(folder: Path) -> Path:
     return path
 
 
-def test_a_figure_wider_than_the_text_width_says_so():
-    for ident in sorted(TOO_WIDE):
+@pytest.mark.parametrize("ident", [*sorted(TOO_WIDE),
+                                   *(f"realworld/{i}" for i in SUITE_TOO_WIDE)])
+def test_a_figure_wider_than_the_text_width_says_so(ident):
+    if ident.startswith("realworld/"):
+        model, args, kwargs = realworld.load(ident.removeprefix("realworld/"))
+    else:
         model, args, kwargs = load_example(ident)
-        graph = plategraph.model_graph(model, *args, **kwargs)
-        with pytest.warns(plategraph.FigureSizeWarning, match="wider"):
-            plategraph.draw(graph, theme="paper", distributions=True).pipe("pdf")
+    graph = plategraph.model_graph(model, *args, **kwargs)
+    with pytest.warns(plategraph.FigureSizeWarning, match="and than the full text width"):
+        plategraph.draw(graph, theme="paper", distributions=True).pipe("pdf")
+
+
+def figure_files(graph, folder: Path, stem: str) -> str:
+    """The paper figure of ``graph`` as ``stem.pdf`` and ``stem.tex``; the environment it goes
+    in: ``figure*`` when plategraph warned that it needs the text width."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", plategraph.FigureSizeWarning)
+        diagram = plategraph.draw(graph, theme="paper", distributions=True)
+        diagram.save(folder / f"{stem}.pdf")
+        diagram.save(folder / f"{stem}.tex")
+    wide = [w for w in caught if issubclass(w.category, plategraph.FigureSizeWarning)]
+    assert len(caught) == len(wide), [str(w.message) for w in caught]  # nothing else warned
+    return "figure*" if wide else "figure"
+
+
+def overfull_boxes(log: str) -> dict[str, list[str]]:
+    """The overfull boxes of the log by the figure they are in: each figure's body starts
+    with ``\\typeout{figure NAME}``, and TeX builds a float's box as it reads its body."""
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in log.splitlines():
+        if line.startswith("figure "):
+            current = line.removeprefix("figure ").strip()
+        elif "Overfull \\hbox" in line or "Overfull \\vbox" in line:
+            found.setdefault(current, []).append(line)
+    return found
+
+
+def assert_text_sizes(pages: list[list[tuple]]) -> None:
+    """Each page's text between 7 and 10 pt; the last two pages are the references."""
+    *figures, reference, last = pages
+    # the reference texts are 10 pt: the document's font (TikZ) and the figure's (PDF)
+    tex_scale = 10.0 / (last[0][3] - last[0][1])
+    pdf_scale = 10.0 / (reference[0][3] - reference[0][1])
+    for i, words in enumerate(figures):
+        sizes = text_sizes(words, tex_scale if i % 2 == 0 else pdf_scale)
+        assert sizes and 7.0 <= min(sizes) and max(sizes) <= 10.0 + 1e-6, sorted(sizes)
+
+
+def check_page(folder: Path, figures: list[tuple[str, str]]) -> None:
+    """Compile ``(environment, stem)`` figures, TikZ and PDF each, in a two-column page: no
+    overfull box, no float too large for the page, text between 7 and 10 pt."""
+    reference_pdf(folder)
+    floats = [(env, f"\\typeout{{figure {stem}.{kind}}}{body}")
+              for env, stem in figures
+              for kind, body in (("tex", f"\\input{{{stem}.tex}}"),
+                                 ("pdf", f"\\includegraphics{{{stem}.pdf}}"))]
+    log, pages = compile_page(folder, two_column_page(
+        [*floats, ("figure", "\\includegraphics{reference.pdf}")]))
+    assert not overfull_boxes(log), overfull_boxes(log)
+    assert "Float too large" not in log, [line for line in log.splitlines()
+                                          if "Float too large" in line]
+    assert len(pages) == 1 + len(floats) + 2
+    assert_text_sizes(pages[1:])
 
 
 @pytest.mark.parametrize("ident", [i for i in gallery_ids() if i not in TOO_WIDE])
 def test_gallery_figure_fits_a_two_column_page(ident, tmp_path):
     model, args, kwargs = load_example(ident)
     graph = plategraph.model_graph(model, *args, **kwargs)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", plategraph.FigureSizeWarning)
-        diagram = plategraph.draw(graph, theme="paper", distributions=True)
-        diagram.save(tmp_path / "fig.pdf")
-        diagram.save(tmp_path / "fig.tex")
-    wide = [w for w in caught if issubclass(w.category, plategraph.FigureSizeWarning)]
-    assert len(caught) == len(wide)  # nothing else warned
-    env = "figure*" if wide else "figure"
-    reference_pdf(tmp_path)
-    log, pages = compile_page(tmp_path, two_column_page([
-        (env, "\\input{fig.tex}"), (env, "\\includegraphics{fig.pdf}"),
-        ("figure", "\\includegraphics{reference.pdf}")]))
-    overfull = [line for line in log.splitlines() if "Overfull \\hbox" in line]
-    assert not overfull, overfull
-    tikz, pdf, reference, last = pages[1], pages[2], pages[3], pages[4]
-    # the reference texts are 10 pt: the document's font (TikZ) and the figure's (PDF)
-    tex_scale = 10.0 / (last[0][3] - last[0][1])
-    pdf_scale = 10.0 / (reference[0][3] - reference[0][1])
-    for words, scale in ((tikz, tex_scale), (pdf, pdf_scale)):
-        sizes = text_sizes(words, scale)
-        assert sizes and 7.0 <= min(sizes) and max(sizes) <= 10.0 + 1e-6, sorted(sizes)
+    check_page(tmp_path, [(figure_files(graph, tmp_path, "fig"), "fig")])
+
+
+def test_the_suites_models_fit_a_two_column_page(tmp_path):
+    # one document for all of them: one pdflatex run; the log says which figure a box is in
+    figures = []
+    for i, ident in enumerate(SUITE):
+        model, args, kwargs = realworld.load(ident)
+        with warnings.catch_warnings():  # what tracing says is tested in tests/tracing
+            warnings.simplefilter("ignore")
+            graph = plategraph.model_graph(model, *args, **kwargs)
+        figures.append((figure_files(graph, tmp_path, f"m{i}"), f"m{i}"))
+    assert ("figure*", f"m{SUITE.index('regression:imputation')}") in figures
+    assert ("figure", f"m{SUITE.index('gp:multi_output_gp')}") in figures
+    check_page(tmp_path, figures)

@@ -216,13 +216,60 @@ def test_a_loop_as_long_as_a_sampled_count_is_sized_and_gated_by_it():
     assert c.nodes["c_j"]["gated_by"] == ("k",)
 
 
-def test_a_loop_gated_whole_by_a_count_warns_that_its_length_is_not_shown(make_graph):
+def gated_fixed_loop():
+    k = numpyro.sample("k", dist.Poisson(3.0))
+    if k > 2:  # the loop exists or not; its length is always 3
+        for i in range(3):
+            numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+
+
+def one_more_than(k_prior=3.0):
+    k = numpyro.sample("k", dist.Poisson(k_prior))
+    for i in range(k + 1):
+        numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+
+
+def while_below():
+    k = numpyro.sample("k", dist.Poisson(3.0))
+    i = 0
+    while i < k:  # a random stopping rule
+        numpyro.sample(f"c_{i}", dist.Normal(0.0, 1.0))
+        i += 1
+
+
+@pytest.mark.parametrize("model", [random_length, one_more_than, while_below])
+def test_the_tracer_records_the_site_a_loop_runs_to(model):
+    g = plategraph.model_graph(model)
+    members = [n for n in g if n.startswith("c_")]
+    assert len(members) >= 3
+    assert {g.nodes[n]["sized_by"] for n in members} == {"k"}
+    assert g.nodes["k"]["sized_by"] is None
+    c = collapse_families(g)
+    assert c.graph["plates"]["j"]["size"] is None and c.graph["plates"]["j"]["size_by"] == "k"
+    assert c.nodes["c_j"]["gated_by"] == ("k",)
+
+
+def test_a_fixed_loop_under_a_gate_on_a_count_keeps_its_size(recwarn):
+    g = plategraph.model_graph(gated_fixed_loop)
+    assert not [w for w in recwarn if w.category is IncompleteTraceWarning]
+    assert all(g.nodes[f"c_{i}"]["sized_by"] is None for i in range(3))
+    c = collapse_families(g)
+    assert c.graph["plates"]["j"] == {"size": 3, "subsample_size": None, "dim": None}
+    assert c.nodes["c_j"]["gated_by"] == ("k",)
+
+
+def test_only_what_the_tracer_recorded_sizes_a_family(make_graph):
+    # gated by a count, its tail only: without the tracer's record it is a gated fixed loop
     g = make_graph([Site("k", "latent", distribution="Poisson", discrete=True),
+                    Site("c_0", "latent", distribution="Normal"),
                     *(Site(f"c_{i}", "latent", distribution="Normal", gated_by=("k",))
-                      for i in range(4))])
-    with pytest.warns(IncompleteTraceWarning, match=r"loop c_j \(c_0 … c_3\).* k"):
-        c = collapse_families(g)
+                      for i in range(1, 4))])
+    c = collapse_families(g)
     assert c.graph["plates"]["j"]["size"] == 4 and "size_by" not in c.graph["plates"]["j"]
+    sized = make_graph([Site("k", "latent", distribution="Poisson", discrete=True),
+                        *(Site(f"c_{i}", "latent", distribution="Normal", sized_by="k",
+                               gated_by=("k",) if i else ()) for i in range(4))])
+    assert collapse_families(sized).graph["plates"]["j"]["size_by"] == "k"
 
 
 def test_a_loop_gated_by_a_switch_keeps_its_size(make_graph):
@@ -241,8 +288,17 @@ def all_or_nothing():
 
 
 def test_a_traced_loop_seen_only_whole_or_absent_is_named_by_the_warning():
-    g = plategraph.model_graph(all_or_nothing)
-    with pytest.warns(IncompleteTraceWarning, match=r"loop c_j \(c_0 … c_2\) exists only for "
-                                                    r"some values of k"):
-        c = collapse_families(g)
+    with pytest.warns(IncompleteTraceWarning, match=r"model 'all_or_nothing': the loop of "
+                                                    r"c_0 … c_2 exists only for some values "
+                                                    r"of k"):
+        g = plategraph.model_graph(all_or_nothing)
+    c = collapse_families(g)
     assert c.graph["plates"]["j"]["size"] == 3 and c.nodes["c_j"]["gated_by"] == ("k",)
+
+
+def test_a_recursions_calls_are_not_a_loop():
+    # each call of CART's grow() makes one level_*: the line makes more sites when a split
+    # grows the tree, but no call runs a loop
+    model, args, kwargs = load_example("bayesian_cart:model")
+    g = plategraph.model_graph(model, *args, **kwargs)
+    assert all(sized is None for _, sized in g.nodes(data="sized_by"))

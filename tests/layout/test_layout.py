@@ -330,22 +330,23 @@ def test_crossed_pair_inside_an_outer_plate():
 
 
 def three_way(make_graph):
-    """Three plates crossing pairwise with every combination used: no overlapping rectangles
-    can hold exactly their sites."""
+    """Three plates crossing pairwise with every combination used: no order of columns holds
+    them, rectangles do (A wide, B tall across it, C over their common corner)."""
     combos = ["A", "B", "C", "AB", "AC", "BC", "ABC"]
     return make_graph([Site(f"s_{c}", "latent", plates=tuple(c)) for c in combos],
                       [Edge(f"s_{c}", "s_ABC", "data", ("loc",)) for c in combos[:-1]],
                       plates=[Plate(p, 2) for p in "ABC"])
 
 
-def test_no_placement_falls_back_to_a_box_per_combination_with_a_warning(make_graph):
-    with pytest.warns(plategraph.CrossedPlatesWarning, match="one box per combination"):
+def test_every_combination_of_three_crossing_plates_is_drawn_as_rectangles(make_graph):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         lay = plategraph.layout(three_way(make_graph))
-    assert lay.combined and all(len(plates) > 1 for plates in lay.combined.values())
-    assert set(lay.combined) <= set(lay.plates)
+    assert lay.combined == {} and set(lay.plates) == set("ABC")
     assert layout_problems(lay) == []
-    # never a cloned box: one box per combination of plates
-    assert len({frozenset(lay.combined.get(k, (k,))) for k in lay.plates}) == len(lay.plates)
+    for node, plates in lay.graph.nodes(data="plates"):
+        for p in "ABC":
+            assert lay.plates[p].contains(lay.nodes[node]) == (p in plates), (node, p)
 
 
 PLATE_SETS = st.lists(st.sets(st.sampled_from("ABCD"), max_size=3), min_size=2, max_size=6)
