@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, each side by side with numpyro in the same process.
 
 Run one alone with ``python benchmarks/run.py core`` (or ``first``, ``warm``, ``draw``, ``layout``,
-``placement``, ``gallery``, ``paper``, ``real``, ``jax``).
+``placement``, ``gallery``, ``paper``, ``real``, ``jax``, ``spec``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 SUITES = ("first", "core", "warm", "draw", "layout", "placement", "gallery", "paper", "real",
-          "jax")
+          "jax", "spec")
 
 
 def main(argv: list[str]) -> int:

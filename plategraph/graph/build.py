@@ -9,11 +9,13 @@ from typing import Any
 import networkx as nx
 
 from ..tracing import TraceRecord, trace_model
+from ..tracing.computation import Computation
 
-__all__ = ["build_graph", "model_call", "model_graph"]
+__all__ = ["build_graph", "model_call", "model_computation", "model_graph"]
 
-# graph → (model, args, kwargs) it was traced from: what ``model_spec`` re-runs on demand. Kept
-# beside the graph, not in it, so the graph's attributes (and JSON) stay those of the contract.
+# graph → (model, args, kwargs) it was traced from and the computation recorded meanwhile (what
+# ``model_spec`` reads). Kept beside the graph, not in it, so the graph's attributes (and JSON)
+# stay those of the contract.
 _CALLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -24,15 +26,24 @@ def model_graph(model: Callable, *args: Any, **kwargs: Any) -> nx.DiGraph:
     >>> list(g.edges(data="kind"))
     [('mu', 'theta', 'data'), ('tau', 'theta', 'data'), ('theta', 'obs', 'data')]
     """
-    graph = build_graph(trace_model(model, args, kwargs))
-    _CALLS[graph] = (model, args, kwargs)
+    record = trace_model(model, args, kwargs)
+    graph = build_graph(record)
+    _CALLS[graph] = (model, args, kwargs, record.recorded)
     return graph
 
 
 def model_call(graph: nx.DiGraph) -> tuple[Callable, tuple, dict] | None:
     """``(model, args, kwargs)`` of a graph ``model_graph`` made, else None (a graph read
     from JSON, a copy, a view)."""
-    return _CALLS.get(graph)
+    found = _CALLS.get(graph)
+    return found[:3] if found is not None else None
+
+
+def model_computation(graph: nx.DiGraph) -> Computation | None:
+    """The computation recorded while ``model_graph`` traced the graph's model
+    (``tracing.computation``), else None (a graph read from JSON, a copy, a view)."""
+    found = _CALLS.get(graph)
+    return found[3].finish() if found is not None and found[3] is not None else None
 
 
 def build_graph(record: TraceRecord) -> nx.DiGraph:

@@ -16,8 +16,8 @@ import numpy as np
 import sympy
 
 from ..exceptions import ModelError
-from ..graph.build import model_call
-from ..tracing.computation import Computation, Output, trace_computation
+from ..graph.build import model_call, model_computation
+from ..tracing.computation import Computation, Output, inline_calls
 from .expressions import Elements, Inexpressible
 
 __all__ = ["ModelSpec", "SiteSpec", "model_spec"]
@@ -143,10 +143,13 @@ class _Builder:
         return sympy.IndexedBase(site)[tuple(parts)]
 
     def expression(self, site: str, out: Output) -> sympy.Expr | None:
-        """The parameter's element at the site's plate indices, or None."""
-        if out.event_dim:
-            return None
+        """The parameter's element at the site's plate indices, or None. A vector parameter
+        (event rank 1) is written when it is one row of a value (``theta[d]``, ``phi[z[d, i]]``:
+        the element's last index is the vector's) or the same number throughout (a symmetric
+        Dirichlet's ``0.5``); other event-shaped parameters are None."""
         shape = self.elements.shape(out.ref)
+        if out.event_dim > 1 or len(shape) < out.event_dim:
+            return None
         data = self.graph.nodes[site]
         if out.param == "value":
             batch = shape
@@ -154,7 +157,7 @@ class _Builder:
         else:
             batch, base_ndim, reinterpreted = out.batch_shape, out.base_batch_ndim, \
                 out.reinterpreted
-        pshape = shape[len(shape) - out.event_dim:] if out.event_dim else shape
+        pshape = shape[:len(shape) - out.event_dim]
         if len(pshape) > base_ndim:
             return None
         axes = {a: p for p, a in _site_axes(self.graph, site, len(batch)).items()}
@@ -171,15 +174,34 @@ class _Builder:
                 k = sympy.Idx(sympy.Dummy("free", integer=True), n)
                 free.append(k)
                 index.append(k)
+        event = [sympy.Idx(sympy.Dummy("event", integer=True), n)
+                 for n in shape[len(pshape):]]
         try:
-            expr = self.elements.element(out.ref, tuple(index))
+            expr = self.elements.element(out.ref, tuple(index + event))
         except Inexpressible:
             return None
         if _larger_than(expr, MAX_NODES):
             return None  # exact but unreadable (a neural network): drawn f(…)
-        if any(k in expr.free_symbols or k.label in expr.free_symbols for k in free):
+        if any(_reads(expr, k) for k in free):
             return None  # varies along an axis that is no plate
-        return readable(expr)
+        if event and _reads(expr, event[0]):
+            expr = _row(expr, event[0])
+        return readable(expr) if expr is not None else None
+
+
+def _reads(expr: sympy.Expr, k: sympy.Idx) -> bool:
+    return k in expr.free_symbols or k.label in expr.free_symbols
+
+
+def _row(expr: sympy.Expr, k: sympy.Idx) -> sympy.Expr | None:
+    """``x[…, k]`` → the row ``x[…]`` (``x`` when nothing is left), if ``k`` is read nowhere
+    else; else None."""
+    if not isinstance(expr, sympy.Indexed) or expr.indices[-1] != k or any(
+            _reads(i, k) for i in expr.indices[:-1]):
+        return None
+    rest = expr.indices[:-1]
+    name = str(expr.base.label)
+    return sympy.IndexedBase(name)[rest] if rest else sympy.Symbol(name)
 
 
 MAX_NODES = 400  # an expression longer than this is no help to a reader
@@ -220,11 +242,9 @@ def model_spec(graph: nx.DiGraph) -> ModelSpec:
             "plategraph.model_spec(plategraph.model_graph(model, *args, **kwargs))",
             model=name,
         )
-    model, args, kwargs = call
-    try:
-        computation = trace_computation(model, args, kwargs)
-    except Exception:  # staging failed (Python control flow on a site): nothing is written out
-        computation = None
+    computation = model_computation(graph)
+    if computation is not None:
+        computation = inline_calls(computation)
     builder = _Builder(graph, computation) if computation is not None else None
     outputs: dict[str, list[Output]] = {}
     for out in computation.outputs if computation is not None else ():

@@ -18,31 +18,10 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..tracing.computation import Computation, Const, Ref
+from ..tracing.computation import Computation, Const, Ref, Shaped
+from .numbers import Inexpressible, number, softplus
 
-__all__ = ["Elements", "Inexpressible", "number"]
-
-
-class Inexpressible(Exception):
-    """A value the rules cannot write exactly."""
-
-
-def number(value: Any) -> sympy.Expr:
-    """A concrete scalar as SymPy writes it: integers exact, floats by their shortest repr
-    (a float32 ``0.1`` is ``0.1``), booleans as ``true``/``false``."""
-    value = np.asarray(value).item() if hasattr(value, "dtype") else value
-    if isinstance(value, (bool, np.bool_)):
-        return sympy.true if value else sympy.false
-    if isinstance(value, (int, np.integer)):
-        return sympy.Integer(int(value))
-    if isinstance(value, float) and value.is_integer():
-        return sympy.Integer(int(value))
-    if isinstance(value, float):
-        if not np.isfinite(value):
-            raise Inexpressible(f"constant {value}")
-        return sympy.Float(str(np.float32(value)) if float(np.float32(value)) == value
-                           else repr(value))
-    raise Inexpressible(f"constant {value!r}")
+__all__ = ["Elements", "Inexpressible"]
 
 
 _UNARY: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
@@ -132,11 +111,21 @@ class Elements:
         return tuple(np.shape(value))
 
     def value(self, ref: Ref) -> np.ndarray:
-        return np.asarray(ref.value if isinstance(ref, Const) else self.computation.values[ref])
+        value = ref.value if isinstance(ref, Const) else self.computation.values[ref]
+        if isinstance(value, Shaped):
+            raise Inexpressible("a value computed from sites read as a number")
+        return np.asarray(value)
+
+    def kind(self, ref: Ref) -> str:
+        """The dtype's kind (``f``, ``i``, ``b``…) of a value."""
+        value = ref.value if isinstance(ref, Const) else self.computation.values[ref]
+        return np.dtype(value.dtype).kind if hasattr(value, "dtype") else \
+            np.asarray(value).dtype.kind
 
     def known_value(self, ref: Ref) -> np.ndarray | None:
         """The concrete value when it depends on no site (data and constants only)."""
-        if isinstance(ref, Const) or ref in self.known:
+        if isinstance(ref, Const) or (ref in self.known and not isinstance(
+                self.computation.values[ref], Shaped)):
             return self.value(ref)
         return None
 
@@ -182,7 +171,7 @@ class Elements:
             if found is not None:
                 out = found
             elif ref in self.known and all(i.is_Integer for i in index) and \
-                    self.value(ref).dtype.kind in "biu":
+                    self.kind(ref) in "biu" and self.known_value(ref) is not None:
                 out = number(self.value(ref)[tuple(int(i) for i in index)])
             else:
                 step, k = self.producer[ref]
@@ -218,6 +207,9 @@ class Elements:
         """An elementwise operand's index (a rank-0 operand is broadcast)."""
         return index if self.shape(ref) else ()
 
+    def rule_softplus(self, params: dict, ins: tuple, index: tuple) -> sympy.Expr:
+        return softplus(self.element(ins[0], self.same(ins[0], index)))
+
     def rule_integer_pow(self, params: dict, ins: tuple, index: tuple) -> sympy.Expr:
         return self.element(ins[0], index) ** params["y"]
 
@@ -240,7 +232,7 @@ class Elements:
 
     def rule_convert_element_type(self, params: dict, ins: tuple, index: tuple) -> sympy.Expr:
         x = self.element(ins[0], index)
-        old = self.value(ins[0]).dtype.kind
+        old = self.kind(ins[0])
         new = np.dtype(params["new_dtype"]).kind
         if new == "b":
             return x if old == "b" else sympy.Ne(x, 0)

@@ -76,14 +76,33 @@ class SpecLatexPrinter(_IndexLetters, LatexPrinter):
             base = "{" + base + "}"
         return base + "_{" + ", ".join(self._print(i) for i in expr.indices) + "}"
 
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        # ``b \cdot \mathrm{floor}_{h}``: a name of several letters beside a factor would read
+        # as one word (``bfloor``); single letters are juxtaposed as usual (``\tau \eta_{j}``)
+        if not any(self._print(f).lstrip("{").startswith(r"\mathrm") for f in expr.args):
+            return super()._print_Mul(expr)
+        saved = self._settings["mul_symbol_latex"]
+        self._settings["mul_symbol_latex"] = r" \cdot "
+        try:
+            return super()._print_Mul(expr)
+        finally:
+            self._settings["mul_symbol_latex"] = saved
+
+    def _print_log(self, expr: sympy.log, exp: str | None = None) -> str:
+        # a number or a name needs no brackets: ``\log 10``, ``\log x_{i}``
+        (arg,) = expr.args
+        if exp is None and (arg.is_Atom or isinstance(arg, sympy.Indexed)):
+            return r"\log " + self._print(arg)
+        return super()._print_log(expr, exp)
+
     def _print_Sum(self, expr: sympy.Sum) -> str:
-        # indices run 0…n−1 in the expression; the sum is written as it is evaluated
+        # indices run 0…n−1 in the expression and are written 1…n, as the plates' ranges are
         out = self._print(expr.function)
         if isinstance(expr.function, sympy.Add):
             out = r"\left(" + out + r"\right)"
         for k, lo, hi in reversed(expr.limits):
-            out = (r"\sum_{" + self._print(k) + "=" + self._print(lo) + "}^{"
-                   + self._print(hi) + "} " + out)
+            out = (r"\sum_{" + self._print(k) + "=" + self._print(lo + 1) + "}^{"
+                   + self._print(hi + 1) + "} " + out)
         return out
 
 
@@ -112,8 +131,8 @@ class SpecStrPrinter(_IndexLetters, StrPrinter):
         out = self._print(expr.function)
         if isinstance(expr.function, sympy.Add):
             out = "(" + out + ")"
-        for k, lo, hi in reversed(expr.limits):
-            out = f"Σ_{{{self._print(k)}={self._print(lo)}..{self._print(hi)}}} {out}"
+        for k, lo, hi in reversed(expr.limits):  # written 1…n, as the plates' ranges are
+            out = f"Σ_{{{self._print(k)}={self._print(lo + 1)}..{self._print(hi + 1)}}} {out}"
         return out
 
 
@@ -155,11 +174,19 @@ class _Writer:
             parts.append(f"{letter} = 1, \\dots, {n}" if self.latex else f"{letter} = 1, …, {n}")
         return ", ".join(parts)
 
+    def link(self, param: str, text: str) -> str:
+        """A parameter given on another scale, as papers write it: logits as the probability
+        ``logit⁻¹(η)`` (the distribution's argument is a probability either way)."""
+        if param == "logits":
+            return (r"\operatorname{logit}^{-1}\left(" + text + r"\right)" if self.latex
+                    else f"logit⁻¹({text})")
+        return text
+
     def distribution(self, s: SiteSpec) -> str:
         name = s.distribution or "?"
         args = []
         for param, e in s.params.items():
-            args.append(self.expr(e) if e is not None else self.unknown(
+            args.append(self.link(param, self.expr(e)) if e is not None else self.unknown(
                 _inputs(self.spec, s.name, param)))
         data = self.spec.graph.nodes[s.name]
         base = data.get("base_distribution")

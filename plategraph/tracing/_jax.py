@@ -66,6 +66,7 @@ __all__ = [
     "provenance",
     "run_with_provenance",
     "static_take",
+    "value_and_type",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -792,7 +793,10 @@ def static_take(x: ProvenanceTracer, idx: Any) -> Any:
         dim += 1
     out = np.asarray(np.asarray(val)[idx])
     out_aval = core.ShapedArray(out.shape, aval.dtype, weak_type=aval.weak_type)
-    return ProvenanceTracer(trace, _to_device(out, out_aval), x.prov, x.direct)
+    taken = ProvenanceTracer(trace, _to_device(out, out_aval), x.prov, x.direct)
+    if trace.recorder is not None:
+        trace.recorder.static_take(x, idx, taken)
+    return taken
 
 
 class NeedsConcreteValues(Exception):
@@ -822,6 +826,8 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
         self.requires_low = False
         self.decisions: list[frozenset] = []
         self.counted: set = set()  # what Python took a number from (``range(int(k))``)
+        # what ``model_spec`` needs of the run (``computation.ComputationRecorder``), or None
+        self.recorder: Any = None
 
     def decide(self, prov: frozenset, *, count: bool = False) -> None:
         if prov:
@@ -895,6 +901,8 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
                 out = constant_scan_outputs(vals, params, out)
         if self.plain or not (tracked or labelled or structural):
             # (a scan or cond body may sample sites: its outputs depend on them regardless)
+            if self.recorder is not None and self.recorder.watched and not self.plain:
+                self.recorder.untracked(primitive, params, tracers, out)
             return out
         n_out = len(out) if primitive.multiple_results else 1
         if direct or labelled or name == "scan":
@@ -907,10 +915,14 @@ class ProvenanceTrace(*TRACE_HOOKS, core.Trace):
             out_directs = [None] * n_out
         out_provs = eqn_deps(primitive, provs, params, n_out)
         if primitive.multiple_results:
-            return [ProvenanceTracer(self, v, p, d) if p else v
+            outs = [ProvenanceTracer(self, v, p, d) if p else v
                     for v, p, d in zip(out, out_provs, out_directs)]
-        prov = out_provs[0]
-        return ProvenanceTracer(self, out, prov, out_directs[0]) if prov else out
+        else:
+            prov = out_provs[0]
+            outs = ProvenanceTracer(self, out, prov, out_directs[0]) if prov else out
+        if self.recorder is not None:
+            self.recorder.step(primitive, params, tracers, outs)
+        return outs
 
     def process_custom_jvp_call(self, primitive: Any, fun: Any, jvp: Any, tracers: Any, /,
                                 **_: Any) -> Any:
@@ -998,6 +1010,22 @@ def provenance(x: Any) -> frozenset:
 def direct_source(x: Any) -> Any:
     """The one site (or argument label) whose value ``x`` is, per element, else None."""
     return x.direct if isinstance(x, ProvenanceTracer) else None
+
+
+def value_and_type(x: Any) -> tuple[Any, Any]:
+    """``(value, aval)`` of a value met in a run: the concrete value (None where it is abstract,
+    or has no number, as a PRNG key) and its abstract type (shape and dtype)."""
+    if type(x) is ProvenanceTracer:
+        val, aval = x.val, x.aval
+    else:
+        val, aval = x, getattr(x, "aval", None)
+    if isinstance(val, core.Tracer):
+        return None, aval if aval is not None else val.aval
+    if aval is None:
+        aval = core.typeof(val)
+    if not isinstance(aval, core.ShapedArray) or not isinstance(aval.dtype, np.dtype):
+        return None, aval
+    return val, aval
 
 
 def literal_value(atom: Any) -> tuple[Any] | None:

@@ -1,38 +1,44 @@
 """The model's computation as plain steps, from its sites and arguments to each parameter.
 
-Made on demand (by ``plategraph.model_spec``), never while drawing: the model runs once under
-NumPyro's handlers to learn its sites' values, then once more under ``jax.make_jaxpr`` with each
-sample and deterministic site's value, each data argument and each subsampled plate's indices as
-an input. What the distributions receive and what the deterministic sites compute become the
-outputs. Calls (``jit``, custom derivatives, checkpoints) are inlined; other higher-order
-primitives (``scan``, ``while``, ``cond``) stay single steps. Every step carries its concrete
-value, so a later stage can read data-only values (index arrays, masks) without JAX.
+Recorded during the first run of ``trace_model`` (the run ``model_graph`` makes anyway): the
+provenance trace hands every primitive it applies to a site's or an argument's value to a
+``ComputationRecorder``, the site recorder hands it each site, and at the end of the run the
+recorder numbers what it saw into a ``Computation`` — each sample and deterministic site's
+value, each data argument and each subsampled plate's indices an input; what the distributions
+received and what the deterministic sites computed the outputs. Only the values computed from
+data alone are kept (index arrays, masks), the others by shape and dtype. ``inline_calls`` (by
+``model_spec``, on demand) replaces each call (``jit``, checkpoints) by its body; other
+higher-order primitives (``scan``, ``while``, ``cond``) stay single steps.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import jax
 import numpy as np
-from numpyro import handlers
 from numpyro.distributions import constraints as numpyro_constraints
-from numpyro.distributions.distribution import validation_enabled
-from numpyro.primitives import Messenger
 
-from ._jax import closed_parts, host_evaluate, literal_value, open_jaxpr
+from ._jax import (
+    closed_parts,
+    concrete,
+    host_evaluate,
+    literal_value,
+    open_jaxpr,
+    value_and_type,
+)
 from .messengers import transformed_parts, unwrap_distribution
 
-__all__ = ["Computation", "Const", "Input", "Output", "Step", "data_arguments",
-           "trace_computation"]
+__all__ = ["Computation", "ComputationRecorder", "Const", "Input", "Output", "Shaped", "Step",
+           "inline_calls"]
 
 # call-like primitives whose body is inlined: what they compute is their body's computation
 _INLINE = ("pjit", "jit", "closed_call", "core_call", "custom_jvp_call", "custom_vjp_call",
            "custom_vjp_call_jaxpr", "remat", "checkpoint", "custom_lin")
 _BODY_PARAMS = ("jaxpr", "call_jaxpr", "fun_jaxpr")
+# jitted functions of one argument kept as one step by their name (``jax.nn.softplus``)
+_NAMED_CALLS = ("softplus",)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,18 @@ class Const:
 
 
 Ref = int | Const  # a variable (its number) or a constant
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """A value known by its shape and dtype only (one computed from a site)."""
+
+    shape: tuple[int, ...]
+    dtype: Any
+
+    @property
+    def ndim(self) -> int:  # noqa: D102
+        return len(self.shape)
 
 
 @dataclass(frozen=True)
@@ -85,13 +103,14 @@ class Output:
 
 @dataclass(frozen=True)
 class Computation:
-    """Inputs, steps in order, outputs, the concrete value of every variable, and the sites
-    whose support holds no negative number (a discrete site used as an index)."""
+    """Inputs, steps in order, outputs, every variable's value (concrete where it is computed
+    from data alone, else ``Shaped``), and the sites whose support holds no negative number (a
+    discrete site used as an index)."""
 
     inputs: tuple[Input, ...]
     steps: tuple[Step, ...]
     outputs: tuple[Output, ...]
-    values: dict[int, np.ndarray]
+    values: dict[int, Any]
     nonnegative: frozenset[str] = frozenset()
 
 
@@ -105,65 +124,9 @@ def _nonnegative_support(fn: Any) -> bool:
     if not hasattr(support, "lower_bound"):
         return support is numpyro_constraints.boolean
     try:
-        return bool(np.all(np.asarray(support.lower_bound) >= 0))
+        return bool(np.all(np.asarray(concrete(support.lower_bound)) >= 0))
     except (TypeError, jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError):
         return False  # a bound computed from a site
-
-
-def _is_data(value: Any) -> bool:
-    return (isinstance(value, (np.ndarray, jax.Array)) and np.ndim(value) >= 1
-            and np.dtype(value.dtype).kind in "biuf")
-
-
-def data_arguments(model: Callable, args: tuple, kwargs: dict
-                    ) -> tuple[list[tuple[str, Any]], Callable[[list], tuple[tuple, dict]]]:
-    """The data arrays among the arguments, named as the graph names them (``x``,
-    ``data['x']``, ``args[0]``), and how to rebuild the arguments from replacements of them."""
-    try:
-        bound = inspect.signature(model).bind(*args, **kwargs)
-    except (TypeError, ValueError):
-        return [], lambda _: (args, kwargs)
-    kinds = {p.name: p.kind for p in bound.signature.parameters.values()}
-    items: list[tuple[str, Any]] = []
-    for name, value in bound.arguments.items():
-        if kinds[name] is inspect.Parameter.VAR_POSITIONAL:
-            items.extend((f"{name}[{i}]", v) for i, v in enumerate(value))
-        elif kinds[name] is inspect.Parameter.VAR_KEYWORD:
-            items.extend(value.items())
-        else:
-            items.append((name, value))
-    slots: list[tuple[str, Any]] = []
-    for name, value in items:
-        if isinstance(value, (tuple, list, dict)):
-            leaves, _ = jax.tree_util.tree_flatten_with_path(value)
-            slots.extend((name + jax.tree_util.keystr(path), leaf) for path, leaf in leaves
-                         if _is_data(leaf))
-        elif _is_data(value):
-            slots.append((name, value))
-
-    def rebuild(new: list) -> tuple[tuple, dict]:
-        replaced = iter(new)
-        fresh = bound.signature.bind_partial()
-
-        def swap(value: Any) -> Any:
-            if isinstance(value, (tuple, list, dict)):
-                leaves, treedef = jax.tree_util.tree_flatten(value)
-                if any(_is_data(leaf) for leaf in leaves):
-                    return jax.tree_util.tree_unflatten(
-                        treedef, [next(replaced) if _is_data(leaf) else leaf for leaf in leaves])
-                return value
-            return next(replaced) if _is_data(value) else value
-
-        for name, value in bound.arguments.items():
-            if kinds[name] is inspect.Parameter.VAR_POSITIONAL:
-                fresh.arguments[name] = tuple(swap(v) for v in value)
-            elif kinds[name] is inspect.Parameter.VAR_KEYWORD:
-                fresh.arguments[name] = {k: swap(v) for k, v in value.items()}
-            else:
-                fresh.arguments[name] = swap(value)
-        return fresh.args, fresh.kwargs
-
-    return slots, rebuild
 
 
 def _distribution_params(fn: Any) -> list[tuple[str, Any, int]]:
@@ -195,90 +158,140 @@ def _batch_layout(fn: Any) -> tuple[tuple[int, ...], int, int]:
     return tuple(fn.batch_shape), len(base.batch_shape), reinterpreted
 
 
-class _Capture(Messenger):
-    """Replaces site values and plate indices by the given ones; records what each
-    distribution received and each deterministic computed."""
+class ComputationRecorder:
+    """What one provenance run applied to sites' and arguments' values, kept as the run met it
+    (``step``: one append, the run's hot path) and numbered into a ``Computation`` by ``finish``
+    only when a specification is asked for: a graph nobody writes out costs no numbering. Until
+    then the run's intermediate values stay alive with the graph."""
 
-    def __init__(self, fn: Any, sites: dict, plates: dict) -> None:
-        super().__init__(fn)
-        self.sites, self.plates = sites, plates
-        self.recorded: list[tuple[str, str, Any, int, tuple, int, int]] = []
-        self.nonnegative: set[str] = set()
+    def __init__(self) -> None:
+        self.raw: list[tuple[Any, dict, Any, Any]] = []  # (primitive, params, inputs, outputs)
+        self.inputs: list[tuple[str, str, Any]] = []
+        self.sites: list[tuple[str, Any]] = []  # (name, distribution) / (name, value computed)
+        self.kinds: list[str] = []
+        self.watched: dict[int, Any] = {}  # untracked values that are inputs (a plate's indices)
+        self.computation: Computation | None = None
 
-    def process_message(self, msg: dict) -> None:
-        name = msg.get("name")
-        if msg["type"] == "plate" and name in self.plates:
-            msg["value"] = self.plates[name]
-        elif msg["type"] == "param":
-            if name in self.sites:
-                msg["value"] = self.sites[name]
-        elif msg["type"] == "deterministic":
-            self.recorded.append((name, "value", msg["value"], 0, (), 0, 0))
-            if name in self.sites:
-                msg["value"] = self.sites[name]
-        elif msg["type"] == "sample":
-            layout = _batch_layout(msg["fn"])
-            for param, value, event_dim in _distribution_params(msg["fn"]):
-                self.recorded.append((name, param, value, event_dim, *layout))
-            if not msg["is_observed"] and name in self.sites:
-                msg["value"] = self.sites[name]
-                if _nonnegative_support(msg["fn"]):
-                    self.nonnegative.add(name)
+    def step(self, primitive: Any, params: dict, inputs: Any, outputs: Any) -> None:
+        self.raw.append((primitive, params, inputs, outputs))
 
+    def untracked(self, primitive: Any, params: dict, inputs: Any, outputs: Any) -> None:
+        """A primitive on values without provenance: recorded when it reads a watched one."""
+        watched = self.watched
+        if any(id(x) in watched for x in inputs):
+            self.raw.append((primitive, params, inputs, outputs))
+            for out in outputs if isinstance(outputs, list) else [outputs]:
+                watched[id(out)] = out
 
-def _site_shapes(model: Callable, args: tuple, kwargs: dict, seed: int
-                 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The shapes and dtypes of the latent and deterministic sites and of the subsampled plates'
-    indices, from an abstract run (no value is computed: a staged ``scan`` is not compiled)."""
-    plates: dict[str, None] = {}
+    def static_take(self, x: Any, index: Any, out: Any) -> None:
+        """``out = x[index]`` by NumPy's indexing (Python ints, slices and ``None``)."""
+        self.raw.append(("static_take", {"index": index}, (x,), out))
 
-    def run() -> tuple[dict, dict]:
-        trace = handlers.trace(handlers.seed(model, seed)).get_trace(*args, **kwargs)
-        sites, subsamples = {}, {}
-        for name, site in trace.items():
-            if site["type"] in ("deterministic", "param") or (site["type"] == "sample"
-                                                              and not site["is_observed"]):
-                sites[name] = jax.tree_util.tree_map(jax.numpy.asarray, site["value"])
-            elif site["type"] == "plate":
-                size, subsample = site["args"]
-                if subsample is not None and subsample < size:
-                    subsamples[name] = site["value"]
-                    plates[name] = None
-        return sites, subsamples
+    def input(self, kind: str, name: str, value: Any) -> None:
+        """A site's value (each leaf of a pytree named by its path), a data argument, or a
+        subsampled plate's indices (watched: they carry no provenance)."""
+        if kind == "plate":
+            self.watched[id(value)] = value
+        self.inputs.append((kind, name, value))
 
-    return jax.eval_shape(run)
+    def site(self, kind: str, name: str, fn_or_value: Any, observed: bool = False) -> None:
+        """A sample site's distribution or a deterministic site's value, as the model made it."""
+        self.kinds.append("observed" if observed else kind)
+        self.sites.append((name, fn_or_value))
+
+    def finish(self) -> Computation:
+        """The run's computation, numbered on the first call (every recorded object is alive
+        until then, so its ``id`` names it; of an abstract value only its type is read)."""
+        if self.computation is None:
+            self.computation = self._numbered()
+            self.raw, self.inputs, self.sites, self.kinds, self.watched = [], [], [], [], {}
+        return self.computation
+
+    def _numbered(self) -> Computation:
+        ids: dict[int, int] = {}
+        values: dict[int, Any] = {}
+        known: set[int] = set()
+        steps: list[Step] = []
+        inputs: list[Input] = []
+
+        def new(obj: Any, keep: bool) -> int:
+            number = len(values)
+            ids[id(obj)] = number
+            val, aval = value_and_type(obj)
+            if keep and val is not None:
+                values[number] = val
+                known.add(number)
+            else:
+                values[number] = Shaped(tuple(aval.shape), aval.dtype)
+            return number
+
+        def ref(obj: Any) -> Ref:
+            number = ids.get(id(obj))
+            if number is not None:
+                return number
+            val, _ = value_and_type(obj)
+            if val is not None:
+                return Const(val)
+            number = new(obj, False)  # an abstract value of unknown origin: read by no rule
+            steps.append(Step("opaque", {}, (), (number,)))
+            return number
+
+        for kind, name, value in self.inputs:
+            inputs.append(Input(kind, name, new(value, kind == "argument")))
+        for primitive, params, ins, outs in self.raw:
+            refs = tuple(ref(x) for x in ins)
+            keep = all(type(r) is Const or r in known for r in refs)
+            numbers = tuple(new(out, keep) for out in (outs if isinstance(outs, list)
+                                                       else [outs]))
+            name = primitive if type(primitive) is str else primitive.name
+            steps.append(Step(name, params, refs, numbers))
+        outputs: list[Output] = []
+        nonnegative = set()
+        for kind, (name, item) in zip(self.kinds, self.sites):
+            if kind == "deterministic":
+                try:
+                    outputs.append(Output(name, "value", ref(item)))
+                except TypeError:  # a pytree (a dict of arrays): not written out
+                    pass
+                continue
+            layout = _batch_layout(item)
+            for param, value, event_dim in _distribution_params(item):
+                outputs.append(Output(name, param, ref(value), event_dim, *layout))
+            if kind == "sample" and _nonnegative_support(item):
+                nonnegative.add(name)
+        return Computation(tuple(inputs), tuple(steps), tuple(outputs), values,
+                           frozenset(nonnegative))
 
 
 class _Flattener:
-    """A closed jaxpr → numbered variables and steps, calls inlined. The values computed from
-    data and constants alone are computed; the others are placeholders of their shape and
-    dtype (what depends on a site is read symbolically, never by its value)."""
+    """Calls inlined: each call's body becomes steps on numbered variables. What depends on
+    data and constants alone is computed; the rest is known by its shape and dtype."""
 
-    def __init__(self, data: set[int]) -> None:
+    def __init__(self, computation: Computation) -> None:
         self.steps: list[Step] = []
-        self.values: dict[int, np.ndarray] = {}
-        self.count = 0
-        self.known = set(data)
+        self.values = dict(computation.values)
+        self.count = max(self.values, default=-1) + 1
+        self.known = {i.number for i in computation.inputs if i.kind == "argument"}
+        for step in computation.steps:
+            if all(isinstance(r, Const) or r in self.known for r in step.inputs):
+                self.known.update(step.outputs)
 
     def new(self, value: Any, known: bool = False) -> int:
         number = self.count
         self.count += 1
         if known:
             self.known.add(number)
-        try:
-            self.values[number] = np.asarray(value)
-        except TypeError:  # a PRNG key: no number to read
             self.values[number] = value
+        else:
+            self.values[number] = Shaped(tuple(value.shape), value.dtype)
         return number
 
-    def placeholder(self, aval: Any) -> Any:
-        try:
-            return np.broadcast_to(np.zeros((), np.dtype(aval.dtype)), aval.shape)
-        except TypeError:  # a PRNG key
-            return None
-
     def value(self, ref: Ref) -> Any:  # noqa: D102
-        return ref.value if isinstance(ref, Const) else self.values[ref]
+        value = ref.value if isinstance(ref, Const) else self.values[ref]
+        try:
+            return np.asarray(value)
+        except TypeError:  # a PRNG key: no number to read
+            return value
 
     def run(self, jaxpr: Any, consts: Any, inputs: list[Ref]) -> list[Ref]:
         env: dict[Any, Ref] = {}
@@ -295,12 +308,17 @@ class _Flattener:
             ins = [read(a) for a in eqn.invars]
             body = next((eqn.params[k] for k in _BODY_PARAMS if k in eqn.params), None)
             parts = closed_parts(body) if body is not None else None
-            if eqn.primitive.name in _INLINE and parts is not None:
+            known = all(isinstance(r, Const) or r in self.known for r in ins)
+            if (eqn.primitive.name in _INLINE and eqn.params.get("name") in _NAMED_CALLS
+                    and len(ins) == 1 and not known):
+                outs = [self.new(v.aval) for v in eqn.outvars]
+                self.steps.append(Step(eqn.params["name"], {}, tuple(ins), tuple(outs)))
+            elif eqn.primitive.name in _INLINE and parts is not None:
                 inner, inner_consts = parts
                 inner = open_jaxpr(inner)
                 skip = len(ins) - len(inner.invars)  # leading consts some calls pass as operands
                 outs = self.run(inner, inner_consts, ins[skip:])
-            elif all(isinstance(r, Const) or r in self.known for r in ins):
+            elif known:
                 values = [self.value(r) for r in ins]
                 results = host_evaluate(eqn, values)
                 if results is None:
@@ -310,7 +328,7 @@ class _Flattener:
                 self.steps.append(Step(eqn.primitive.name, dict(eqn.params), tuple(ins),
                                        tuple(outs)))
             else:
-                outs = [self.new(self.placeholder(v.aval)) for v in eqn.outvars]
+                outs = [self.new(v.aval) for v in eqn.outvars]
                 self.steps.append(Step(eqn.primitive.name, dict(eqn.params), tuple(ins),
                                        tuple(outs)))
             for var, ref in zip(eqn.outvars, outs):
@@ -318,52 +336,26 @@ class _Flattener:
         return [read(a) for a in jaxpr.outvars]
 
 
-def trace_computation(model: Callable, args: tuple = (), kwargs: dict | None = None, *,
-                      seed: int = 0) -> Computation:
-    """The computation from ``model``'s sites and data arguments to its parameters."""
-    kwargs = dict(kwargs or {})
-    with validation_enabled(False):  # checks of values add steps, never parameters
-        return _trace_computation(model, args, kwargs, seed)
 
 
-def _trace_computation(model: Callable, args: tuple, kwargs: dict, seed: int) -> Computation:
-    sites, plates = _site_shapes(model, args, kwargs, seed)
-    slots, rebuild = data_arguments(model, args, kwargs)
-    recorded: list = []
-    nonnegative: set[str] = set()
-
-    def staged(site_values: dict, data: list, plate_values: dict) -> list:
-        new_args, new_kwargs = rebuild(data)
-        capture = _Capture(handlers.seed(model, seed), site_values, plate_values)
-        capture(*new_args, **new_kwargs)
-        recorded[:] = capture.recorded
-        nonnegative.update(capture.nonnegative)
-        return [r[2] for r in capture.recorded]
-
-    data = [jax.numpy.asarray(v) for _, v in slots]
-    closed = jax.make_jaxpr(staged)(sites, data, plates)
-    flat = _Flattener(set())
-    inputs: list[Input] = []
-    # the inputs in the order make_jaxpr flattened them; a leaf of a site's pytree (a module's
-    # parameters) is named by its path below the site
-    kinds = ("site", "argument", "plate")
-    ordered = []
-    for path, value in jax.tree_util.tree_flatten_with_path((sites, data, plates))[0]:
-        kind = kinds[path[0].idx]
-        name = (slots[path[1].idx][0] if kind == "argument"
-                else path[1].key + jax.tree_util.keystr(path[2:]))
-        ordered.append((kind, name, value))
-    refs: list[Ref] = []
-    for kind, name, value in ordered:
-        if kind != "argument":  # a site's value is read symbolically: its shape is enough
-            value = flat.placeholder(value)
-        number = flat.new(value, known=kind == "argument")
-        inputs.append(Input(kind, name, number))
-        refs.append(number)
-    jaxpr, consts = closed_parts(closed)
-    outs = flat.run(open_jaxpr(jaxpr), consts, refs)
-    outputs = tuple(Output(site, param, ref, event_dim, batch_shape, base_ndim, reinterpreted)
-                    for (site, param, _, event_dim, batch_shape, base_ndim, reinterpreted), ref
-                    in zip(recorded, outs))
-    return Computation(tuple(inputs), tuple(flat.steps), outputs, flat.values,
-                       frozenset(nonnegative))
+def inline_calls(computation: Computation) -> Computation:
+    """The computation with each call (``jit``, custom derivatives, checkpoints) replaced by
+    its body's steps: what a call computes is its body's computation."""
+    flat = _Flattener(computation)
+    for step in computation.steps:
+        body = next((step.params[k] for k in _BODY_PARAMS if k in step.params), None)
+        parts = closed_parts(body) if body is not None else None
+        if step.primitive not in _INLINE or parts is None:
+            flat.steps.append(step)
+            continue
+        if step.params.get("name") in _NAMED_CALLS and len(step.inputs) == 1:
+            # a function a reader knows by name stays one step, written by that name
+            flat.steps.append(Step(step.params["name"], {}, step.inputs, step.outputs))
+            continue
+        inner, consts = parts
+        inner = open_jaxpr(inner)
+        skip = len(step.inputs) - len(inner.invars)  # leading consts some calls pass as operands
+        for result, out in zip(flat.run(inner, consts, list(step.inputs[skip:])), step.outputs):
+            flat.steps.append(Step("copy", {}, (result,), (out,)))
+    return Computation(computation.inputs, tuple(flat.steps), computation.outputs, flat.values,
+                       computation.nonnegative)

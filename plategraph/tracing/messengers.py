@@ -28,6 +28,7 @@ from numpyro.primitives import Messenger
 from ._jax import (
     Previous,
     ProvenanceTrace,
+    ProvenanceTracer,
     concrete,
     direct_source,
     is_foreign_tracer,
@@ -468,7 +469,17 @@ class SiteRecorder(Messenger):
         elif kind in ("sample", "deterministic", "param"):
             if self._is_new_site(msg):
                 self._record_site(msg)
-                msg["value"] = label(self.trace, msg["value"], msg["name"])
+                recorder = self.trace.recorder
+                if recorder is not None and kind != "param":
+                    recorder.site(kind, msg["name"], msg["fn"] if kind == "sample" else
+                                  msg.get("_plategraph_computed", msg["value"]),
+                                  observed=bool(msg.get("is_observed")))
+                msg["value"] = value = label(self.trace, msg["value"], msg["name"])
+                if recorder is not None and type(value) is ProvenanceTracer:
+                    recorder.input("site", msg["name"], value)
+                elif recorder is not None:  # a pytree (a module's parameters): leaf by leaf
+                    for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]:
+                        recorder.input("site", msg["name"] + jax.tree_util.keystr(path), leaf)
             self.current_site = None
 
     def _record_plate(self, msg: dict) -> None:
@@ -478,6 +489,8 @@ class SiteRecorder(Messenger):
                           else int(subsample_size))
         )
         self.values[msg["name"]] = concrete(msg["value"])
+        if self.trace.recorder is not None and subsample_size not in (None, size):
+            self.trace.recorder.input("plate", msg["name"], msg["value"])
 
     def _is_new_site(self, msg: dict) -> bool:
         """Whether ``msg`` makes a site: not a param site read again. numpyro allows a param site

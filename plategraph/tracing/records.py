@@ -96,3 +96,6 @@ class TraceRecord:
     sites: tuple[Site, ...]
     plates: tuple[Plate, ...]
     edges: tuple[Edge, ...] = field(default_factory=tuple)
+    # the first run's computation as recorded (a ``tracing.computation.ComputationRecorder``):
+    # what ``model_spec`` reads; not part of the graph
+    recorded: Any = field(default=None, compare=False, repr=False)

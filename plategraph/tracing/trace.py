@@ -34,6 +34,7 @@ from numpyro.primitives import Messenger
 
 from ..exceptions import IncompleteTraceWarning, ModelError, NotCallableError
 from ._jax import concrete, is_foreign_tracer, label, run_with_provenance
+from .computation import ComputationRecorder
 from .loops import loop_lengths
 from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
 from .records import Edge, Plate, Site, TraceRecord, merged_data_args
@@ -59,6 +60,8 @@ class Run:
     abstract: bool = False  # an abstract run (sampled values unknown; see first_run)
     decisions: tuple[frozenset, ...] = ()  # the distinct sets of sites decided on, in order
     counted: frozenset = frozenset()  # sites Python took an integer from (``range(int(k))``)
+    # the first run's computation as recorded, numbered only when model_spec asks
+    recorded: ComputationRecorder | None = None
 
 
 def _unpartial(model: Any) -> Any:
@@ -124,8 +127,10 @@ def run_model(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: di
               abstract: bool = False) -> Run:
     """One run of ``model(*args, **kwargs)`` with the sites and plates in ``held`` at those values.
 
-    A model that fails on its data labelled with the arguments' names is run again on its own
-    arguments. Every run of a trace calls it by this name, so tests can count runs by patching it.
+    A run that holds nothing (the first) records the model's computation too (``Run.recorded``,
+    what ``model_spec`` reads). A model that fails on its data labelled with the arguments'
+    names is run again on its own arguments. Every run of a trace calls it by this name, so
+    tests can count runs by patching it.
     """
     with _no_validation():
         try:
@@ -212,11 +217,14 @@ def _run_validated(
     model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
     abstract: bool = False, data_labels: bool = True,
 ) -> Run:
+    record = not held
+
     def attempt(trace: Any, held: dict[str, Any]) -> SiteRecorder:
         fn: Any = model
         if held:
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
         recorder = SiteRecorder(Seed(fn, trace, seed), trace)
+        trace.recorder = ComputationRecorder() if record else None
         try:
             call_args, call_kwargs = (_labelled_arguments(model, args, kwargs, trace)
                                       if data_labels else (args, kwargs))
@@ -236,6 +244,7 @@ def _run_validated(
         return recorder
 
     recorder, trace = run_with_provenance(go, abstract=abstract)
+    recorded, trace.recorder = trace.recorder, None
     deciders: list[str] = []
     for prov in trace.decisions:
         # decisions on the model's data alone vary nothing: data is not a site
@@ -243,9 +252,14 @@ def _run_validated(
         for name in sorted(prov, key=list(recorder.sites).index):
             if name not in deciders:
                 deciders.append(name)
+    if any(recorder.sites[name].kind != "observed" for name in deciders):
+        # what the model computed after a Python decision on a sampled value holds for that
+        # value only: no expression is exact, nothing is written out
+        recorded = None
     return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
                recorder.values, decisions=tuple(dict.fromkeys(trace.decisions)),
-               counted=frozenset(p for p in trace.counted if type(p) is str))
+               counted=frozenset(p for p in trace.counted if type(p) is str),
+               recorded=recorded)
 
 
 def _is_data(value: Any) -> bool:
@@ -259,7 +273,10 @@ def _is_data(value: Any) -> bool:
 def _data_label(trace: Any, value: Any, arg: DataArg) -> Any:
     # as the JAX array the model's first jnp operation would make of it (a NumPy array cannot
     # enter a staged program as it is); a JAX array is that already
-    return label(trace, value if isinstance(value, jax.Array) else jax.numpy.asarray(value), arg)
+    out = label(trace, value if isinstance(value, jax.Array) else jax.numpy.asarray(value), arg)
+    if trace.recorder is not None:
+        trace.recorder.input("argument", arg.name, out)
+    return out
 
 
 _SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -629,7 +646,8 @@ def _records(name: str, runs: list[Run], gated: dict[str, list[str]],
             sized_by=sized.get(site_name),
         ))
     return TraceRecord(name=name, sites=tuple(sites), plates=_plates(runs),
-                       edges=_edges(runs, order, position, control))
+                       edges=_edges(runs, order, position, control),
+                       recorded=runs[0].recorded)
 
 
 def _edges(runs: list[Run], order: list[str], position: dict[str, int],

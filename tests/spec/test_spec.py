@@ -22,8 +22,10 @@ from numpyro.primitives import Messenger
 from support import gallery_ids, load_example
 
 import plategraph
+from plategraph.graph.build import model_computation
 from plategraph.spec.build import evaluate
-from plategraph.tracing.computation import data_arguments, trace_computation
+from plategraph.spec.numbers import softplus
+from plategraph.tracing import trace
 
 IDS = gallery_ids()
 REALWORLD = [f"realworld/{ident}" for ident in realworld.idents()]
@@ -80,7 +82,7 @@ def test_radon_is_an_intercept_by_county_plus_a_slope():
     assert spec["mu_a"].params == {"loc": 0, "scale": 10}
     assert spec["b"].value is None
     latex = spec.to_latex()
-    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \mathrm{floor}_{h}" in latex
+    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \cdot \mathrm{floor}_{h}" in latex
     assert r"& h &= 1, \dots, 8 \quad \text{(observed)}" in latex
 
 
@@ -110,7 +112,21 @@ def test_a_matrix_product_with_data_is_a_sum():
     n = i("N", 4)
     term = sympy.IndexedBase("X")[n, k] * sympy.IndexedBase("beta")[k]
     assert (logits - sympy.Symbol("alpha")).function == term
-    assert r"\sum_{k=0}^{2}" in spec.to_latex()
+    # indices are written 1…n, the plates' as the sums'
+    assert r"\operatorname{logit}^{-1}\left(\alpha + \sum_{k=1}^{3} X_{n, k} \beta_{k}\right)" \
+        in spec.to_latex()
+    assert "Bernoulli(logit⁻¹(α + Σ_{k=1..3} X[n, k]*β[k])),  n = 1, …, 4" in spec.to_text()
+
+
+def test_a_vector_parameter_that_is_a_row_is_written_as_the_row():
+    lda = load_example("lda:model")
+    spec = plategraph.model_spec(plategraph.model_graph(lda[0], *lda[1], **lda[2]))
+    d, w = i("documents", 6), i("words", 10)
+    theta, phi, z = (sympy.IndexedBase(n) for n in ("theta", "phi", "z"))
+    assert spec["theta"].params == {"concentration": sympy.Float(0.5)}
+    assert spec["z"].params == {"probs": theta[d]}
+    assert spec["w"].params == {"probs": phi[z[d, w]]}
+    assert "w[d, i] ~ Categorical(φ[z[d, i]])" in spec.to_text()
 
 
 def test_what_cannot_be_written_stays_none():
@@ -123,6 +139,33 @@ def test_what_cannot_be_written_stays_none():
     spec = plategraph.model_spec(plategraph.model_graph(model, np.arange(3.0)))
     assert spec["y"].params == {"loc": None, "scale": 1}
     assert "f(s, x)" in spec.to_text()
+
+
+def test_softplus_and_known_constants_read_as_the_model_wrote_them():
+    def model(x):
+        s = numpyro.sample("s", dist.Normal(0.0, 1.0))
+        z = numpyro.sample("z", dist.LogNormal(jnp.log(10.0), 1.0))
+        with numpyro.plate("N", x.shape[0]):
+            numpyro.sample("y", dist.Normal(s * x, jax.nn.softplus(s + z)))
+
+    spec = plategraph.model_spec(plategraph.model_graph(model, np.arange(3.0)))
+    s, z = sympy.symbols("s z")
+    assert spec["z"].params == {"loc": sympy.log(10), "scale": 1}
+    assert spec["y"].params == {"loc": s * sympy.IndexedBase("x")[i("N", 3)],
+                                "scale": softplus(s + z)}
+    latex = spec.to_latex()
+    assert r"\mathrm{LogNormal}(\log 10, 1)" in latex
+    assert r"\operatorname{softplus}\left(s + z\right)" in latex
+    assert "Normal(s*x[n], softplus(s + z))" in spec.to_text()
+
+
+def test_the_specification_reads_the_trace_and_runs_the_model_no_more(monkeypatch):
+    g = plategraph.model_graph(eight_schools, SIGMA, y=SIGMA)
+    runs = []
+    monkeypatch.setattr(trace, "run_model", lambda *a, **k: runs.append(a))
+    spec = plategraph.model_spec(g)
+    assert runs == []
+    assert spec["theta"].value is not None
 
 
 def test_a_graph_without_its_model_is_refused():
@@ -228,7 +271,9 @@ def _checks(ident):
         tr = handlers.trace(handlers.seed(RandomValues(model, 1), 1)).get_trace(*args, **kwargs)
     subsamples = {n: np.asarray(s["value"]) for n, s in tr.items() if s["type"] == "plate"
                   and s["args"][1] is not None and s["args"][1] < s["args"][0]}
-    values = {name: np.asarray(v) for name, v in data_arguments(model, args, kwargs)[0]}
+    computation = model_computation(g)
+    values = {i.name: np.asarray(computation.values[i.number]) for i in computation.inputs
+              if i.kind == "argument"} if computation else {}
     for name, site in tr.items():
         if name in g and site["type"] in ("sample", "deterministic", "param"):
             if isinstance(site["value"], (np.ndarray, jnp.ndarray, float, int)):
@@ -242,6 +287,9 @@ def _checks(ident):
 @pytest.mark.parametrize("ident", IDS + REALWORLD)
 def test_every_expression_equals_the_traced_parameter(ident):
     g, spec, tr, values, subsamples = _checks(ident)
+    computation = model_computation(g)
+    events = {(o.site, o.param): o.event_dim for o in computation.outputs} if computation \
+        else {}
     rng = np.random.default_rng(0)
     for name, s in spec.items():
         if name not in tr:
@@ -259,8 +307,9 @@ def test_every_expression_equals_the_traced_parameter(ident):
                 base = _base(site["fn"])
                 batch, base_ndim = tuple(site["fn"].batch_shape), len(base.batch_shape)
                 reinterpreted = _reinterpreted(site["fn"])
-                traced = np.broadcast_to(traced, (1,) * (base_ndim - traced.ndim)
-                                         + traced.shape) if traced.ndim < base_ndim else traced
+                full_ndim = base_ndim + events.get((name, param), 0)
+                traced = np.broadcast_to(traced, (1,) * (full_ndim - traced.ndim)
+                                         + traced.shape) if traced.ndim < full_ndim else traced
             axes = {a: p for p, a in _plate_axes(g, name, len(batch)).items()}
             for _ in range(3):
                 at, pos = {}, []
@@ -273,8 +322,21 @@ def test_every_expression_equals_the_traced_parameter(ident):
                         full = subsamples[plate][k] if plate in subsamples else k
                         at[sympy.Symbol(plate, integer=True)] = int(full)
                 want = float(traced[tuple(pos)])
-                got = evaluate(expr, values, at)
+                element = _vector_element(expr, pos[-1], values) if events.get(
+                    (name, param)) else expr
+                got = evaluate(element, values, at)
                 assert np.isclose(got, want, rtol=1e-4, atol=1e-5), (name, param, expr, at)
+
+
+def _vector_element(expr, k, values):
+    """Element ``k`` of a vector parameter: a row ``theta[d]`` is ``theta[d, k]``, a name of a
+    vector ``theta[k]``, a number the same throughout."""
+    if isinstance(expr, sympy.Indexed):
+        return expr.base[(*expr.indices, k)]
+    if isinstance(expr, sympy.Symbol) and np.ndim(values.get(expr.name, 0)) >= 1:
+        return sympy.IndexedBase(expr.name)[k]
+    assert expr.is_number, expr
+    return expr
 
 
 def _reinterpreted(fn):
@@ -292,11 +354,10 @@ def coverage(ids=IDS):
         model, args, kwargs = _load(ident)
         g = plategraph.model_graph(model, *args, **kwargs)
         spec = plategraph.model_spec(g)
-        try:
-            events = {(o.site, o.param): o.event_dim
-                      for o in trace_computation(model, args, kwargs).outputs}
-        except Exception:  # noqa: BLE001 - a model that cannot be staged counts all its params
-            events = {}
+        # (a model that decides in Python on a sampled value records none: all its params count)
+        computation = model_computation(g)
+        events = {(o.site, o.param): o.event_dim for o in computation.outputs} if computation \
+            else {}
         for name, s in spec.items():
             if g.nodes[name]["kind"] == "param" or "nn" in str(g.nodes[name].get("source")):
                 continue
