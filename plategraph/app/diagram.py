@@ -16,6 +16,7 @@ from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs, run
+from ..layout.labels import plural
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output
@@ -234,15 +235,6 @@ class Diagram:
         return (f"<plategraph.Diagram of {name!r}: "
                 f"{plural(self.graph.number_of_nodes(), 'node')}, "
                 f"{plural(self.graph.number_of_edges(), 'edge')}>")
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 edge``, ``2 edges``, ``0 edges``.
-
-    >>> plural(1, "site"), plural(3, "site")
-    ('1 site', '3 sites')
-    """
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _inline_svg(svg: str) -> str:

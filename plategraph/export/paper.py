@@ -432,6 +432,7 @@ def _fill(lay: Layout, kind: str) -> str:
 
 KEY_SYMBOL = 20.0  # points: the width of a symbol in the key
 KEY_NODE = 10.0  # points: the diameter of a node in the key
+KEY_TIP_GAP = 3.0  # points between an edge's arrow tip in the key and its label
 
 
 def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], bool, str]],
@@ -451,7 +452,8 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
         kind, x, y = place.entry.kind, place.x, place.y
         box = Box(x - half, y - half, x + half, y + half)
         if place.entry.what == "edge":
-            x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2
+            # the arrow's tip stops short of the symbol's width: a gap before its label
+            x0, x1 = x - KEY_SYMBOL / 2, x + KEY_SYMBOL / 2 - KEY_TIP_GAP
             curves.append(_curve([(x0, y), (x0 + 5, y), (x1 - 5, y), (x1, y)], kind))
         elif kind == "factor":
             shapes.append(Shape("square", Box(x - 2.5, y - 2.5, x + 2.5, y + 2.5),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..exceptions import FigureSizeWarning
 from .geometry import Layout
-from .labels import distribution_label
+from .labels import distribution_label, plural
 from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_WIDTH
 from .themes import PAPER_LIST_GAP, small_size
 
@@ -109,8 +109,8 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
         name = lay.graph.graph.get("name") or "model"
         text = (f"the plate diagram of {name} is {fit.width / 72:.2f} in × "
                 f"{fit.height / 72:.2f} in with its text at {lay.options.font_size:g} pt "
-                f"({lay.graph.number_of_nodes()} sites, "
-                f"{len(lay.graph.graph.get('plates', {}))} plates): wider than the "
+                f"({plural(lay.graph.number_of_nodes(), 'site')}, "
+                f"{plural(len(lay.graph.graph.get('plates', {})), 'plate')}): wider than the "
                 f"{column / 72:.2f} in asked")
         if fit.fits:
             text += (f"; it is laid out for the full text width ({fit.limit / 72:g} in): "

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # labels come before the layout: geometry needs the options, 
 
 __all__ = ["GREEK", "DIALECTS", "MAX_NAME", "combined_plate_label", "distribution_label",
            "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
-           "previous_label", "shown_name", "symbol_parts"]
+           "plural", "previous_label", "shown_name", "symbol_parts"]
 
 DIALECTS = ("html", "latex", "mathtext")
 
@@ -444,3 +444,12 @@ _WRITERS = {
                         f=(True, "f"), sim=(True, r"\;\sim\;"), eq=(True, r"\;=\;"),
                         join=_mt_join),
 }
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 edge``, ``2 edges``, ``0 edges``.
+
+    >>> plural(1, "site"), plural(3, "site")
+    ('1 site', '3 sites')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -130,3 +130,11 @@ def test_refits_are_tighter_then_turned():
     for bad in (0, 1.5, "tight", True):
         with pytest.raises(OptionError, match="spacing must be a number above 0"):
             DrawOptions(spacing=bad)
+
+
+def test_the_size_warning_counts_in_words():
+    # twelve priors and one plate: too wide for the column even turned, so it warns; one plate
+    # is "1 plate"
+    graph = plategraph.model_graph(roots(12))
+    with pytest.warns(plategraph.FigureSizeWarning, match=r"\(13 sites, 1 plate\)"):
+        plategraph.draw(graph, theme="paper", width="1in").pipe("svg")
