@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 
 from ..exceptions import DotNotFoundError, PlategraphError
+from ..export.expressions import expression_texts, with_expressions
 from ..graph.plates import plate_tree
 from ..layout.dot import dot_source, keyed_dot
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
@@ -49,6 +50,8 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
         self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
+        # site → parameter → dialect → the label text of a computed parameter (``expression_texts``)
+        self._expressions: dict[str, dict[str, dict[str, str]]] = {}
 
     @classmethod
     def of(cls, graph: nx.DiGraph, options: DrawOptions) -> Diagram:
@@ -58,8 +61,11 @@ class Diagram:
 
             check_font(options.font)
         collapsed = collapsed_graph(graph, options)  # `.graph`: every kind kept
-        shown = shown_kinds(collapsed, options)
-        return cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
+        expressions = expression_texts(graph, options)
+        shown = with_expressions(shown_kinds(collapsed, options), expressions)
+        diagram = cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
+        diagram._expressions = expressions
+        return diagram
 
     def _lay_out(self, formats: Sequence[str] = (), *, always: bool = True,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
@@ -181,7 +187,8 @@ class Diagram:
         paper = self.options.replace(theme="paper", collapse=False,
                                      labels=self.options.labels or "math",
                                      distributions=self.options.distributions)
-        drawing, _ = compute_drawing(drawn_graph(self.graph, paper), paper)
+        drawing, _ = compute_drawing(
+            with_expressions(drawn_graph(self.graph, paper), self._expressions), paper)
         return tikz_picture(drawing.layout)
 
     def _drawn_graph(self) -> nx.DiGraph:
@@ -268,6 +275,7 @@ def _check_graph(graph: object) -> None:
 
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
          params: bool = False, deterministic: bool = True, distributions: bool | str = False,
+         expressions: str = "auto",
          labels: str | None = None, collapse: bool = True, width: str | float | None = None,
          dpi: int | None = None, font: str | None = None, fontsize: float | None = None,
          data: bool = False,
@@ -282,7 +290,10 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     - ``params``: show ``numpyro.param`` sites; ``deterministic``: show deterministic sites (when
       hidden, their parents point to their children).
     - ``distributions``: label nodes ``a ~ Normal(mu, 1)`` (paper theme: listed beside or below
-      the figure, ``"beside"``/``"below"`` to choose); ``labels="math"``: ``sigma_a`` → σₐ
+      the figure, ``"beside"``/``"below"`` to choose); ``expressions``: a parameter the model
+      computes is written out from its specification (``Normal(b*floor[h] + a[county[h]],
+      sigma_y)``) when short (``"auto"``), ``"always"``, or ``"never"`` (``f(a, b, county,
+      floor)``); ``labels="math"``: ``sigma_a`` → σₐ
       (the default in the paper theme, ``"plain"`` otherwise).
     - ``collapse``: draw site families from Python loops (``obs_0 … obs_99``) as one node in a
       plate (see ``collapse_families``).
@@ -307,7 +318,8 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     _check_graph(graph)
     return Diagram.of(graph, DrawOptions(theme=theme, rankdir=rankdir, params=params,
                                          deterministic=deterministic,
-                                         distributions=distributions, labels=labels,
+                                         distributions=distributions,
+                                         expressions=expressions, labels=labels,
                                          collapse=collapse, width=width, dpi=dpi, font=font,
                                          fontsize=fontsize, data=data,
                                          var_names=var_names, ancestors=ancestors,

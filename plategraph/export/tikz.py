@@ -245,13 +245,17 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     % plate diagram of centered, drawn by plategraph
     >>> _ = Path("model.tex").write_text(tikz)
     """
-    from ..layout.engine import layout
+    from ..layout.drawn import drawn_graph
+    from ..layout.engine import compute_drawing
+    from .expressions import expression_texts, with_expressions
 
     options.setdefault("labels", "math")
     width = options.pop("width", None)
     limit = max_width(width)  # a bad width is an error before any layout
     if limit is not None and is_paper(theme):  # the width the layout may re-lay out to fit
         options["width"] = limit
-    return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
+    drawing = DrawOptions(theme=theme, **options)  # draw's options, checked as draw checks them
+    shown = with_expressions(drawn_graph(graph, drawing), expression_texts(graph, drawing))
+    return tikz_picture(compute_drawing(shown, drawing)[0].layout, standalone=standalone,
                         width=width)
 
