@@ -10,7 +10,6 @@ from typing import Any
 import networkx as nx
 
 from ..exceptions import DotNotFoundError, PlategraphError
-from ..export.expressions import expression_texts, with_expressions
 from ..graph.plates import plate_tree
 from ..layout.dot import dot_source, keyed_dot
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
@@ -50,7 +49,7 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
         self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
-        # site → parameter → dialect → the label text of a computed parameter (``expression_texts``)
+        # site → parameter → dialect → the label text of a computed parameter (``spec.labels.expression_texts``)
         self._expressions: dict[str, dict[str, dict[str, str]]] = {}
 
     @classmethod
@@ -61,8 +60,8 @@ class Diagram:
 
             check_font(options.font)
         collapsed = collapsed_graph(graph, options)  # `.graph`: every kind kept
-        expressions = expression_texts(graph, options)
-        shown = with_expressions(shown_kinds(collapsed, options), expressions)
+        expressions = _expressions(graph, options)
+        shown = _with_expressions(shown_kinds(collapsed, options), expressions)
         diagram = cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
         diagram._expressions = expressions
         return diagram
@@ -188,7 +187,7 @@ class Diagram:
                                      labels=self.options.labels or "math",
                                      distributions=self.options.distributions)
         drawing, _ = compute_drawing(
-            with_expressions(drawn_graph(self.graph, paper), self._expressions), paper)
+            _with_expressions(drawn_graph(self.graph, paper), self._expressions), paper)
         return tikz_picture(drawing.layout)
 
     def _drawn_graph(self) -> nx.DiGraph:
@@ -241,6 +240,24 @@ class Diagram:
         return (f"<plategraph.Diagram of {name!r}: "
                 f"{plural(self.graph.number_of_nodes(), 'node')}, "
                 f"{plural(self.graph.number_of_edges(), 'edge')}>")
+
+
+def _expressions(graph: nx.DiGraph, options: DrawOptions) -> dict:
+    """The label texts of the computed parameters ``options`` write out; SymPy is imported
+    only when they do."""
+    if not options.writes_expressions:
+        return {}
+    from ..spec.labels import expression_texts
+
+    return expression_texts(graph, options)
+
+
+def _with_expressions(shown: nx.DiGraph, expressions: dict) -> nx.DiGraph:
+    if not expressions:
+        return shown
+    from ..spec.labels import with_expressions
+
+    return with_expressions(shown, expressions)
 
 
 def plural(count: int, noun: str) -> str:

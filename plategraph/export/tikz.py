@@ -238,7 +238,8 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
 
     The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
-    ``distributions=True`` the distributions listed beside or below the diagram.
+    ``distributions=True`` the distributions listed beside or below the diagram, computed
+    parameters written out when short (``expressions``, as in ``draw``).
 
     >>> tikz = plategraph.to_tikz(g, labels="math")
     >>> print(tikz.splitlines()[0])
@@ -247,7 +248,6 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     """
     from ..layout.drawn import drawn_graph
     from ..layout.engine import compute_drawing
-    from .expressions import expression_texts, with_expressions
 
     options.setdefault("labels", "math")
     width = options.pop("width", None)
@@ -255,7 +255,11 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     if limit is not None and is_paper(theme):  # the width the layout may re-lay out to fit
         options["width"] = limit
     drawing = DrawOptions(theme=theme, **options)  # draw's options, checked as draw checks them
-    shown = with_expressions(drawn_graph(graph, drawing), expression_texts(graph, drawing))
+    shown = drawn_graph(graph, drawing)
+    if drawing.writes_expressions:  # SymPy is imported only then
+        from ..spec.labels import expression_texts, with_expressions
+
+        shown = with_expressions(shown, expression_texts(graph, drawing))
     return tikz_picture(compute_drawing(shown, drawing)[0].layout, standalone=standalone,
                         width=width)
 

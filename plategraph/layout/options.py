@@ -150,6 +150,12 @@ class DrawOptions:
         return is_paper(self.theme)
 
     @property
+    def writes_expressions(self) -> bool:
+        """Whether distribution labels write computed parameters out (``expressions``): the
+        spec stage, and SymPy, are needed only then."""
+        return bool(self.distributions) and self.expressions != "never"
+
+    @property
     def label_mode(self) -> str:
         """``labels`` as drawn: as asked, else math in the paper theme and plain otherwise."""
         return self.labels or ("math" if self.paper else "plain")
