@@ -49,7 +49,7 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
         self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
-        # site → parameter → dialect → the label text of a computed parameter (``spec.labels.expression_texts``)
+        # site → parameter → dialect → a computed parameter's label text (``spec.labels``)
         self._expressions: dict[str, dict[str, dict[str, str]]] = {}
 
     @classmethod
@@ -60,8 +60,9 @@ class Diagram:
 
             check_font(options.font)
         collapsed = collapsed_graph(graph, options)  # `.graph`: every kind kept
-        expressions = _expressions(graph, options)
-        shown = _with_expressions(shown_kinds(collapsed, options), expressions)
+        shown = shown_kinds(collapsed, options)
+        expressions = _expressions(graph, options, shown)
+        shown = _with_expressions(shown, expressions)
         diagram = cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
         diagram._expressions = expressions
         return diagram
@@ -242,14 +243,14 @@ class Diagram:
                 f"{plural(self.graph.number_of_edges(), 'edge')}>")
 
 
-def _expressions(graph: nx.DiGraph, options: DrawOptions) -> dict:
+def _expressions(graph: nx.DiGraph, options: DrawOptions, shown: nx.DiGraph) -> dict:
     """The label texts of the computed parameters ``options`` write out; SymPy is imported
     only when they do."""
     if not options.writes_expressions:
         return {}
     from ..spec.labels import expression_texts
 
-    return expression_texts(graph, options)
+    return expression_texts(graph, options, shown)
 
 
 def _with_expressions(shown: nx.DiGraph, expressions: dict) -> nx.DiGraph:

@@ -259,7 +259,7 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     if drawing.writes_expressions:  # SymPy is imported only then
         from ..spec.labels import expression_texts, with_expressions
 
-        shown = with_expressions(shown, expression_texts(graph, drawing))
+        shown = with_expressions(shown, expression_texts(graph, drawing, shown))
     return tikz_picture(compute_drawing(shown, drawing)[0].layout, standalone=standalone,
                         width=width)
 

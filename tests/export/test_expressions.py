@@ -88,14 +88,17 @@ def test_a_long_expression_is_f_unless_always():
 
 
 def test_a_parameter_mathtext_or_plain_latex_cannot_set_is_f_there():
-    from plategraph.spec.labels import _in_line, _parses, _plain_latex
+    from plategraph.spec.labels import _parses, _plain_latex
 
     # the TikZ needs only tikz: no amsmath (a where's cases), logit upright as \mathrm
-    assert _plain_latex(r"\operatorname{logit}^{-1}\left(x_{n}\right)") == \
-        r"\mathrm{logit}^{-1}\left(x_{n}\right)"
+    assert _plain_latex(r"\operatorname{logit}\left(x_{n}\right)") == \
+        r"\mathrm{logit}\left(x_{n}\right)"
     assert _plain_latex(r"\begin{cases} a & \text{for}\: x > 0 \end{cases}") is None
-    # the paper figure's list: a sum's limits beside it, as inline LaTeX sets them
-    assert _in_line(r"\left(\sum_{k=1}^{3} x_{k}\right)") == r"({\sum}_{k=1}^{3} x_{k})"
+    # a superscript or a sum's limits would be below 7 pt in a paper's list
+    assert _plain_latex(r"e^{b}") is None and _plain_latex(r"\sum_{k=1}^{3} x_{k}") is None
+    assert _plain_latex(r"\beta_{p_{i}, c_{j}}") is None  # c's j: two sizes down, alone
+    kept = r"a_{\mathrm{county}_{h}} + X_{n, k}"
+    assert _plain_latex(kept) == kept
 
     assert _parses(r"\operatorname{logit}^{-1}\left(\alpha + \sum_{k=1}^{3} X_{n, k}\right)")
     assert not _parses(r"\begin{cases} a \end{cases}")
