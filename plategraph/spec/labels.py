@@ -81,7 +81,9 @@ def _names(expr: Any, spec: ModelSpec) -> set[str]:
 def _plain_latex(math: str) -> str | None:
     """``math`` as plain LaTeX sets it (``\\operatorname{logit}`` upright as ``\\mathrm``), or
     None when it needs amsmath (a ``Piecewise``'s ``cases``) or sets text too small."""
-    math = math.replace("\\operatorname{", "\\mathrm{")
+    # brackets of the line's size: \left( grows around a subscript, taller than the text
+    math = (math.replace("\\operatorname{", "\\mathrm{").replace("\\left(", "(")
+            .replace("\\right)", ")"))
     if any(word in math for word in (*_AMS_ONLY, *_TOO_SMALL)) or _listed_index(math):
         return None
     return math

@@ -92,7 +92,7 @@ def test_a_parameter_mathtext_or_plain_latex_cannot_set_is_f_there():
 
     # the TikZ needs only tikz: no amsmath (a where's cases), logit upright as \mathrm
     assert _plain_latex(r"\operatorname{logit}\left(x_{n}\right)") == \
-        r"\mathrm{logit}\left(x_{n}\right)"
+        r"\mathrm{logit}(x_{n})"
     assert _plain_latex(r"\begin{cases} a & \text{for}\: x > 0 \end{cases}") is None
     # a superscript or a sum's limits would be below 7 pt in a paper's list
     assert _plain_latex(r"e^{b}") is None and _plain_latex(r"\sum_{k=1}^{3} x_{k}") is None
