@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError, PlategraphError
-from ..layout.options import FORMATS, OBSERVED_STYLES, RANKDIRS, DrawOptions
+from ..layout.options import EXPRESSIONS, FORMATS, OBSERVED_STYLES, RANKDIRS, DrawOptions
 
 __all__ = ["main"]
 
@@ -61,6 +61,9 @@ def _add_drawing_options(parser: argparse.ArgumentParser) -> None:
                        help="math labels: sigma_a → σₐ, Greek names as letters")
     group.add_argument("--distributions", action="store_true",
                        help="show each site's distribution: a ~ Normal(mu, 1)")
+    group.add_argument("--expressions", choices=EXPRESSIONS, default="auto",
+                       help="with --distributions, write computed parameters out: the short "
+                            "ones (auto, default), always, or never (f(a, b))")
     group.add_argument("--params", action="store_true", help="show numpyro.param sites")
     group.add_argument("--data", action="store_true",
                        help="draw the model's arguments that feed sites as data nodes")
@@ -124,7 +127,7 @@ def _draw_options(args: argparse.Namespace) -> DrawOptions:
     try:
         return DrawOptions(theme=theme, rankdir=args.rankdir, params=args.params,
                            deterministic=not args.hide_deterministic,
-                           distributions=args.distributions,
+                           distributions=args.distributions, expressions=args.expressions,
                            labels="math" if args.math else None, collapse=not args.no_collapse,
                            data=args.data, width=args.width, dpi=args.dpi, font=args.font,
                            var_names=args.var_names, ancestors=not args.no_ancestors,

@@ -50,6 +50,8 @@ class Diagram:
         self._rendered: dict[str, bytes] = {}  # graphviz's output of the layout's source
         self._spec: Any = None  # the paper figure's spec (``export.paper.figure_spec``)
         self._svg: str | None = None
+        # site → parameter → dialect → a computed parameter's label text (``spec.labels``)
+        self._expressions: dict[str, dict[str, dict[str, str]]] = {}
 
     @classmethod
     def of(cls, graph: nx.DiGraph, options: DrawOptions) -> Diagram:
@@ -60,7 +62,11 @@ class Diagram:
             check_font(options.font)
         collapsed = collapsed_graph(graph, options)  # `.graph`: every kind kept
         shown = shown_kinds(collapsed, options)
-        return cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
+        expressions = _expressions(graph, options, shown)
+        shown = _with_expressions(shown, expressions)
+        diagram = cls(collapsed, dot_source(shown, options), drawn=shown, options=options)
+        diagram._expressions = expressions
+        return diagram
 
     def _lay_out(self, formats: Sequence[str] = (), *, always: bool = True,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
@@ -182,7 +188,8 @@ class Diagram:
         paper = self.options.replace(theme="paper", collapse=False,
                                      labels=self.options.labels or "math",
                                      distributions=self.options.distributions)
-        drawing, _ = compute_drawing(drawn_graph(self.graph, paper), paper)
+        drawing, _ = compute_drawing(
+            _with_expressions(drawn_graph(self.graph, paper), self._expressions), paper)
         return tikz_picture(drawing.layout)
 
     def _drawn_graph(self) -> nx.DiGraph:
@@ -237,6 +244,24 @@ class Diagram:
                 f"{plural(self.graph.number_of_edges(), 'edge')}>")
 
 
+def _expressions(graph: nx.DiGraph, options: DrawOptions, shown: nx.DiGraph) -> dict:
+    """The label texts of the computed parameters ``options`` write out; SymPy is imported
+    only when they do."""
+    if not options.writes_expressions:
+        return {}
+    from ..spec.labels import expression_texts
+
+    return expression_texts(graph, options, shown)
+
+
+def _with_expressions(shown: nx.DiGraph, expressions: dict) -> nx.DiGraph:
+    if not expressions:
+        return shown
+    from ..spec.labels import with_expressions
+
+    return with_expressions(shown, expressions)
+
+
 def _inline_svg(svg: str) -> str:
     """An SVG document as an element to put into an HTML page: its XML declaration, doctype
     and comments before the ``<svg>`` element left out."""
@@ -260,6 +285,7 @@ def _check_graph(graph: object) -> None:
 
 def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rankdir: str = "TB",
          params: bool = False, deterministic: bool = True, distributions: bool | str = False,
+         expressions: str = "auto",
          labels: str | None = None, collapse: bool = True, width: str | float | None = None,
          dpi: int | None = None, font: str | None = None, fontsize: float | None = None,
          data: bool = False,
@@ -274,7 +300,10 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     - ``params``: show ``numpyro.param`` sites; ``deterministic``: show deterministic sites (when
       hidden, their parents point to their children).
     - ``distributions``: label nodes ``a ~ Normal(mu, 1)`` (paper theme: listed beside or below
-      the figure, ``"beside"``/``"below"`` to choose); ``labels="math"``: ``sigma_a`` → σₐ
+      the figure, ``"beside"``/``"below"`` to choose); ``expressions``: a parameter the model
+      computes is written out from its specification (``Normal(b*floor[h] + a[county[h]],
+      sigma_y)``) when short (``"auto"``), ``"always"``, or ``"never"`` (``f(a, b, county,
+      floor)``); ``labels="math"``: ``sigma_a`` → σₐ
       (the default in the paper theme, ``"plain"`` otherwise).
     - ``collapse``: draw site families from Python loops (``obs_0 … obs_99``) as one node in a
       plate (see ``collapse_families``).
@@ -299,7 +328,8 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
     _check_graph(graph)
     return Diagram.of(graph, DrawOptions(theme=theme, rankdir=rankdir, params=params,
                                          deterministic=deterministic,
-                                         distributions=distributions, labels=labels,
+                                         distributions=distributions,
+                                         expressions=expressions, labels=labels,
                                          collapse=collapse, width=width, dpi=dpi, font=font,
                                          fontsize=fontsize, data=data,
                                          var_names=var_names, ancestors=ancestors,

@@ -238,20 +238,28 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
 
     The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with
-    ``distributions=True`` the distributions listed beside or below the diagram.
+    ``distributions=True`` the distributions listed beside or below the diagram, computed
+    parameters written out when short (``expressions``, as in ``draw``).
 
     >>> tikz = plategraph.to_tikz(g, labels="math")
     >>> print(tikz.splitlines()[0])
     % plate diagram of centered, drawn by plategraph
     >>> _ = Path("model.tex").write_text(tikz)
     """
-    from ..layout.engine import layout
+    from ..layout.drawn import drawn_graph
+    from ..layout.engine import compute_drawing
 
     options.setdefault("labels", "math")
     width = options.pop("width", None)
     limit = max_width(width)  # a bad width is an error before any layout
     if limit is not None and is_paper(theme):  # the width the layout may re-lay out to fit
         options["width"] = limit
-    return tikz_picture(layout(graph, theme=theme, **options), standalone=standalone,
+    drawing = DrawOptions(theme=theme, **options)  # draw's options, checked as draw checks them
+    shown = drawn_graph(graph, drawing)
+    if drawing.writes_expressions:  # SymPy is imported only then
+        from ..spec.labels import expression_texts, with_expressions
+
+        shown = with_expressions(shown, expression_texts(graph, drawing, shown))
+    return tikz_picture(compute_drawing(shown, drawing)[0].layout, standalone=standalone,
                         width=width)
 

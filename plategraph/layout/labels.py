@@ -295,7 +295,10 @@ def distribution_parts(graph: nx.DiGraph, node: str
     Each argument is ``("site", name)`` when the parameter *is* that parent site's or model
     argument's value, ``("previous", name, index)`` for the node's own value one step earlier
     (``h[t-1]``), ``("f", (argument, …))`` when it is computed from those (``f(h)`` for
-    ``exp(h / 2)``; hidden param sites included, ``hidden_params``), ``("constant", text)``
+    ``exp(h / 2)``; hidden param sites included, ``hidden_params``), ``("expression", texts,
+    (argument, …))`` for such a parameter whose expression the drawing was given (the node's
+    ``expression_labels``: parameter → dialect → text, from the spec stage; drawn ``f(…)`` in
+    a dialect it has no text for), ``("constant", text)``
     (``…`` for a constant that differs across a loop family) or ``("unknown",)`` (drawn
     ``?``). A TransformedDistribution is its base with the names of its transforms, innermost
     first (``Ordered(Normal(0, 3))``).
@@ -360,7 +363,9 @@ def _argument(graph: nx.DiGraph, node: str, param: str, constant: str | None) ->
     if len(names) == 1 and sources is None:
         return ref(names[0])
     if names:
-        return ("f", tuple(ref(n) for n in names))
+        texts = (data.get("expression_labels") or {}).get(param)
+        computed = tuple(ref(n) for n in names)
+        return ("expression", texts, computed) if texts else ("f", computed)
     return ("unknown",)
 
 
@@ -397,8 +402,10 @@ def distribution_label(graph: nx.DiGraph, node: str, *, math: bool,
             return [(False, writer.constant(a[1]))]
         if a[0] in ("site", "previous"):
             return ref(a)
-        if a[0] == "f":
-            return [writer.f, *listed(list(a[1]), ref)]
+        if a[0] == "expression" and dialect in a[1]:
+            return [(dialect != "html", a[1][dialect])]
+        if a[0] in ("f", "expression"):
+            return [writer.f, *listed(list(a[-1]), ref)]
         return [(False, "?")]
 
     if value is not None:  # a deterministic site: a = f(u, v)

@@ -19,10 +19,10 @@ from typing import Any
 from ..exceptions import FormatError, OptionError
 from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, resolve_theme
 
-__all__ = ["DEFAULT_TIMEOUT", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT", "OBSERVED_STYLES",
-           "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format", "check_timeout",
-           "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path", "max_width",
-           "parse_width", "tex_width"]
+__all__ = ["DEFAULT_TIMEOUT", "EXPRESSIONS", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT",
+           "OBSERVED_STYLES", "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format",
+           "check_timeout", "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path",
+           "max_width", "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
@@ -32,6 +32,8 @@ MAX_TIMEOUT = 1e6  # about eleven days: longer limits are mistakes (and overflow
 LABEL_MODES = ("plain", "math")
 RANKDIRS = ("TB", "LR", "BT", "RL")
 PLACEMENTS = ("auto", "beside", "below")  # where a paper figure lists its distributions
+# which computed parameters a distribution label writes out: the short ones, all, or none (f(…))
+EXPRESSIONS = ("auto", "always", "never")
 # how observed nodes differ from latent ones besides their grey fill (daft's names): filled
 # only, a double outline, or a square
 OBSERVED_STYLES = ("shaded", "double", "square")
@@ -65,6 +67,7 @@ class DrawOptions:
     params: bool = False
     deterministic: bool = True
     distributions: bool | str = False
+    expressions: str = "auto"
     labels: str | None = None
     collapse: bool = True
     data: bool = False
@@ -136,11 +139,21 @@ class DrawOptions:
             raise OptionError(f"distributions must be True, False or one of "
                               f"{', '.join(PLACEMENTS)}; got {self.distributions!r}",
                               "distributions")
+        if self.expressions not in EXPRESSIONS:
+            raise OptionError(f"expressions must be one of {', '.join(EXPRESSIONS)}; "
+                              f"got {self.expressions!r}", "expressions",
+                              expected=f"one of {', '.join(EXPRESSIONS)}")
 
     @property
     def paper(self) -> bool:
         """The paper theme (or a theme dict based on it): nodes of one size, symbol only."""
         return is_paper(self.theme)
+
+    @property
+    def writes_expressions(self) -> bool:
+        """Whether distribution labels write computed parameters out (``expressions``): the
+        spec stage, and SymPy, are needed only then."""
+        return bool(self.distributions) and self.expressions != "never"
 
     @property
     def label_mode(self) -> str:

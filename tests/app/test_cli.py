@@ -244,3 +244,15 @@ def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
     text = bytes(seen).decode("utf-8", "replace")
     assert "coin_flips:model" in text and "1/1" in text  # the bar's model and count
     assert done.stdout.splitlines()[-1].startswith("1 model (1 ok) in ")
+
+
+def test_render_expressions_writes_computed_parameters_out_or_not(capsys):
+    radon = str(GALLERY / "radon.py")
+    for flag, label in (("auto", "Normal(b*floor[h&#93; + a[county[h&#93;&#93;, sigma_y)"),
+                        ("never", "Normal(f(a, b, county, floor), sigma_y)")):
+        code, out, _ = run(capsys, "render", f"{radon}:model", "-o", "-", "-f", "dot",
+                           "--distributions", "--expressions", flag)
+        assert code == 0 and label in out
+    with pytest.raises(SystemExit) as exit_:
+        main(["render", f"{radon}:model", "--expressions", "sometimes"])
+    assert exit_.value.code == 2 and "--expressions" in capsys.readouterr().err

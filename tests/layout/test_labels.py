@@ -214,3 +214,20 @@ def test_the_generative_list_names_hidden_params_and_lists_deterministic_sites()
     lay = plategraph.layout(plategraph.model_graph(model, *args, **kwargs))
     rows = [distribution_label(lay.graph, n, math=False) for n in lay.graph]
     assert "theta = f(mu, tau, theta_raw)" in rows
+
+
+def test_a_computed_parameter_given_its_expression_writes_it_where_its_dialect_has_it(
+        make_graph):
+    g = make_graph(
+        [Site("b", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "1"))),
+         Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")),
+              data_args={"loc": ("x",)})],
+        [Edge("b", "y", "data", ("loc",))])
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(b, x), 1)"
+    g.nodes["y"]["expression_labels"] = {"loc": {"html": "b*x", "latex": r"b \cdot x"}}
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(b*x, 1)"
+    assert distribution_label(g, "y", math=True, dialect="latex") == \
+        r"$y \sim \mathrm{Normal}(b \cdot x, 1)$"
+    # no mathtext text (matplotlib could not read it): f(…) in the paper figure only
+    assert distribution_label(g, "y", math=True, dialect="mathtext") == \
+        r"$y\;\sim\;$Normal($f$($b$, $x$), 1)"
