@@ -13,16 +13,15 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import support
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import plategraph
 from plategraph.export.paper import figure_spec, render_figure
 from plategraph.export.tikz import tikz_picture
-from plategraph.layout.geometry import Box, Layout
 from plategraph.layout.labels import MAX_NAME, name_label, symbol_parts
-from plategraph.layout.options import DrawOptions
-from plategraph.tracing.records import Edge, Plate, Site
+from plategraph.tracing.records import Edge, Site
 
 pytestmark = [pytest.mark.dot, pytest.mark.latex]
 
@@ -109,7 +108,7 @@ def test_any_names_in_a_figure_compile_in_a_t1_document(make_graph, tmp_path_fac
             assert read_as(name) in text
 
 
-def test_names_from_the_issue_read_back_from_the_tikz(tmp_path):
+def test_unicode_and_accented_names_read_back_from_the_tikz(tmp_path):
     batch = ["σ²", "θ̂", "μ₀", "ℓ", "cafe\u0301", "log_radon", "x^2~y", "$\\frac{$", "a$b$c",
              "50%#1", "{b}", "back\\slash"]
     source = ("\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}\n"
@@ -224,21 +223,6 @@ def test_one_subscript_rule_in_the_svg_the_paper_figure_and_the_tikz(make_graph)
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def hand_layout(make_graph, sites, plate, labels="math") -> Layout:
-    """Three nodes and a plate placed by hand (no graphviz): two roots feeding one site."""
-    a, b, c = sites
-    g = make_graph(
-        [Site(a, "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "-1"))),
-         Site(b, "latent", distribution="HalfNormal", dist_args=(("scale", "5"),)),
-         Site(c, "observed", plates=(plate,), distribution="Normal",
-              dist_args=(("loc", None), ("scale", None)))],
-        [Edge(a, c, "data", ("loc",)), Edge(b, c, "data", ("scale",))],
-        [Plate(plate, 8, None, -1)])
-    return Layout(
-        graph=g, nodes={a: Box(10, 80, 34, 104), b: Box(60, 80, 84, 104),
-                        c: Box(35, 20, 59, 44)},
-        plates={plate: Box(20, 5, 80, 55)}, plate_labels={plate: Box(55, 7, 78, 17)},
-        edges={(a, c): [(22, 80), (26, 65), (40, 55), (44, 44)],
-               (b, c): [(72, 80), (68, 65), (56, 55), (52, 44)]},
-        width=90, height=110,
-        options=DrawOptions(theme="paper", labels=labels, distributions=True))
+def hand_layout(make_graph, sites, plate, labels="math"):
+    """``support.hand_layout`` in the paper theme."""
+    return support.hand_layout(make_graph, sites, plate, theme="paper", labels=labels)

@@ -184,3 +184,27 @@ def make_gallery(folder: Path, names: Iterable[str]) -> Path:
         else:
             (folder / name).write_bytes((GALLERY / name).read_bytes())
     return folder
+
+
+def hand_layout(make_graph, names=("mu", "sigma_a", "x_j"), plate="J", **options) -> Any:
+    """Three nodes and a plate, placed by hand (no graphviz): two roots feeding one observed
+    site; ``options`` are the layout's (math labels and distributions unless said)."""
+    from plategraph.layout.geometry import Box, Layout
+    from plategraph.layout.options import DrawOptions
+
+    a, b, c = names
+    g = make_graph(
+        [Site(a, "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "-1"))),
+         Site(b, "latent", distribution="HalfNormal", dist_args=(("scale", "5"),)),
+         Site(c, "observed", plates=(plate,), distribution="Normal",
+              dist_args=(("loc", None), ("scale", None)))],
+        [Edge(a, c, "data", ("loc",)), Edge(b, c, "data", ("scale",))],
+        [Plate(plate, 8, None, -1)])
+    return Layout(
+        graph=g, nodes={a: Box(10, 80, 34, 104), b: Box(60, 80, 84, 104),
+                        c: Box(35, 20, 59, 44)},
+        plates={plate: Box(20, 5, 80, 55)}, plate_labels={plate: Box(55, 7, 78, 17)},
+        edges={(a, c): [(22, 80), (26, 65), (40, 55), (44, 44)],
+               (b, c): [(72, 80), (68, 65), (56, 55), (52, 44)]},
+        width=90, height=110,
+        options=DrawOptions(**{"labels": "math", "distributions": True, **options}))
