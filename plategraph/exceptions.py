@@ -108,9 +108,10 @@ class IncompleteTraceWarning(UserWarning):
 
 
 class CrossedPlatesWarning(UserWarning):
-    """Crossed plates that no placement can draw as overlapping rectangles, each holding exactly
-    its sites (three plates crossing pairwise with every combination used): they are drawn as one
-    box per combination of plates instead, never as a cloned plate."""
+    """Crossed plates that cannot be drawn as overlapping rectangles, each holding exactly its
+    sites (five plates crossing pairwise, each pair with a site of its own and no site in three
+    of them, is such a structure), or that the search could not decide: they are drawn as one
+    box per combination of plates instead, never as a cloned plate. The message says which."""
 
 
 class FigureSizeWarning(UserWarning):
