@@ -7,6 +7,7 @@ expression). The contract is in docs/design.md ("The model specification").
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -224,15 +225,27 @@ def readable(expr: sympy.Expr) -> sympy.Expr:
 
 
 _NO_PARAMS = ("deterministic", "param")
+# each graph's specification, written once: the figure's labels, the gallery's card and the
+# user may all ask for it (kept as long as the graph is, as model_call keeps its model)
+_SPECS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def model_spec(graph: nx.DiGraph) -> ModelSpec:
-    """The model of a graph ``model_graph`` made, written out with exact expressions.
+    """The model of a graph ``model_graph`` made, written out with exact expressions; written
+    once per graph (a second call returns the same ``ModelSpec``).
 
     >>> spec = model_spec(model_graph(eight_schools, J, sigma, y=y))
     >>> spec["obs"].params
     {'loc': theta[J], 'scale': sigma[J]}
     """
+    found = _SPECS.get(graph)
+    if found is None:
+        found = _SPECS[graph] = _written_out(graph)
+    return found
+
+
+def _written_out(graph: nx.DiGraph) -> ModelSpec:
+    """``model_spec``'s work: the recorded computation rewritten as SymPy, site by site."""
     call = model_call(graph)
     name = graph.graph.get("name")
     if call is None:

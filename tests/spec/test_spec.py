@@ -421,3 +421,16 @@ def test_a_nan_test_is_not_taken_for_false():
 
     spec = plategraph.model_spec(plategraph.model_graph(model, np.array([1.0, np.nan])))
     assert spec["y"].params["loc"] is None
+
+
+def test_a_graph_is_written_out_once(monkeypatch):
+    # the figure's labels, the gallery's card and the user share one specification of a graph
+    from plategraph.spec import build
+
+    g = plategraph.model_graph(eight_schools, SIGMA, y=SIGMA)
+    first = plategraph.model_spec(g)
+    monkeypatch.setattr(build, "_written_out", lambda graph: pytest.fail("written out again"))
+    assert plategraph.model_spec(g) is first
+    other = plategraph.model_graph(eight_schools, SIGMA, y=SIGMA)
+    with pytest.raises(pytest.fail.Exception, match="written out again"):
+        plategraph.model_spec(other)
