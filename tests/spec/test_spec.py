@@ -210,9 +210,11 @@ def _param(fn, name):
 
 def _plate_axes(g, site, batch_ndim):
     out = {}
-    for p in g.nodes[site]["plates"]:
+    for n, p in enumerate(g.nodes[site]["plates"]):
         dim = g.graph["plates"][p]["dim"]
-        if dim is not None and 0 <= batch_ndim + dim < batch_ndim:
+        if dim is None and n == 0 and batch_ndim:  # a scan's time plate: the stacked axis
+            out[p] = 0
+        elif dim is not None and 0 <= batch_ndim + dim < batch_ndim:
             out[p] = batch_ndim + dim
     return out
 
@@ -330,7 +332,10 @@ def test_every_expression_equals_the_traced_parameter(ident):
 
 def _vector_element(expr, k, values):
     """Element ``k`` of a vector parameter: a row ``theta[d]`` is ``theta[d, k]``, a name of a
-    vector ``theta[k]``, a number the same throughout."""
+    vector ``theta[k]``, a number the same throughout; piece by piece in a ``Piecewise``."""
+    if isinstance(expr, sympy.Piecewise):
+        return sympy.Piecewise(*((_vector_element(p.expr, k, values), p.cond)
+                                 for p in expr.args))
     if isinstance(expr, sympy.Indexed):
         return expr.base[(*expr.indices, k)]
     if isinstance(expr, sympy.Symbol) and np.ndim(values.get(expr.name, 0)) >= 1:
