@@ -289,13 +289,16 @@ def _written_out(graph: nx.DiGraph) -> ModelSpec:
             if out.param in seen:  # a site in a loop: its first record
                 continue
             seen.add(out.param)
-            expr = builder.expression(site, out) if builder else None
+            decided = computation is not None and computation.before_decision is not None \
+                and site not in computation.before_decision  # made after a Python decision
+            expr = builder.expression(site, out) if builder and not decided else None
             if out.param == "value":
                 value = expr
             elif data["kind"] not in _NO_PARAMS:
                 params[out.param] = expr
-        if data["kind"] == "deterministic" or builder is None or site not in outputs:
-            params = params or {}
+        if data["kind"] not in _NO_PARAMS and site not in outputs:
+            # a site the recorded run did not make (another run's branch): named, not written
+            params = {name: None for name, _ in data.get("dist_args", ())}
         sites[site] = SiteSpec(site, data["kind"], data.get("distribution"), indices, params,
                                value)
     return ModelSpec(graph, sites)

@@ -88,14 +88,18 @@ class Output:
 @dataclass(frozen=True)
 class Computation:
     """Inputs, steps in order, outputs, every variable's value (concrete where it is computed
-    from data alone, else ``Shaped``), and the sites whose support holds no negative number (a
-    discrete site used as an index)."""
+    from data alone, else ``Shaped``), the sites whose support holds no negative number (a
+    discrete site used as an index), and, in a model whose Python control flow decided on a
+    sampled value, the sites it made before its first such decision (``None``: it made none).
+    Those ran the same code whatever the values; what came after holds for these values only.
+    """
 
     inputs: tuple[Input, ...]
     steps: tuple[Step, ...]
     outputs: tuple[Output, ...]
     values: dict[int, Any]
     nonnegative: frozenset[str] = frozenset()
+    before_decision: frozenset[str] | None = None
 
 
 def _nonnegative_support(fn: Any) -> bool:
@@ -148,7 +152,11 @@ class ComputationRecorder:
     only when a specification is asked for: a graph nobody writes out costs no numbering. Until
     then the run's intermediate values stay alive with the graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, decisions: list | None = None) -> None:
+        # the run's Python decisions as the trace logs them; per site, how many preceded it
+        self.decisions = decisions if decisions is not None else []
+        self.decided: list[int] = []
+        self.first_decision: int | None = None  # the first on a sampled value (``decided_at``)
         self.raw: list[tuple[Any, dict, Any, Any]] = []  # (primitive, params, inputs, outputs)
         self.inputs: list[tuple[str, str, Any]] = []
         self.sites: list[tuple[str, Any]] = []  # (name, distribution) / (name, value computed)
@@ -182,6 +190,11 @@ class ComputationRecorder:
         """A sample site's distribution or a deterministic site's value, as the model made it."""
         self.kinds.append("observed" if observed else kind)
         self.sites.append((name, fn_or_value))
+        self.decided.append(len(self.decisions))
+
+    def decided_at(self, first: int) -> None:
+        """The run's ``first``-th Python decision was the first on a sampled value."""
+        self.first_decision = first
 
     def finish(self) -> Computation:
         """The run's computation, numbered on the first call (every recorded object is alive
@@ -243,5 +256,8 @@ class ComputationRecorder:
                 outputs.append(Output(name, param, ref(value), event_dim, *layout))
             if kind == "sample" and _nonnegative_support(item):
                 nonnegative.add(name)
+        before = None if self.first_decision is None else frozenset(
+            name for (name, _), made in zip(self.sites, self.decided)
+            if made <= self.first_decision)
         return Computation(tuple(inputs), tuple(steps), tuple(outputs), values,
-                           frozenset(nonnegative))
+                           frozenset(nonnegative), before)

@@ -185,4 +185,4 @@ def open_bodies(computation: Computation) -> Computation:
         for result, out in zip(results, step.outputs):
             flat.steps.append(Step("copy", {}, (result,), (out,)))
     return Computation(computation.inputs, tuple(flat.steps), computation.outputs, flat.values,
-                       computation.nonnegative)
+                       computation.nonnegative, computation.before_decision)
