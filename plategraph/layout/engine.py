@@ -31,7 +31,7 @@ from .grid import place_grid
 from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
 from .placement import Cells, cells_of, place
 
-__all__ = ["Drawing", "compute_drawing", "layout"]
+__all__ = ["Drawing", "compute_drawing", "layout", "refits", "wide_refits"]
 
 INCH = 72.0  # graphviz gives node and label sizes in inches, positions in points
 
@@ -96,6 +96,7 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: Sequence
 
 REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
 TIGHT = 0.5  # the spacing of a tighter re-layout: half the theme's nodesep and ranksep
+STAGGERS = (1, 2, 3, 4)  # the rows a wide rank is spread over by the last re-layouts
 _OTHER_DIRECTION = {"TB": "LR", "LR": "TB", "BT": "RL", "RL": "BT"}
 
 
@@ -108,27 +109,51 @@ def refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
             if turn or "rankdir" not in keys]
 
 
+def wide_refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
+    """The options of a paper figure laid out again when no ``refits`` fits the text width:
+    tighter, long names in ellipses, its wide ranks spread over ``STAGGERS`` rows, in the
+    direction asked and (``turn``) the other."""
+    directions = [options.rankdir] + ([_OTHER_DIRECTION[options.rankdir]] if turn else [])
+    return [options.replace(spacing=TIGHT, ellipses=True, stagger=rows, rankdir=rankdir)
+            for rankdir in directions for rows in STAGGERS]
+
+
 def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
             timeout: float | None) -> Drawing:
     """The first of the figure as asked and its ``refits`` that fits its width, else the
-    text width; the figure as asked when none fits. Crossed plates are not turned: their
-    placement lays the other direction out as columns that read from the bottom up."""
+    text width; else the smallest of its ``wide_refits`` that fits the text width; the figure
+    as asked when none fits. Crossed plates are not turned (their placement lays the other
+    direction out as columns that read from the bottom up) nor staggered."""
     distributions = options.distributions
     limits = fit_limits(max_width(options.width))
     tried = [drawing]
-    candidates = refits(options, turn=cells_of(shown) is None)
+    crossed = cells_of(shown) is not None
+    candidates = refits(options, turn=not crossed)
     others = iter(candidates)
     for limit in limits:
         for i in range(len(candidates) + 1):
             if i == len(tried):
-                with warnings.catch_warnings():  # the figure as asked says what it says
-                    warnings.simplefilter("ignore", CrossedPlatesWarning)
-                    tried.append(_drawing(shown, next(others), (), None, timeout)[0])
+                tried.append(_quiet(shown, next(others), timeout))
             fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
             # a re-layout that only trades width for more than a page's height does not fit
             if fit.fits and (i == 0 or fit.height <= TEXT_HEIGHT):
                 return tried[i]
-    return drawing
+    if crossed:
+        return drawing
+    fitting = []
+    for option in wide_refits(options):
+        wide = _quiet(shown, option, timeout)
+        fit = figure_fit(wide.layout, distributions=distributions, limit=limits[-1])
+        if fit.fits and fit.height <= TEXT_HEIGHT:
+            fitting.append((fit.width * fit.height, len(fitting), wide))
+    return min(fitting)[2] if fitting else drawing
+
+
+def _quiet(shown: nx.DiGraph, options: DrawOptions, timeout: float | None) -> Drawing:
+    """A re-layout: the figure as asked says what it says."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrossedPlatesWarning)
+        return _drawing(shown, options, (), None, timeout)[0]
 
 
 def _drawing(shown: nx.DiGraph, options: DrawOptions, render: Sequence[str], source: str | None,

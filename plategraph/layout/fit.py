@@ -21,24 +21,28 @@ from .labels import distribution_label, plural
 from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_WIDTH
 from .themes import PAPER_LIST_GAP, small_size
 
-__all__ = ["LINE", "Fit", "estimate_width", "figure_fit", "fit_figure", "fit_limits",
-           "list_rows"]
+__all__ = ["INDENT", "LINE", "Fit", "estimate_width", "figure_fit", "fit_figure", "fit_limits",
+           "list_lines", "list_rows", "wrap_row"]
 
 LINE = 1.35  # line height of the list of distributions, in font sizes
 CHAR = 0.5  # the width of an average character of a serif font, in font sizes (generous)
+INDENT = 1.5  # the hanging indent of a wrapped row's further lines, in font sizes
+MIN_WRAP = 20.0  # font sizes: the narrowest a list beside the diagram is wrapped to
 _TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"\\[a-zA-Z]+|[{}$]")
 
 
 @dataclass(frozen=True)
 class Fit:
     """Where a paper figure's list goes (``None``: no list), the width the figure fits
-    (points; the column, or the text width when it did not fit the column) and its estimated
-    size in points."""
+    (points; the column, or the text width when it did not fit the column), its estimated
+    size in points and the width its list's rows are wrapped to."""
 
     placement: str | None
     limit: float
     width: float
     height: float
+    wrap: float | None = None  # the width the list's rows are wrapped to (``wrap_row``)
 
     @property
     def fits(self) -> bool:
@@ -57,35 +61,126 @@ def estimate_width(text: str, size: float) -> float:
     return CHAR * size * len(text)
 
 
+def _breaks(text: str, dialect: str) -> list[int]:
+    """Where a row may be broken: after each ``, `` of an argument list (outside ``$…$`` in
+    mathtext, where each symbol is its own math; outside braces in LaTeX, where the row is
+    one formula)."""
+    if dialect == "html":
+        return [m.end() for m in re.finditer(", ", text)]
+    found, math, depth, i = [], False, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "$":
+            math = not math
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif text.startswith(", ", i) and depth == 0 and not (math and dialect == "mathtext"):
+            found.append(i + 2)
+        i += 1
+    return found
+
+
+def wrap_row(row: str, plain: str, *, dialect: str, width: float | None,
+             size: float) -> list[str]:
+    """A row of the list of distributions (in ``dialect``: ``html`` plain text, ``mathtext``
+    or ``latex``) broken after commas of its argument lists into lines no wider than ``width``
+    points at ``size`` points, the further lines ``INDENT`` narrower (they hang); ``plain`` is
+    the row as plain text, which measures the pieces. A piece wider than ``width`` stays whole."""
+    if width is None or estimate_width(plain, size) <= width:
+        return [row]
+    cuts, plain_cuts = _breaks(row, dialect), _breaks(plain, "html")
+    pieces = [row[a:b] for a, b in zip([0, *cuts], [*cuts, len(row)])]
+    if len(plain_cuts) == len(cuts):
+        measured = [plain[a:b] for a, b in zip([0, *plain_cuts], [*plain_cuts, len(plain)])]
+    else:  # the dialect's markup hides or adds a comma: measure its own text
+        measured = [_MARKUP.sub("", piece) for piece in pieces]
+    lines: list[list[int]] = []  # the pieces of each line
+    used = 0.0
+    for k, text in enumerate(measured):
+        room = width - (INDENT * size if lines[1:] else 0.0)
+        if lines and used + estimate_width(text.rstrip(), size) <= room:
+            lines[-1].append(k)
+            used += estimate_width(text, size)
+        else:
+            lines.append([k])
+            used = estimate_width(text, size)
+    starts = [0, *cuts]
+    texts = []
+    for i, line in enumerate(lines):
+        text = "".join(pieces[k] for k in line).rstrip()
+        if dialect == "latex":  # a row is one formula: closed at each break, opened again
+            if i and _in_math(row, starts[line[0]]):
+                text = "$" + text
+            if i < len(lines) - 1 and _in_math(row, starts[lines[i + 1][0]]):
+                text += "$"
+        texts.append(text)
+    return texts
+
+
+def _in_math(text: str, end: int) -> bool:
+    """Whether LaTeX ``text`` is in math at ``end``: an odd number of unescaped ``$`` before."""
+    return len(re.findall(r"(?<!\\)\$", text[:end])) % 2 == 1
+
+
+def list_lines(lay: Layout, *, dialect: str, width: float | None) -> list[list[str]]:
+    """The list of distributions in ``dialect``, one entry a drawn site that has one, each
+    row wrapped to ``width`` points (``wrap_row``)."""
+    size = small_size(lay.options.font_size)
+    out = []
+    for node in lay.graph.nodes:
+        if node not in lay.nodes:
+            continue
+        row = distribution_label(lay.graph, node, math=lay.options.math, dialect=dialect)
+        if not row:
+            continue
+        html_row = distribution_label(lay.graph, node, math=lay.options.math, dialect="html")
+        plain = html.unescape(_TAG.sub("", html_row or ""))
+        out.append(wrap_row(row, plain, dialect=dialect, width=width, size=size))
+    return out
+
+
 def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -> Fit:
     """Where the list goes so that the figure fits ``limit`` points, and its size (``fits``
     False when no placement fits). ``distributions``: ``True``/``"auto"`` (beside when that
     fits and the list is no taller than the diagram, else below), ``"beside"``, ``"below"``,
-    or false for no list."""
+    or false for no list. A row wider than the room the list has (the rest of ``limit``
+    beside the diagram, or the figure's width below it) is wrapped (``wrap_row``)."""
     placement = "auto" if distributions is True else (distributions or None)
     if placement not in (None, *PLACEMENTS):
         raise ValueError(f"placement {placement!r}")  # options checked it
     small = small_size(lay.options.font_size)
     rows = list_rows(lay) if placement else []
-    list_w = max((estimate_width(row, small) for row in rows), default=0.0)
-    list_h = LINE * small * len(rows)
     if not rows:
         placement = None
+    room = {"beside": max(limit - lay.width - PAPER_LIST_GAP, MIN_WRAP * small),
+            "below": max(limit, lay.width)}
 
     def size(where: str | None) -> tuple[float, float]:
+        if where is None:
+            return lay.width, lay.height
+        lines = [(i > 0, line) for row in rows
+                 for i, line in enumerate(wrap_row(row, row, dialect="html",
+                                                   width=room[where], size=small))]
+        list_w = max(estimate_width(line, small) + INDENT * small * hangs
+                     for hangs, line in lines)
+        list_h = LINE * small * len(lines)
         if where == "beside":
             return lay.width + PAPER_LIST_GAP + list_w, max(lay.height, list_h)
-        if where == "below":
-            return max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h
-        return lay.width, lay.height
+        return max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h
 
     where = placement
     if placement == "auto":
-        if size("beside")[0] <= limit and list_h <= lay.height:
+        beside = size("beside")
+        if beside[0] <= limit and beside[1] <= lay.height:
             where = "beside"
         else:
-            where = "below" if size("below")[0] <= size("beside")[0] else "beside"
-    return Fit(where, limit, *size(where))
+            where = "below" if size("below")[0] <= beside[0] else "beside"
+    return Fit(where, limit, *size(where), wrap=room.get(where or ""))
 
 
 def fit_limits(width: float | None) -> tuple[float, float]:
