@@ -120,33 +120,31 @@ def wide_refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]
 
 def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
             timeout: float | None) -> Drawing:
-    """The first of the figure as asked and its ``refits`` that fits its width, else the
-    text width; else the smallest of its ``wide_refits`` that fits the text width; the figure
-    as asked when none fits. Crossed plates are not turned (their placement lays the other
+    """For its width, then the text width: the first of the figure as asked and its
+    ``refits`` that fits, else the smallest of its ``wide_refits`` that fits; the figure as
+    asked when none fits. Crossed plates are not turned (their placement lays the other
     direction out as columns that read from the bottom up) nor staggered."""
     distributions = options.distributions
-    limits = fit_limits(max_width(options.width))
-    tried = [drawing]
     crossed = cells_of(shown) is not None
-    candidates = refits(options, turn=not crossed)
-    others = iter(candidates)
-    for limit in limits:
-        for i in range(len(candidates) + 1):
-            if i == len(tried):
-                tried.append(_quiet(shown, next(others), timeout))
-            fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
-            # a re-layout that only trades width for more than a page's height does not fit
-            if fit.fits and (i == 0 or fit.height <= TEXT_HEIGHT):
-                return tried[i]
-    if crossed:
-        return drawing
-    fitting = []
-    for option in wide_refits(options):
-        wide = _quiet(shown, option, timeout)
-        fit = figure_fit(wide.layout, distributions=distributions, limit=limits[-1])
-        if fit.fits and fit.height <= TEXT_HEIGHT:
-            fitting.append((fit.width * fit.height, len(fitting), wide))
-    return min(fitting)[2] if fitting else drawing
+    tiers = [[drawing], []]
+    candidates = [refits(options, turn=not crossed),
+                  [] if crossed else wide_refits(options)]
+    for limit in fit_limits(max_width(options.width)):
+        for tier, tried, asked in zip((0, 1), tiers, candidates):
+            fitting = []
+            for i, option in enumerate([None, *asked] if tier == 0 else asked):
+                if i == len(tried):
+                    tried.append(_quiet(shown, option, timeout))
+                fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
+                # a re-layout that only trades width for more than a page's height does not
+                # fit
+                if fit.fits and (i == 0 == tier or fit.height <= TEXT_HEIGHT):
+                    fitting.append((fit.width * fit.height, i))
+                    if tier == 0:
+                        break
+            if fitting:
+                return tried[min(fitting)[1]]
+    return drawing
 
 
 def _quiet(shown: nx.DiGraph, options: DrawOptions, timeout: float | None) -> Drawing:

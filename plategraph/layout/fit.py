@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..exceptions import FigureSizeWarning
 from .geometry import Layout
 from .labels import distribution_label, plural
-from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_WIDTH
+from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH
 from .themes import PAPER_LIST_GAP, small_size
 
 __all__ = ["INDENT", "LINE", "Fit", "estimate_width", "figure_fit", "fit_figure", "fit_limits",
@@ -196,10 +196,11 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
     else the text width, with a ``FigureSizeWarning`` that names the model and its size
     (``figure_fit`` says where the list goes)."""
     column, _ = fit_limits(width)
-    for limit in fit_limits(width):
-        fit = figure_fit(lay, distributions=distributions, limit=limit)
-        if fit.fits:
-            break
+    fits = [figure_fit(lay, distributions=distributions, limit=limit)
+            for limit in fit_limits(width)]
+    # the first width it fits on a page, else the first it fits (as the layout chose)
+    fit = next((f for f in fits if f.fits and f.height <= TEXT_HEIGHT),
+               next((f for f in fits if f.fits), fits[-1]))
     if fit.limit > column or not fit.fits:
         name = lay.graph.graph.get("name") or "model"
         text = (f"the plate diagram of {name} is {fit.width / 72:.2f} in × "
