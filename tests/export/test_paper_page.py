@@ -94,12 +94,35 @@ def reference_pdf(folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("ident", SUITE_TOO_WIDE)
+NESTED = 36  # plates nested in one another: 36 × 16 pt of margins alone exceed 7 in
+
+
+def wider_than_a_page():
+    """A chain of sites each in one more plate than the one before (``x0`` in ``p0``, ``x1``
+    in ``p0`` and ``p1``, …): ``NESTED`` rectangles each strictly inside the one around it,
+    with an 8 pt margin on each side, are wider than the text width (504 pt) in any direction
+    and at any spacing, so no layout fits it, even at 7 pt."""
+    import networkx as nx
+
+    graph = nx.DiGraph(name="nested", plates={f"p{k}": {"size": 2} for k in range(NESTED)})
+    for k in range(NESTED):
+        graph.add_node(f"x{k}", kind="latent", plates=tuple(f"p{j}" for j in range(k + 1)),
+                       distribution="Normal")
+        if k:
+            graph.add_edge(f"x{k - 1}", f"x{k}", kind="data")
+    return graph
+
+
+@pytest.mark.parametrize("ident", [*SUITE_TOO_WIDE, "wider_than_a_page"])
 def test_a_figure_wider_than_the_text_width_says_so(ident):
-    model, args, kwargs = realworld.load(ident)
-    graph = plategraph.model_graph(model, *args, **kwargs)
+    if ident == "wider_than_a_page":
+        graph, fontsize = wider_than_a_page(), 7
+    else:
+        model, args, kwargs = realworld.load(ident)
+        graph, fontsize = plategraph.model_graph(model, *args, **kwargs), None
     with pytest.warns(plategraph.FigureSizeWarning, match="and than the full text width"):
-        plategraph.draw(graph, theme="paper", distributions=True).pipe("pdf")
+        plategraph.draw(graph, theme="paper", distributions=True,
+                        fontsize=fontsize).pipe("pdf")
 
 
 def figure_files(graph, folder: Path, stem: str) -> str:
