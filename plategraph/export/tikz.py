@@ -80,7 +80,13 @@ def _size_commands(options: DrawOptions) -> tuple[str, str]:
     return SIZE_COMMANDS[size], SIZE_COMMANDS[max(size - 1, min(SIZE_COMMANDS))]
 
 
-def _styles(size: float, options: DrawOptions) -> list[str]:
+def _long_names(lay: Layout) -> bool:
+    """Whether a long name of the figure has an ellipse (``ellipses``) rather than a circle."""
+    return any(box.width - box.height > 0.5 for node, box in lay.nodes.items()
+               if lay.graph.nodes[node].get("kind", "latent") in CIRCLE_KINDS)
+
+
+def _styles(size: float, options: DrawOptions, *, long_names: bool = False) -> list[str]:
     fills = _fills(options)
     text, small = _size_commands(options)
     cue = {"double": ", double, double distance=1pt",
@@ -94,7 +100,7 @@ def _styles(size: float, options: DrawOptions) -> list[str]:
         f"minimum size={_num(size - 2.8)}pt{fills.get('det', '')}}},",
         "gated/.style={dashed},",
         f"const/.style={{rectangle, inner sep=1pt, font={text}}},",
-        f"long name/.style={{inner sep=0pt, font={text}}},",
+        *([f"long name/.style={{inner sep=0pt, font={text}}},"] if long_names else []),
         "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
         "plate/.style={draw},",
         f"plate label/.style={{font={small}, inner sep=1pt, anchor=south east}},",
@@ -189,7 +195,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False,
     if comment:
         lines.append(f"% {comment}")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
-    lines.extend(f"  {style}" for style in _styles(size, lay.options))
+    lines.extend(f"  {style}" for style in _styles(size, lay.options,
+                                                   long_names=_long_names(lay)))
     lines[-1] = lines[-1].rstrip(",") + "]"
     for key, box in lay.plates.items():
         lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")

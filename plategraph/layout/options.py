@@ -22,7 +22,7 @@ from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, res
 __all__ = ["DEFAULT_TIMEOUT", "EXPRESSIONS", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT",
            "OBSERVED_STYLES", "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format",
            "check_timeout", "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path",
-           "max_width", "parse_width", "tex_width"]
+           "MAX_STAGGER", "max_width", "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
