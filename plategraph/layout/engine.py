@@ -24,14 +24,14 @@ from ..graph.plates import Cluster, plate_tree
 from .arrangement import SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
-from .fit import figure_fit, fit_limits
+from .fit import figure_fit, fit_limits, refits, wide_refits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .grid import place_grid
 from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
 from .placement import Cells, cells_of, place
 
-__all__ = ["Drawing", "compute_drawing", "layout", "refits", "wide_refits"]
+__all__ = ["Drawing", "compute_drawing", "layout"]
 
 INCH = 72.0  # graphviz gives node and label sizes in inches, positions in points
 
@@ -92,30 +92,6 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: Sequence
     if not options.paper or render:
         return drawing, rendered
     return _fitted(shown, drawing, options, timeout), {}
-
-
-REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
-TIGHT = 0.5  # the spacing of a tighter re-layout: half the theme's nodesep and ranksep
-STAGGERS = (1, 2, 3, 4)  # the rows a wide rank is spread over by the last re-layouts
-_OTHER_DIRECTION = {"TB": "LR", "LR": "TB", "BT": "RL", "RL": "BT"}
-
-
-def refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
-    """The options of a paper figure laid out again to fit, in the order they are tried:
-    tighter (``spacing``), then (``turn``) in the other direction (``rankdir`` TB ↔ LR), both.
-    """
-    changes = {"spacing": TIGHT, "rankdir": _OTHER_DIRECTION[options.rankdir]}
-    return [options.replace(**{key: changes[key] for key in keys}) for keys in REFITS
-            if turn or "rankdir" not in keys]
-
-
-def wide_refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
-    """The options of a paper figure laid out again when no ``refits`` fits the text width:
-    tighter, long names in ellipses, its wide ranks spread over ``STAGGERS`` rows, in the
-    direction asked and (``turn``) the other."""
-    directions = [options.rankdir] + ([_OTHER_DIRECTION[options.rankdir]] if turn else [])
-    return [options.replace(spacing=TIGHT, ellipses=True, stagger=rows, rankdir=rankdir)
-            for rankdir in directions for rows in STAGGERS]
 
 
 def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,

@@ -3,9 +3,11 @@
 A paper's figures share its type size, so a figure is never scaled to fit: ``fit_figure``
 places the list of distributions beside the diagram when that fits the width asked, else below
 it, and when even that is too wide warns (``FigureSizeWarning``) that the figure needs the full
-text width (``figure*``). Before that, the layout stage may lay the figure out again, tighter or
-in the other direction (``engine``), with ``figure_fit`` as the judge. The PDF and the TikZ of a
-figure both ask the one layout, so they agree.
+text width (``figure*``); a row of the list wider than the figure is wrapped (``wrap_row``).
+Before that, the layout stage may lay the figure out again (``engine``) with the options
+``refits`` and ``wide_refits`` give (tighter, turned, long names in ellipses, wide ranks
+staggered), with ``figure_fit`` as the judge. The PDF and the TikZ of a figure both ask the one
+layout, so they agree.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from dataclasses import dataclass
 from ..exceptions import FigureSizeWarning
 from .geometry import Layout
 from .labels import distribution_label, plural
-from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH
+from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH, DrawOptions
 from .themes import PAPER_LIST_GAP, small_size
 
-__all__ = ["INDENT", "LINE", "Fit", "estimate_width", "figure_fit", "fit_figure", "fit_limits",
-           "list_lines", "list_rows", "wrap_row"]
+__all__ = ["INDENT", "LINE", "STAGGERS", "TIGHT", "Fit", "estimate_width", "figure_fit",
+           "fit_figure", "fit_limits", "list_lines", "list_rows", "refits", "wide_refits",
+           "wrap_row"]
 
 LINE = 1.35  # line height of the list of distributions, in font sizes
 CHAR = 0.5  # the width of an average character of a serif font, in font sizes (generous)
@@ -216,3 +219,27 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
                      "it (var_names=)")
         warnings.warn(text, FigureSizeWarning, stacklevel=3)
     return fit
+
+
+REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
+TIGHT = 0.5  # the spacing of a tighter re-layout: half the theme's nodesep and ranksep
+STAGGERS = (1, 2, 3, 4)  # the rows a wide rank is spread over by the last re-layouts
+_OTHER_DIRECTION = {"TB": "LR", "LR": "TB", "BT": "RL", "RL": "BT"}
+
+
+def refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
+    """The options of a paper figure laid out again to fit, in the order they are tried:
+    tighter (``spacing``), then (``turn``) in the other direction (``rankdir`` TB ↔ LR), both.
+    """
+    changes = {"spacing": TIGHT, "rankdir": _OTHER_DIRECTION[options.rankdir]}
+    return [options.replace(**{key: changes[key] for key in keys}) for keys in REFITS
+            if turn or "rankdir" not in keys]
+
+
+def wide_refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
+    """The options of a paper figure laid out again when no ``refits`` fits the text width:
+    tighter, long names in ellipses, its wide ranks spread over ``STAGGERS`` rows, in the
+    direction asked and (``turn``) the other."""
+    directions = [options.rankdir] + ([_OTHER_DIRECTION[options.rankdir]] if turn else [])
+    return [options.replace(spacing=TIGHT, ellipses=True, stagger=rows, rankdir=rankdir)
+            for rankdir in directions for rows in STAGGERS]

@@ -16,7 +16,8 @@ import plategraph
 from plategraph.exceptions import OptionError
 from plategraph.export.paper import figure_spec
 from plategraph.layout.drawn import drawn_graph
-from plategraph.layout.engine import TIGHT, compute_drawing, refits
+from plategraph.layout.engine import compute_drawing
+from plategraph.layout.fit import TIGHT, refits
 from plategraph.layout.options import COLUMN_WIDTH, TEXT_HEIGHT, DrawOptions
 
 pytestmark = [pytest.mark.dot]
