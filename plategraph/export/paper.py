@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError
-from ..layout.fit import LINE, fit_figure
+from ..layout.fit import INDENT, LINE, fit_figure, list_lines
 from ..layout.geometry import Box, Layout, Point
-from ..layout.labels import distribution_label, name_label, plate_box_label
+from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
@@ -350,7 +350,8 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     if distributions not in (True, False, None, *PLACEMENTS):
         raise OptionError(f"distributions must be True, False or one of "
                           f"{', '.join(PLACEMENTS)}; got {distributions!r}")
-    placement = fit_figure(lay, distributions=distributions, width=target).placement
+    fit = fit_figure(lay, distributions=distributions, width=target)
+    placement = fit.placement
     graph = lay.graph
     math = lay.options.math
     with _fonts(font):
@@ -362,7 +363,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
                                          for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
-            texts += _distribution_list(lay, math, diagram, placement)
+            texts += _distribution_list(lay, diagram, placement, fit.wrap)
         bounds = Box.union([diagram, *(_extent(t) for t in texts)])
         if lay.options.legend:
             key_shapes, key_curves, key_texts = _key(lay, bounds)
@@ -473,24 +474,21 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
     return shapes, curves, texts
 
 
-def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str) -> list[Text]:
-    """The list of distributions, one line a site, beside or below the diagram; no lines when
-    no node has a distribution."""
-    graph = lay.graph
-    rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
-                                                         dialect="mathtext")
-                                      for node in graph.nodes if node in lay.nodes)
-            if row]
-    if not rows:
-        return []
+def _distribution_list(lay: Layout, diagram: Box, placement: str,
+                       wrap: float | None) -> list[Text]:
+    """The list of distributions, one row a site, beside or below the diagram, a row wider
+    than ``wrap`` points broken after a comma with a hanging indent; no lines when no node
+    has a distribution."""
     small = small_size(lay.options.font_size)
     step = LINE * small
     if placement == "beside":
         x, top = diagram.x1 + PAPER_LIST_GAP, diagram.y1
     else:
         x, top = diagram.x0, diagram.y0 - PAPER_LIST_GAP
-    return [Text(x, top - small - i * step, row, small, "left", "baseline",
-                 "distribution") for i, row in enumerate(rows)]
+    lines = [(i > 0, _in_font(line)) for row in list_lines(lay, dialect="mathtext", width=wrap)
+             for i, line in enumerate(row)]
+    return [Text(x + INDENT * small * hangs, top - small - i * step, line, small, "left",
+                 "baseline", "distribution") for i, (hangs, line) in enumerate(lines)]
 
 
 def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
@@ -523,7 +521,7 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
     if not dpi > 0:
         raise OptionError(f"dpi must be a positive number; got {dpi}")
     from matplotlib.figure import Figure
-    from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+    from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
     from matplotlib.path import Path as MplPath
 
     s = spec.scale
@@ -552,12 +550,14 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
                                         box.height - 2 * inset, fc=shape.fill, ec="black",
                                         lw=lw, ls=style, zorder=3))
             else:
-                r = min(box.width, box.height) / 2
-                ax.add_artist(Circle(box.center, r - lw / (2 * s), fc=shape.fill,
-                                     ec="black", lw=lw, ls=style, zorder=3))
+                # a circle, or an ellipse where the layout gave a long name one
+                w, h = box.width - lw / s, box.height - lw / s
+                ax.add_artist(Ellipse(box.center, w, h, fc=shape.fill, ec="black", lw=lw,
+                                      ls=style, zorder=3))
                 if shape.kind == "double":
-                    ax.add_artist(Circle(box.center, r - 3, fill=False, ec="black",
-                                         lw=lw, ls=style, zorder=3))
+                    inset = 6 - lw / s
+                    ax.add_artist(Ellipse(box.center, w - inset, h - inset, fill=False,
+                                          ec="black", lw=lw, ls=style, zorder=3))
         for points, dashed, head in spec.curves:
             codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
             ax.add_artist(FancyArrowPatch(
