@@ -29,7 +29,7 @@ from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .grid import place_grid
 from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
-from .placement import Cells, cells_of, place
+from .placement import Cells, apart, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]
 
@@ -306,6 +306,7 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: Sequ
         elif name[0] == "m" and name[1:].isdigit():
             sizes[cells.key[int(name[1:])]] = (round(float(obj["width"]) * INCH, 2),
                                               round(float(obj["height"]) * INCH, 2))
+    local_plates = apart(local_plates)
     axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
     if placed is None:
