@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError
-from ..layout.fit import INDENT, LINE, fit_figure, list_lines
+from ..layout.fit import INDENT, LINE, Fit, fit_figure, list_lines
 from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
@@ -363,7 +363,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
                                          for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
-            texts += _distribution_list(lay, diagram, placement, fit.wrap)
+            texts += _distribution_list(lay, diagram, placement, fit)
         bounds = Box.union([diagram, *(_extent(t) for t in texts)])
         if lay.options.legend:
             key_shapes, key_curves, key_texts = _key(lay, bounds)
@@ -474,21 +474,25 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
     return shapes, curves, texts
 
 
-def _distribution_list(lay: Layout, diagram: Box, placement: str,
-                       wrap: float | None) -> list[Text]:
-    """The list of distributions, one row a site, beside or below the diagram, a row wider
-    than ``wrap`` points broken after a comma with a hanging indent; no lines when no node
-    has a distribution."""
+def _distribution_list(lay: Layout, diagram: Box, placement: str, fit: Fit) -> list[Text]:
+    """The list of distributions, one row a site, beside or below the diagram, in the
+    columns ``fit`` says, a row wider than ``fit.wrap`` points broken after a comma with a
+    hanging indent; no lines when no node has a distribution."""
     small = small_size(lay.options.font_size)
     step = LINE * small
     if placement == "beside":
         x, top = diagram.x1 + PAPER_LIST_GAP, diagram.y1
     else:
         x, top = diagram.x0, diagram.y0 - PAPER_LIST_GAP
-    lines = [(i > 0, _in_font(line)) for row in list_lines(lay, dialect="mathtext", width=wrap)
-             for i, line in enumerate(row)]
-    return [Text(x + INDENT * small * hangs, top - small - i * step, line, small, "left",
-                 "baseline", "distribution") for i, (hangs, line) in enumerate(lines)]
+    rows = list_lines(lay, dialect="mathtext", width=fit.wrap)
+    texts = []
+    for (first, dx), (end, _) in zip(fit.columns, [*fit.columns[1:], (len(rows), 0.0)]):
+        lines = [(i > 0, _in_font(line)) for row in rows[first:end]
+                 for i, line in enumerate(row)]
+        texts += [Text(x + dx + INDENT * small * hangs, top - small - i * step, line, small,
+                       "left", "baseline", "distribution")
+                  for i, (hangs, line) in enumerate(lines)]
+    return texts
 
 
 def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:

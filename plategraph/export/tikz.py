@@ -215,15 +215,17 @@ def tikz_picture(lay: Layout, *, standalone: bool = False,
     if placement:
         # a row wider than the figure is broken after a comma, its further lines hanging
         hang = f"\\hspace*{{{_num(INDENT * small_size(lay.options.font_size))}pt}}"
-        rows = [hang * (i > 0) + line
-                for row in list_lines(lay, dialect="latex", width=fit.wrap)
-                for i, line in enumerate(row)]
-        if rows:
-            at = _at((lay.width + PAPER_LIST_GAP, lay.height) if placement == "beside"
-                     else (0.0, -PAPER_LIST_GAP))
-            lines.append(f"  \\node[distributions] at {at} {{%")
-            lines.extend(f"    {row}\\\\" for row in rows[:-1])
-            lines.append(f"    {rows[-1]}}};")
+        wrapped = list_lines(lay, dialect="latex", width=fit.wrap)
+        x, y = ((lay.width + PAPER_LIST_GAP, lay.height) if placement == "beside"
+                else (0.0, -PAPER_LIST_GAP))
+        # the columns fit says (one, unless the list would make the figure taller than a page)
+        for (first, dx), (end, _) in zip(fit.columns, [*fit.columns[1:], (len(wrapped), 0.0)]):
+            rows = [hang * (i > 0) + line for row in wrapped[first:end]
+                    for i, line in enumerate(row)]
+            if rows:
+                lines.append(f"  \\node[distributions] at {_at((x + dx, y))} {{%")
+                lines.extend(f"    {row}\\\\" for row in rows[:-1])
+                lines.append(f"    {rows[-1]}}};")
     if lay.options.legend:
         lines.extend(f"  {line}" for line in _key(lay))
     lines.append("\\end{tikzpicture}")

@@ -3,7 +3,9 @@
 A paper's figures share its type size, so a figure is never scaled to fit: ``fit_figure``
 places the list of distributions beside the diagram when that fits the width asked, else below
 it, and when even that is too wide warns (``FigureSizeWarning``) that the figure needs the full
-text width (``figure*``); a row of the list wider than the figure is wrapped (``wrap_row``).
+text width (``figure*``); a row of the list wider than the figure is wrapped (``wrap_row``),
+and a list below the diagram that would make the figure taller than a page is set in columns
+(``list_columns``).
 Before that, the layout stage may lay the figure out again (``engine``) with the options
 ``refits`` and ``wide_refits`` give (tighter, turned, long names in ellipses, wide ranks
 staggered), with ``figure_fit`` as the judge. The PDF and the TikZ of a figure both ask the one
@@ -24,8 +26,8 @@ from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH, DrawOpti
 from .themes import PAPER_LIST_GAP, small_size
 
 __all__ = ["INDENT", "LINE", "STAGGERS", "TIGHT", "Fit", "estimate_width", "figure_fit",
-           "fit_figure", "fit_limits", "list_lines", "list_rows", "refits", "wide_refits",
-           "wrap_row"]
+           "fit_figure", "fit_limits", "list_columns", "list_lines", "list_rows", "refits",
+           "wide_refits", "wrap_row"]
 
 LINE = 1.35  # line height of the list of distributions, in font sizes
 CHAR = 0.5  # the width of an average character of a serif font, in font sizes (generous)
@@ -46,6 +48,8 @@ class Fit:
     width: float
     height: float
     wrap: float | None = None  # the width the list's rows are wrapped to (``wrap_row``)
+    # the list's columns: the first row of each and its x offset from the list's left edge
+    columns: tuple[tuple[int, float], ...] = ((0, 0.0),)
 
     @property
     def fits(self) -> bool:
@@ -130,6 +134,22 @@ def _in_math(text: str, end: int) -> bool:
     return len(re.findall(r"(?<!\\)\$", text[:end])) % 2 == 1
 
 
+def list_columns(lines: list[int], count: int) -> list[int]:
+    """The first row of each of at most ``count`` columns a list is set in, its rows (of
+    ``lines`` lines each) kept whole and in order, the tallest column as short as it can be."""
+    most = max(max(lines, default=0), -(-sum(lines) // max(count, 1)))
+    while True:  # the fewest lines a column may hold so that ``count`` columns hold them all
+        starts, used = [0], 0
+        for i, height in enumerate(lines):
+            if used and used + height > most:
+                starts.append(i)
+                used = 0
+            used += height
+        if len(starts) <= count:
+            return starts
+        most += 1
+
+
 def list_lines(lay: Layout, *, dialect: str, width: float | None) -> list[list[str]]:
     """The list of distributions in ``dialect``, one entry a drawn site that has one, each
     row wrapped to ``width`` points (``wrap_row``)."""
@@ -163,18 +183,38 @@ def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -
     room = {"beside": max(limit - lay.width - PAPER_LIST_GAP, MIN_WRAP * small),
             "below": max(limit, lay.width)}
 
-    def size(where: str | None) -> tuple[float, float]:
+    def set_in(wrap: float, count: int) -> tuple[float, float, tuple[tuple[int, float], ...]]:
+        """The list's width, height and columns, its rows wrapped to ``wrap`` points."""
+        wrapped = [wrap_row(row, row, dialect="html", width=wrap, size=small) for row in rows]
+        starts = list_columns([len(lines) for lines in wrapped], count)
+        columns, x, height = [], 0.0, 0
+        for first, end in zip(starts, [*starts[1:], len(rows)]):
+            widest = max(estimate_width(line, small) + INDENT * small * (i > 0)
+                         for lines in wrapped[first:end] for i, line in enumerate(lines))
+            columns.append((first, x))
+            x += widest + PAPER_LIST_GAP
+            height = max(height, sum(len(lines) for lines in wrapped[first:end]))
+        return x - PAPER_LIST_GAP, LINE * small * height, tuple(columns)
+
+    def size(where: str | None) -> tuple[float, float, float | None, tuple]:
         if where is None:
-            return lay.width, lay.height
-        lines = [(i > 0, line) for row in rows
-                 for i, line in enumerate(wrap_row(row, row, dialect="html",
-                                                   width=room[where], size=small))]
-        list_w = max(estimate_width(line, small) + INDENT * small * hangs
-                     for hangs, line in lines)
-        list_h = LINE * small * len(lines)
+            return lay.width, lay.height, None, ((0, 0.0),)
+        list_w, list_h, columns = set_in(room[where], 1)
         if where == "beside":
-            return lay.width + PAPER_LIST_GAP + list_w, max(lay.height, list_h)
-        return max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h
+            return (lay.width + PAPER_LIST_GAP + list_w, max(lay.height, list_h), room[where],
+                    columns)
+        best = max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h, room[where], columns
+        # a list that makes the figure taller than a page is set in columns, the fewest that
+        # bring it within a page, each no narrower than a list beside is wrapped to
+        for count in range(2, len(rows) + 1):
+            wrap = (room[where] - (count - 1) * PAPER_LIST_GAP) / count
+            if best[1] <= TEXT_HEIGHT or wrap < MIN_WRAP * small:
+                break
+            list_w, list_h, columns = set_in(wrap, count)
+            if lay.height + PAPER_LIST_GAP + list_h <= TEXT_HEIGHT:
+                best = (max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h, wrap,
+                        columns)
+        return best
 
     where = placement
     if placement == "auto":
@@ -183,7 +223,8 @@ def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -
             where = "beside"
         else:
             where = "below" if size("below")[0] <= beside[0] else "beside"
-    return Fit(where, limit, *size(where), wrap=room.get(where or ""))
+    width, height, wrap, columns = size(where)
+    return Fit(where, limit, width, height, wrap=wrap, columns=columns)
 
 
 def fit_limits(width: float | None) -> tuple[float, float]:

@@ -243,3 +243,73 @@ def plain_row(lay, node: str) -> str:
 
     row = distribution_label(lay.graph, node, math=True, dialect="html")
     return html.unescape(regex.sub(r"<[^>]*>", "", row))
+
+
+def test_list_columns_keep_rows_whole_and_in_order_the_tallest_short():
+    from plategraph.layout.fit import list_columns
+
+    assert list_columns([1, 1, 1, 1], 1) == [0]
+    assert list_columns([1, 1, 1, 1], 2) == [0, 2]
+    assert list_columns([1, 1, 1, 1, 1], 3) == [0, 2, 4]
+    # a wrapped row (3 lines) is never split: its column is the tallest
+    assert list_columns([3, 1, 1, 1], 2) == [0, 1]
+    assert list_columns([1, 1, 3, 1], 2) == [0, 2]
+    # never more columns than rows, nor than asked
+    assert list_columns([2], 4) == [0]
+    assert list_columns([], 3) == [0]
+
+
+def listed_layout(sites: int, width: float, height: float):
+    """A hand-made layout of ``sites`` latent sites (each listed as ``x_k ~ Normal``) whose
+    diagram is ``width`` × ``height`` points: the list's size alone decides where it goes."""
+    import networkx as nx
+
+    from plategraph.layout.geometry import Box, Layout
+
+    graph = nx.DiGraph(name="listed", plates={})
+    for k in range(sites):
+        graph.add_node(f"x{k}", kind="latent", plates=(), distribution="Normal")
+    nodes = {f"x{k}": Box(0.0, 0.0, 22.0, 22.0) for k in range(sites)}
+    return Layout(graph, nodes, {}, {}, {}, width, height,
+                  options=DrawOptions(theme="paper"))
+
+
+def test_a_list_that_makes_the_figure_taller_than_a_page_is_set_in_columns():
+    from plategraph.layout.fit import LINE, figure_fit
+
+    step = LINE * 8.0
+    # 40 rows (432 pt) below a 300 pt diagram: 744 pt in one column, 528 pt in two
+    fit = figure_fit(listed_layout(40, 400.0, 300.0), distributions=True, limit=504.0)
+    assert fit.placement == "below" and fit.fits and fit.height <= TEXT_HEIGHT
+    assert [first for first, _ in fit.columns] == [0, 20]
+    assert fit.height == 300.0 + 12.0 + 20 * step
+    assert fit.columns[1][1] > 0 and fit.wrap == (504.0 - 12.0) / 2
+    # a taller diagram needs more columns: the fewest that bring it within a page
+    fit = figure_fit(listed_layout(40, 400.0, 360.0), distributions=True, limit=504.0)
+    assert [first for first, _ in fit.columns] == [0, 14, 28]
+    assert fit.height <= TEXT_HEIGHT
+    # a list that keeps the figure within a page stays one column
+    fit = figure_fit(listed_layout(40, 400.0, 60.0), distributions=True, limit=504.0)
+    assert fit.columns == ((0, 0.0),) and fit.height == 60.0 + 12.0 + 40 * step
+    # columns narrower than a list beside is wrapped to are not tried: one column, too tall
+    fit = figure_fit(listed_layout(40, 200.0, 300.0), distributions="below", limit=200.0)
+    assert fit.columns == ((0, 0.0),) and fit.height > TEXT_HEIGHT
+
+
+def test_the_pdf_and_the_tikz_set_the_list_in_the_same_columns():
+    from plategraph.export.tikz import tikz_picture
+    from plategraph.layout.fit import fit_limits
+
+    lay = listed_layout(40, 400.0, 300.0)
+    with pytest.warns(plategraph.FigureSizeWarning, match="figure\\*"):
+        tikz = tikz_picture(lay, distributions=True)
+    nodes = re.findall(r"\\node\[distributions\] at \(([\d.]+), (-?[\d.]+)\)", tikz)
+    assert len(nodes) == 2 and nodes[0][1] == nodes[1][1] and float(nodes[1][0]) > 12.0
+    with pytest.warns(plategraph.FigureSizeWarning, match="figure\\*"):
+        spec = figure_spec(lay, distributions=True)
+    listed = [t for t in spec.texts if t.role == "distribution"]
+    lefts = sorted({round(t.x, 1) for t in listed})
+    assert len(listed) == 40 and len(lefts) == 2
+    # the second column starts where the TikZ's does, from the list's left edge
+    assert lefts[1] - lefts[0] == pytest.approx(float(nodes[1][0]) - float(nodes[0][0]))
+    assert spec.height <= TEXT_HEIGHT + 20 and spec.width <= fit_limits(None)[1]
