@@ -28,10 +28,11 @@ from ..layout.quoting import html_text
 from .build import ModelSpec, model_spec
 from .printing import SpecStrPrinter, _Writer
 
-__all__ = ["EXPRESSION_LIMIT", "expression_labels", "expression_texts", "with_expressions"]
+__all__ = ["EXPRESSION_LIMIT", "LabelHtmlPrinter", "drawn_length", "expression_labels",
+           "expression_texts", "with_expressions"]
 
-# the longest expression a label shows, in characters as drawn (21 for ``b·floor_h +
-# a_{county[h]}``); a longer one is drawn f(…), as a figure's node or list cannot hold a formula
+# the longest expression a label shows, in characters as drawn (21 for ``a_{county[h]} +
+# b·floor_h``); a longer one is drawn f(…), as a figure's node or list cannot hold a formula
 EXPRESSION_LIMIT = 28
 
 # HTML-like markup in a printed expression, put in after the text around it is escaped: a
@@ -143,7 +144,9 @@ def expression_labels(graph: nx.DiGraph, *, always: bool = False, mathtext: bool
             tex = _plain_latex(latex.link(param, latex.expr(expr)))
             texts = {"html": text.link(param, written.doprint(expr))}
             if tex is not None:
-                texts["latex"] = tex
+                # TeX sets a sum's index below the sign's depth, lower than the names'
+                # subscripts; with the sign smashed it sits where theirs do (mathtext's does)
+                texts["latex"] = tex.replace(r"{\sum}_{", r"{\smash{\sum}}_{")
                 if mathtext and _parses(tex):
                     texts["mathtext"] = tex
             found.setdefault(site.name, {})[param] = texts

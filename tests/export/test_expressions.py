@@ -155,7 +155,7 @@ def test_the_crossed_regressions_notebook_label_forced_writes_it_in_one_style():
     (poisson_graph, r"\mathrm{Poisson}(\exp(\alpha + \beta x_{n}))", "Poisson(exp(α+βxn))"),
     # logit⁻¹ as invlogit, the sum's index beside its sign
     (lambda: gallery_graph("logistic_regression:model"),
-     r"\mathrm{Bernoulli}(\mathrm{invlogit}(\alpha + {\sum}_{k} \, X_{n, k} \beta_{k}))",
+     r"\mathrm{Bernoulli}(\mathrm{invlogit}(\alpha + {\smash{\sum}}_{k} \, X_{n, k} \beta_{k}))",
      "Bernoulli(invlogit(α+"),
 ], ids=["exp", "sum"])
 def test_exp_and_sums_are_written_out_in_the_paper_list_and_the_tikz(graph, tex, read,
