@@ -137,12 +137,18 @@ def expression_labels(graph: nx.DiGraph, *, always: bool = False, mathtext: bool
         for param, expr in exprs.items():
             if expr is None or drawn is not None and not _names(expr, spec) <= set(drawn):
                 continue
+            if _has_cases(expr):  # a case split (a scan's first step) is no label's formula
+                continue
             # the same length in every output and either labels option: as math draws it
             if not always and drawn_length(text.link(param, shown.doprint(expr))) \
                     > EXPRESSION_LIMIT:
                 continue
             tex = _plain_latex(latex.link(param, latex.expr(expr)))
-            texts = {"html": text.link(param, written.doprint(expr))}
+            # the paper figure draws no html: its html only measures the list (``layout.fit``),
+            # which the written-out form (``exp(h[t]/2)``), longer than the math, overestimates
+            # as a generous estimate should
+            html_form = html_text(text.expr(expr)) if mathtext else written.doprint(expr)
+            texts = {"html": text.link(param, html_form)}
             if tex is not None:
                 # TeX sets a sum's index below the sign's depth, lower than the names'
                 # subscripts; with the sign smashed it sits where theirs do (mathtext's does)
@@ -162,6 +168,10 @@ _AMS_ONLY = ("\\begin{", "\\text{", "\\tfrac", "\\dfrac", "\\binom", "\\substack
 # sum's limits below it is set two sizes down, below the 7 pt a figure's text may be (the
 # inline printer writes ``\exp``, ``invlogit`` and ``{\sum}_{k}`` instead where it can)
 _TOO_SMALL = ("^", "\\sum_", "\\frac")
+
+
+def _has_cases(expr: Any) -> bool:
+    return expr.has(sympy.Piecewise)
 
 
 def _names(expr: Any, spec: ModelSpec) -> set[str]:
