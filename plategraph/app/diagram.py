@@ -301,7 +301,7 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
       hidden, their parents point to their children).
     - ``distributions``: label nodes ``a ~ Normal(mu, 1)`` (paper theme: listed beside or below
       the figure, ``"beside"``/``"below"`` to choose); ``expressions``: a parameter the model
-      computes is written out from its specification (``Normal(b*floor[h] + a[county[h]],
+      computes is written out from its specification (``Normal(a[county[h]] + b*floor[h],
       sigma_y)``) when short (``"auto"``), ``"always"``, or ``"never"`` (``f(a, b, county,
       floor)``); ``labels="math"``: ``sigma_a`` → σₐ
       (the default in the paper theme, ``"plain"`` otherwise).

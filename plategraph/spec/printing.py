@@ -3,6 +3,9 @@
 Names read as in the figure (``layout.labels``: ``sigma_a`` is σ with subscript a, other words
 upright); each plate gets one index letter (its initial when free, else i, j, k, …), shown once at
 the end of its site's line with its range (``c = 1, …, 8``); summation indices are k, l, m, ….
+A sum's terms are ordered as a person writes them (``a_{county_h} + b · floor_h``: intercepts,
+then indexed effects, then slope × predictor; ``term_rank``). ``inline`` LaTeX is what a
+figure's line of text can hold (``\\exp(…)``, a sum with its index beside it, ``invlogit``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ..layout.labels import GREEK, name_label
 if TYPE_CHECKING:
     from .build import ModelSpec, SiteSpec
 
-__all__ = ["factorization", "index_letters", "to_latex", "to_markdown", "to_text"]
+__all__ = ["factorization", "index_letters", "term_rank", "to_latex", "to_markdown", "to_text"]
 
 _SUM_LETTERS = "klmnpqrsuvw"
 
@@ -44,10 +47,41 @@ def _dummy_letter(name: str) -> str:
     return _SUM_LETTERS[int(digits or 0) % len(_SUM_LETTERS)]
 
 
+def term_rank(term: sympy.Expr) -> int:
+    """Where a term goes in a sum, as papers write one (Gelman & Hill's ``α_{j[i]} + β x_i``):
+    a lone scalar (an intercept ``μ``) 0, an indexed value (``a_{county_h}``) 1, a product of
+    those (slope × predictor, ``b · floor_h``) 2, a sum over an index 3, anything else (a
+    function, a power) 4, a number last (5). Ties keep SymPy's order."""
+    coeff, rest = term.as_coeff_Mul()
+    if rest == 1 or rest.is_number:
+        return 5
+    if isinstance(rest, sympy.Symbol):
+        return 0
+    if isinstance(rest, sympy.Indexed):
+        return 1
+    if isinstance(rest, sympy.Mul) and all(isinstance(f, (sympy.Symbol, sympy.Indexed))
+                                           for f in rest.args):
+        return 2
+    if isinstance(rest, sympy.Sum) or rest.has(sympy.Sum) and not rest.is_Function:
+        return 3
+    return 4
+
+
 class _IndexLetters:
-    """What both printers write alike: a plate's index as its letter, a dummy index as its own."""
+    """What every printer writes alike: a plate's index as its letter, a dummy index as its
+    own, a sum's terms in ``term_rank`` order (a positive one first)."""
 
     letters: dict[str, str]
+
+    def _as_ordered_terms(self, expr: sympy.Expr, order: str | None = None) -> list:
+        terms = sorted(super()._as_ordered_terms(expr, order=order),  # type: ignore[misc]
+                       key=term_rank)
+        # a sum opens with a positive term where it has one: ``1 - φ``, not ``-φ + 1``
+        positive = [t for t in terms if not t.could_extract_minus_sign()]
+        if positive and terms[0].could_extract_minus_sign():
+            terms.remove(positive[0])
+            terms.insert(0, positive[0])
+        return terms
 
     def _print_Dummy(self, expr: sympy.Dummy) -> str:
         return _dummy_letter(expr.name)
@@ -67,9 +101,10 @@ class _IndexLetters:
 class SpecLatexPrinter(_IndexLetters, LatexPrinter):
     """SymPy's LaTeX printer with the figure's names and the plates' index letters."""
 
-    def __init__(self, letters: dict[str, str], settings: dict | None = None) -> None:
-        super().__init__(settings or {})
-        self.letters = letters
+    def __init__(self, letters: dict[str, str], *, inline: bool = False) -> None:
+        # inline: a short fraction on the line (``x / 2``), set at the text's size
+        super().__init__({"fold_short_frac": True} if inline else {})
+        self.letters, self.inline = letters, inline
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         return name_label(expr.name, math=True, dialect="latex")[1:-1]
@@ -86,10 +121,10 @@ class SpecLatexPrinter(_IndexLetters, LatexPrinter):
     def _print_Mul(self, expr: sympy.Mul) -> str:
         # ``b \cdot \mathrm{floor}_{h}``: a name of several letters beside a factor would read
         # as one word (``bfloor``); single letters are juxtaposed as usual (``\tau \eta_{j}``)
-        if not any(self._print(f).lstrip("{").startswith(r"\mathrm") for f in expr.args):
-            return super()._print_Mul(expr)
+        # (each product decides for itself: an inner one does not inherit an outer's dot)
+        words = any(self._print(f).lstrip("{").startswith(r"\mathrm") for f in expr.args)
         saved = self._settings["mul_symbol_latex"]
-        self._settings["mul_symbol_latex"] = r" \cdot "
+        self._settings["mul_symbol_latex"] = r" \cdot " if words else " "
         try:
             return super()._print_Mul(expr)
         finally:
@@ -102,11 +137,20 @@ class SpecLatexPrinter(_IndexLetters, LatexPrinter):
             return r"\log " + self._print(arg)
         return super()._print_log(expr, exp)
 
+    def _print_ExpBase(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        # inline, ``\exp(b)``: a superscript ``e^{b}`` would be set below a figure's 7 pt
+        if not self.inline:
+            return super()._print_ExpBase(expr, exp)
+        return self._do_exponent(r"\exp\left(" + self._print(expr.args[0]) + r"\right)", exp)
+
     def _print_Sum(self, expr: sympy.Sum) -> str:
         # indices run 0…n−1 in the expression and are written 1…n, as the plates' ranges are
         out = self._print(expr.function)
         if isinstance(expr.function, sympy.Add):
             out = r"\left(" + out + r"\right)"
+        if self.inline:  # the index beside the sign, as in a line of text (``{\sum}_{k}``)
+            indices = ", ".join(self._print(k) for k, _, _ in expr.limits)
+            return r"{\sum}_{" + indices + r"} \, " + out
         for k, lo, hi in reversed(expr.limits):
             out = (r"\sum_{" + self._print(k) + "=" + self._print(lo + 1) + "}^{"
                    + self._print(hi + 1) + "} " + out)
@@ -161,10 +205,10 @@ def _inputs(spec: ModelSpec, site: str, param: str) -> list[str]:
 class _Writer:
     """One output's way of writing names, expressions and the parts of a line."""
 
-    def __init__(self, spec: ModelSpec, latex: bool) -> None:
-        self.spec, self.latex = spec, latex
+    def __init__(self, spec: ModelSpec, latex: bool, *, inline: bool = False) -> None:
+        self.spec, self.latex, self.inline = spec, latex, inline
         self.letters = index_letters(spec)
-        self.printer = (SpecLatexPrinter(self.letters) if latex
+        self.printer = (SpecLatexPrinter(self.letters, inline=inline) if latex
                         else SpecStrPrinter(self.letters))
 
     def expr(self, e: Any) -> str:
@@ -190,7 +234,11 @@ class _Writer:
 
     def link(self, param: str, text: str) -> str:
         """A parameter given on another scale, as papers write it: logits as the probability
-        ``logit⁻¹(η)`` (the distribution's argument is a probability either way)."""
+        ``logit⁻¹(η)`` (the distribution's argument is a probability either way); inline,
+        ``invlogit(η)`` (Gelman & Hill's name for it), as a superscript ``−1`` would be set
+        below a figure's 7 pt."""
+        if param == "logits" and self.latex and self.inline:
+            return r"\mathrm{invlogit}\left(" + text + r"\right)"
         if param == "logits":
             return (r"\operatorname{logit}^{-1}\left(" + text + r"\right)" if self.latex
                     else f"logit⁻¹({text})")

@@ -248,7 +248,7 @@ def test_gallery_shows_a_progress_bar_on_a_terminal(tmp_path):
 
 def test_render_expressions_writes_computed_parameters_out_or_not(capsys):
     radon = str(GALLERY / "radon.py")
-    for flag, label in (("auto", "Normal(b*floor[h&#93; + a[county[h&#93;&#93;, sigma_y)"),
+    for flag, label in (("auto", "Normal(a[county[h&#93;&#93; + b*floor[h&#93;, sigma_y)"),
                         ("never", "Normal(f(a, b, county, floor), sigma_y)")):
         code, out, _ = run(capsys, "render", f"{radon}:model", "-o", "-", "-f", "dot",
                            "--distributions", "--expressions", flag)

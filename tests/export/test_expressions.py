@@ -33,6 +33,36 @@ def long_one(x):
         numpyro.sample("y", dist.Normal(a * x + b * x ** 2 + jnp.exp(a) * jnp.tanh(x), 1.0))
 
 
+def poisson(x, counts=None):
+    alpha = numpyro.sample("alpha", dist.Normal(0.0, 2.0))
+    beta = numpyro.sample("beta", dist.Normal(0.0, 1.0))
+    with numpyro.plate("N", x.shape[0]):
+        numpyro.sample("counts", dist.Poisson(jnp.exp(alpha + beta * x)), obs=counts)
+
+
+def crossed(X, student, item, y=None):
+    mu = numpyro.sample("mu", dist.Normal(0.0, 2.5))
+    sigma_a = numpyro.sample("sigma_a", dist.HalfNormal(1.0))
+    with numpyro.plate("features", X.shape[1]):
+        beta = numpyro.sample("beta", dist.Normal(0.0, 1.0))
+    with numpyro.plate("students", 5):
+        a = numpyro.sample("a", dist.Normal(0.0, sigma_a))
+    with numpyro.plate("items", 4):
+        b = numpyro.sample("b", dist.Normal(0.0, 1.0))
+    with numpyro.plate("responses", X.shape[0]):
+        numpyro.sample("y", dist.Bernoulli(logits=mu + X @ beta + a[student] + b[item]), obs=y)
+
+
+def poisson_graph():
+    x = np.linspace(-1, 1, 6, dtype=np.float32)
+    return plategraph.model_graph(poisson, x, counts=np.arange(6))
+
+
+def gallery_graph(ident: str):
+    model, args, kwargs = load_example(ident)
+    return plategraph.model_graph(model, *args, **kwargs)
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -46,8 +76,8 @@ def pdf_text(pdf) -> str:
 def test_radons_paper_figure_lists_the_intercept_by_county(tmp_path):
     pdf = plategraph.draw(radon(), theme="paper", distributions=True).save(tmp_path / "r.pdf")
     text = squeeze(pdf_text(pdf))
-    # b · floor with subscript h, plus a with subscript county_h: subscripts read back inline
-    assert "log_radon∼Normal(b⋅floorh+acountyh,σy)" in text
+    # a with subscript county_h, plus b · floor with subscript h: subscripts read back inline
+    assert "log_radon∼Normal(acountyh+b⋅floorh,σy)" in text
     assert "f(" not in text
 
 
@@ -55,25 +85,92 @@ def test_radons_paper_figure_lists_the_intercept_by_county(tmp_path):
 @pytest.mark.latex
 def test_radons_tikz_compiles_with_the_expression(tmp_path):
     tex = plategraph.to_tikz(radon(), standalone=True, distributions=True)
-    assert r"\mathrm{Normal}(b \cdot \mathrm{floor}_{h} + a_{\mathrm{county}_{h}}" in tex
+    assert r"\mathrm{Normal}(a_{\mathrm{county}_{h}} + b \cdot \mathrm{floor}_{h}" in tex
     (tmp_path / "r.tex").write_text(tex)
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "r.tex"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
     text = squeeze(pdf_text(tmp_path / "r.pdf"))
     # pdftotext reads the second-level subscript h apart from the line, if at all
-    assert "log_radon∼Normal(b·floorh+acounty" in text and "f(" not in text
+    assert "log_radon∼Normal(acounty" in text and "b·floorh,σy)" in text
+    assert "f(" not in text
 
 
 @pytest.mark.dot
 def test_the_notebook_label_writes_it_and_never_forces_f():
     g = radon()
     svg = plategraph.draw(g, distributions=True).pipe("svg").decode()
-    assert "log_radon ~ Normal(b*floor[h] + a[county[h]], sigma_y)" in svg
+    assert "log_radon ~ Normal(a[county[h]] + b*floor[h], sigma_y)" in svg
     never = plategraph.draw(g, distributions=True, expressions="never").source
     assert "Normal(f(a, b, county, floor), sigma_y)" in never
-    math = plategraph.draw(g, distributions=True, labels="math").source
-    assert "Normal(b*floor[h&#93; + a[county[h&#93;&#93;, σ" in math
+
+
+SUB = '<SUB><FONT POINT-SIZE="9">{}</FONT></SUB>'
+
+
+@pytest.mark.parametrize(("graph", "site", "plain", "math"), [
+    # an index as a subscript, an index of an index in brackets on its line (α_{j[i]})
+    (radon, "log_radon", "a[county[h&#93;&#93; + b*floor[h&#93;",
+     "a" + SUB.format("county[h&#93;") + " + b·floor" + SUB.format("h")),
+    # sigma_y, theta_raw: the figure's one subscript rule, an index joining the name's own
+    (lambda: gallery_graph("eight_schools:non_centered"), "theta", "mu + tau*theta_raw[j&#93;",
+     "μ + τ·θ" + SUB.format("raw,j")),
+    (lambda: gallery_graph("logistic_regression:model"), "y",
+     "logit⁻¹(alpha + Σ_k X[n, k&#93;*beta[k&#93;)",
+     "logit⁻¹(α + Σ" + SUB.format("k") + " X" + SUB.format("n,k") + "·β" + SUB.format("k")
+     + ")"),
+], ids=["radon", "eight_schools", "logistic_regression"])
+def test_a_notebook_label_writes_its_expression_as_it_writes_names(graph, site, plain, math):
+    g = graph()
+    plain_label = plategraph.draw(g, distributions=True).source
+    math_label = plategraph.draw(g, distributions=True, labels="math").source
+    assert plain in plain_label and math in math_label
+    # the rest of the label in the same style: as written, or Greek with subscripts
+    assert "σ" not in plain_label and "<SUB>" not in plain_label
+    labels = " ".join(re.findall(r"label=<(.*?)> tooltip", math_label))
+    assert "~" in labels and "[" not in labels.replace("county[h&#93;", "")
+
+
+@pytest.mark.dot
+def test_the_crossed_regressions_notebook_label_forced_writes_it_in_one_style():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10, 2)).astype(np.float32)
+    g = plategraph.model_graph(crossed, X, rng.integers(0, 5, 10), rng.integers(0, 4, 10),
+                               y=rng.integers(0, 2, 10).astype(np.float32))
+    assert "f(μ, β, a, b, X, student, item)" in plategraph.draw(
+        g, distributions=True, labels="math").source  # too long for a node
+    source = plategraph.draw(g, distributions=True, labels="math", expressions="always").source
+    assert ("logit⁻¹(μ + a" + SUB.format("student[r&#93;") + " + b" + SUB.format("item[r&#93;")
+            + " + Σ" + SUB.format("k") + " X" + SUB.format("r,k") + "·β" + SUB.format("k")
+            + ")") in source
+    svg = plategraph.draw(g, distributions=True, labels="math", expressions="always").pipe(
+        "svg").decode()
+    assert "student[r]" in svg and "baseline-shift" in svg
+
+
+@pytest.mark.dot
+@pytest.mark.latex
+@pytest.mark.parametrize(("graph", "tex", "read"), [
+    # exp(b) at the text's size, not e with a superscript set below 7 pt
+    (poisson_graph, r"\mathrm{Poisson}(\exp(\alpha + \beta x_{n}))", "Poisson(exp(α+βxn))"),
+    # logit⁻¹ as invlogit, the sum's index beside its sign
+    (lambda: gallery_graph("logistic_regression:model"),
+     r"\mathrm{Bernoulli}(\mathrm{invlogit}(\alpha + {\smash{\sum}}_{k} \, X_{n, k} \beta_{k}))",
+     "Bernoulli(invlogit(α+"),
+], ids=["exp", "sum"])
+def test_exp_and_sums_are_written_out_in_the_paper_list_and_the_tikz(graph, tex, read,
+                                                                     tmp_path):
+    g = graph()
+    pdf = plategraph.draw(g, theme="paper", distributions=True).save(tmp_path / "p.pdf")
+    text = squeeze(pdf_text(pdf))
+    assert read in text and "f(" not in text
+    tikz = plategraph.to_tikz(g, standalone=True, distributions=True)
+    assert tex in tikz
+    (tmp_path / "t.tex").write_text(tikz)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert read in squeeze(pdf_text(tmp_path / "t.pdf"))
 
 
 def test_a_long_expression_is_f_unless_always():
@@ -96,11 +193,13 @@ def test_a_parameter_mathtext_or_plain_latex_cannot_set_is_f_there():
     assert _plain_latex(r"\begin{cases} a & \text{for}\: x > 0 \end{cases}") is None
     # a superscript or a sum's limits would be below 7 pt in a paper's list
     assert _plain_latex(r"e^{b}") is None and _plain_latex(r"\sum_{k=1}^{3} x_{k}") is None
+    assert _plain_latex(r"{\sum}_{k} x_{k}") == r"{\sum}_{k} x_{k}"  # its index beside it
     assert _plain_latex(r"\beta_{p_{i}, c_{j}}") is None  # c's j: two sizes down, alone
     kept = r"a_{\mathrm{county}_{h}} + X_{n, k}"
     assert _plain_latex(kept) == kept
 
     assert _parses(r"\operatorname{logit}^{-1}\left(\alpha + \sum_{k=1}^{3} X_{n, k}\right)")
+    assert _parses(r"\mathrm{invlogit}(\exp(a) + {\sum}_{k} X_{n, k})")
     assert not _parses(r"\begin{cases} a \end{cases}")
 
 

@@ -26,6 +26,7 @@ import plategraph
 from plategraph.graph.build import model_computation
 from plategraph.spec.build import evaluate
 from plategraph.spec.numbers import softplus
+from plategraph.spec.printing import SpecLatexPrinter, SpecStrPrinter
 from plategraph.tracing import trace
 
 IDS = gallery_ids()
@@ -82,9 +83,41 @@ def test_radon_is_an_intercept_by_county_plus_a_slope():
     assert spec["a"].params == {"loc": sympy.Symbol("mu_a"), "scale": sympy.Symbol("sigma_a")}
     assert spec["mu_a"].params == {"loc": 0, "scale": 10}
     assert spec["b"].value is None
+    # the intercept by county first, then slope × predictor, as Gelman & Hill write it
+    assert "log_radon[h] ~ Normal(a[county[h]] + b*floor[h], σ_y)" in spec.to_text()
     latex = spec.to_latex()
-    assert r"a_{\mathrm{county}_{h}}" in latex and r"b \cdot \mathrm{floor}_{h}" in latex
+    assert r"(a_{\mathrm{county}_{h}} + b \cdot \mathrm{floor}_{h}, \sigma_{y})" in latex
     assert r"& h &= 1, \dots, 8 \quad \text{(observed)}" in latex
+
+
+A, COUNTY_, FLOOR_, XS, BETA = (sympy.IndexedBase(n) for n in ("a", "county", "floor", "X", "beta"))
+H, KK = sympy.Idx("h", 8), sympy.Dummy("k0")
+MU, B, PHI = sympy.symbols("mu b phi")
+
+
+@pytest.mark.parametrize(("expr", "text", "latex"), [
+    (B * FLOOR_[H] + A[COUNTY_[H]], "a[county[h]] + b*floor[h]",
+     r"a_{\mathrm{county}_{h}} + b \cdot \mathrm{floor}_{h}"),
+    # intercept, indexed effects, slope × predictor, then the sum over a non-plate axis
+    (sympy.Sum(XS[H, KK] * BETA[KK], (KK, 0, 2)) + B * FLOOR_[H] + A[COUNTY_[H]] + MU,
+     "μ + a[county[h]] + b*floor[h] + Σ_{k=1..3} X[h, k]*β[k]",
+     r"\mu + a_{\mathrm{county}_{h}} + b \cdot \mathrm{floor}_{h} + \sum_{k=1}^{3} X_{h, k} "
+     r"\beta_{k}"),
+    (MU + sympy.exp(B) + sympy.log(10), "μ + exp(b) + log(10)", r"\mu + e^{b} + \log 10"),
+    (1 - PHI, "1 - φ", r"1 - \phi"),  # a positive term first
+], ids=["radon", "crossed", "functions", "minus"])
+def test_a_sums_terms_are_ordered_as_a_paper_writes_them(expr, text, latex):
+    assert SpecStrPrinter({"h": "h"}).doprint(expr) == text
+    assert SpecLatexPrinter({"h": "h"}).doprint(expr) == latex
+
+
+def test_the_inline_latex_is_what_a_line_of_text_holds():
+    printer = SpecLatexPrinter({"h": "h"}, inline=True)
+    assert printer.doprint(sympy.exp(MU + B * FLOOR_[H])) == \
+        r"\exp\left(\mu + b \cdot \mathrm{floor}_{h}\right)"
+    assert printer.doprint(sympy.Sum(XS[H, KK] * BETA[KK], (KK, 0, 2))) == \
+        r"{\sum}_{k} \, X_{h, k} \beta_{k}"
+    assert printer.doprint(MU / 2) == r"\mu / 2"
 
 
 def test_eight_schools_non_centered_writes_the_deterministic_out():
