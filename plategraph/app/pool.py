@@ -245,9 +245,14 @@ class WorkerPool(Executor):
                 fn, args, kwargs, outer = self._waiting.popleft()
                 if outer.cancelled():
                     continue
+                try:
+                    inner = self._pool.schedule(_run_task, args=(fn, args, kwargs),
+                                                timeout=self._timeout)
+                except Exception as err:  # noqa: BLE001  a broken pool: the task's error
+                    if outer.set_running_or_notify_cancel():
+                        outer.set_exception(err)
+                    continue
                 self._slots -= 1
-                inner = self._pool.schedule(_run_task, args=(fn, args, kwargs),
-                                            timeout=self._timeout)
             inner.add_done_callback(lambda done, outer=outer: self._ended(done, outer))
 
     def _ended(self, inner: Future, outer: Future) -> None:
