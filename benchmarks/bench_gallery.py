@@ -17,7 +17,9 @@ models built on a dask LocalCluster of 1 and 2 workers.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,27 +45,59 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.2f}"
 
 
-def work(folder: Path, out: Path) -> tuple[float, int]:
+def cpu_seconds(*who: int) -> float:
+    """User + system CPU seconds of ``who`` (``resource.RUSAGE_SELF``, ``RUSAGE_CHILDREN``)."""
+    return sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime for w in who)
+
+
+def work(folder: Path, out: Path) -> tuple[float, float, int]:
     """Seconds to render every model of ``folder`` in this process as the build's workers do
-    (``render_job``, every file of it written), and the number of models."""
+    (``render_job``, every file of it written), its CPU seconds (graphviz's runs included),
+    and the number of models."""
     formats = (*DEFAULT_FORMATS, *PAPER_OUTPUTS)
     models = [(str(path), function) for path in gallery_modules(folder)
               for function in model_names(load_module(path))]
     start = time.perf_counter()
+    cpu = cpu_seconds(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     for path, function in models:
         render_job(path, function, str(out), formats, DrawOptions(), None)
-    return time.perf_counter() - start, len(models)
+    return (time.perf_counter() - start,
+            cpu_seconds(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) - cpu, len(models))
 
 
-def cold_build(folder: Path, out: Path, jobs: int, *extra: str) -> float:
-    """Wall seconds of ``plategraph gallery FOLDER -o OUT --jobs JOBS`` in a fresh process."""
+def cold_build(folder: Path, out: Path, jobs: int, *extra: str) -> tuple[float, float | None]:
+    """Wall seconds of ``plategraph gallery FOLDER -o OUT --jobs JOBS`` in a fresh process,
+    and the CPU seconds of every process it started (Linux: the fork server and the workers
+    it forks are not the command's children, so this process adopts them as a subreaper to
+    count them; None elsewhere)."""
     command = [sys.executable, "-m", "plategraph", "gallery", str(folder), "-o", str(out),
                "--jobs", str(jobs), "--force", "-q", *extra]
+    adopted = _subreaper(True)
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT,
                    env={**os.environ, "PYTHONPATH": os.pathsep.join(
                        [str(ROOT), os.environ.get("PYTHONPATH", "")])})
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if not adopted:
+        return seconds, None
+    deadline = time.monotonic() + 30  # the fork server and keepers end soon after the build
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.05)
+        except ChildProcessError:
+            break
+    _subreaper(False)
+    return seconds, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+
+
+def _subreaper(on: bool) -> bool:
+    """Adopt (or stop adopting) the orphaned descendants of this process; whether it could."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, int(on), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # 36: PR_SET_CHILD_SUBREAPER, Linux only
+        return False
 
 
 def one_by_one() -> tuple[dict[str, float], dict[str, float], dict[str, float | str]]:
@@ -134,24 +168,29 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "out")
         before = load()
-        cold = cold_build(GALLERY, out, options.jobs)
+        cold, cold_cpu = cold_build(GALLERY, out, options.jobs)
         after = load()
         again = build_gallery(GALLERY, out, jobs=options.jobs)
         assert {r.status for r in again.results} == {"cached"}
-        first, _ = work(GALLERY, Path(tmp, "work"))
-        warm, count = work(GALLERY, Path(tmp, "work"))
+        first, first_cpu, _ = work(GALLERY, Path(tmp, "work"))
+        warm, warm_cpu, count = work(GALLERY, Path(tmp, "work"))
         warm_load = load()
     share = warm / options.jobs
-    print(f"{'run':62s} {'models':>6s} {'seconds':>8s}")
+    print(f"{'run':62s} {'models':>6s} {'seconds':>8s} {'CPU s':>7s}")
     print(f"{'the work, one model after another in this process (first pass)':62s} {count:6d} "
-          f"{first:8.2f}")
-    print(f"{'the work, warm (second pass)':62s} {count:6d} {warm:8.2f}   ({warm_load})")
+          f"{first:8.2f} {first_cpu:7.2f}")
+    print(f"{'the work, warm (second pass)':62s} {count:6d} {warm:8.2f} {warm_cpu:7.2f}   "
+          f"({warm_load})")
+    cpu_text = "" if cold_cpu is None else f"{cold_cpu:7.2f}"
     print(f"{f'plategraph gallery --jobs {options.jobs}, cold, in a fresh process':62s} "
-          f"{count:6d} {cold:8.2f}   ({before} before, {after} after)")
+          f"{count:6d} {cold:8.2f} {cpu_text:>7s}   ({before} before, {after} after)")
     print(f"{'plategraph gallery, again with nothing changed':62s} {count:6d} "
           f"{again.seconds:8.2f}")
     print(f"cold build / (warm work / {options.jobs} jobs) = {cold:.2f} / {share:.2f} = "
           f"{cold / share:.2f}")
+    if cold_cpu is not None:  # what the load does not change: CPU the build spent on the work
+        print(f"the build's CPU / the work's CPU = {cold_cpu:.2f} / {warm_cpu:.2f} = "
+              f"{cold_cpu / warm_cpu:.2f}")
 
     print("\n## Gallery one model at a time: plategraph and numpyro.render_model, SVG + PNG")
     ours, drop_in, theirs = one_by_one()

@@ -2,9 +2,11 @@
 
 Every task runs in a fresh worker (``max_tasks=1``), so one module cannot change what another
 draws (a module that patches ``numpyro.distributions`` at import patches only its own worker).
-Workers are forked from a server that has already imported JAX, NumPyro and plategraph, which
-keeps a fresh worker cheap. pebble pairs each reply with its task by id, kills and replaces a
-worker whose task runs past the time limit, and reports a worker that died as that task's error.
+Workers are forked from a server that has already imported JAX, NumPyro and plategraph and
+drawn a built-in model with them (``_fork_server``), which keeps a fresh worker cheap and warm;
+one more worker than may run is kept forked and waiting, so a task starts as soon as a slot
+frees. pebble pairs each reply with its task by id, kills and replaces a worker whose task runs
+past the time limit, and reports a worker that died as that task's error.
 
 Around that, plategraph makes sure nothing a model does outlives its task:
 
@@ -20,6 +22,7 @@ Around that, plategraph makes sure nothing a model does outlives its task:
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import multiprocessing
 import os
@@ -28,8 +31,10 @@ import select
 import signal
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from concurrent.futures import wait as wait_for
 from typing import Any
 
 import pebble
@@ -47,7 +52,8 @@ PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.app.gallery",
            "sympy", "plategraph.spec.build",
            # the paper figures: imported once by the server, not by every fresh worker
            "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath",
-           # ... and one drawn, so their fonts and mathtext parser are loaded too
+           # last, the warm-up: a built-in model drawn as a worker draws one, so that what a
+           # process's first model costs and its second does not is paid once, here
            "plategraph.app._fork_server"]
 _PR_SET_PDEATHSIG = 1
 _FORKED_CHILD_EXIT = 70  # exit status of a process forked by model code in a worker
@@ -193,8 +199,9 @@ def _rebuild_error(pickled: bytes | None, type_name: str, message: str) -> BaseE
 
 
 class WorkerPool(Executor):
-    """``max_workers`` processes, a fresh one per task; a task running longer than ``timeout``
-    seconds fails with ``TaskTimeout`` and its worker (with everything it started) is killed.
+    """At most ``max_workers`` tasks at once, each in a fresh process (one more waits, forked, for
+    the next task); a task running longer than ``timeout`` seconds fails with ``TaskTimeout``
+    and its worker (with everything it started) is killed.
 
     >>> with WorkerPool(2, timeout=60) as pool:
     ...     pool.submit(pow, 2, 10).result()
@@ -206,19 +213,53 @@ class WorkerPool(Executor):
         context.set_forkserver_preload(PRELOAD)
         self._timeout = timeout
         self._lock = threading.Lock()
-        self._closed = False
-        self._pool = pebble.ProcessPool(max_workers=max(1, max_workers), max_tasks=1,
+        self._closed = False  # no more submissions
+        self._stopping = False  # no more tasks started
+        self._submitted: weakref.WeakSet[Future] = weakref.WeakSet()
+        self._slots = max(1, max_workers)  # tasks that may run at once
+        self._waiting: collections.deque[tuple[Callable, tuple, dict, Future]] = (
+            collections.deque())
+        # one worker more than tasks run at once: a fresh worker is always forked and waiting
+        # when a task ends, so the next task starts at once instead of after pebble notices
+        # the old worker's exit and forks its replacement (a tenth of a second or more)
+        self._pool = pebble.ProcessPool(max_workers=self._slots + 1, max_tasks=1,
                                         initializer=_start_worker, initargs=(os.getpid(),),
                                         context=context)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        outer: Future = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot submit to a pool that was shut down")
-            inner = self._pool.schedule(_run_task, args=(fn, args, kwargs), timeout=self._timeout)
-        outer: Future = Future()
-        inner.add_done_callback(lambda done: self._settle(done, outer))
+            self._waiting.append((fn, args, kwargs, outer))
+            self._submitted.add(outer)
+        self._start_waiting()
         return outer
+
+    def _start_waiting(self) -> None:
+        """Hand waiting tasks to pebble while fewer than ``max_workers`` run."""
+        while True:
+            with self._lock:
+                if self._stopping or not self._slots or not self._waiting:
+                    return
+                fn, args, kwargs, outer = self._waiting.popleft()
+                if outer.cancelled():
+                    continue
+                try:
+                    inner = self._pool.schedule(_run_task, args=(fn, args, kwargs),
+                                                timeout=self._timeout)
+                except Exception as err:  # noqa: BLE001  a broken pool: the task's error
+                    if outer.set_running_or_notify_cancel():
+                        outer.set_exception(err)
+                    continue
+                self._slots -= 1
+            inner.add_done_callback(lambda done, outer=outer: self._ended(done, outer))
+
+    def _ended(self, inner: Future, outer: Future) -> None:
+        with self._lock:
+            self._slots += 1
+        self._settle(inner, outer)
+        self._start_waiting()
 
     def _settle(self, inner: Future, outer: Future) -> None:
         if inner.cancelled() or not outer.set_running_or_notify_cancel():
@@ -241,9 +282,18 @@ class WorkerPool(Executor):
         with self._lock:
             if self._closed:
                 return
-            self._closed = True
+            self._closed = True  # no more submissions; what waits still starts unless cancelled
+            if cancel_futures or not wait:
+                self._stopping = True
+                waiting = [outer for *_, outer in self._waiting]
+                self._waiting.clear()
+            else:
+                waiting = []
+        for outer in waiting:  # never handed to a worker
+            outer.cancel()
         if cancel_futures or not wait:
             self._pool.stop()  # running workers are killed, and their keepers kill the rest
         else:
+            wait_for(list(self._submitted))  # every task submitted, run to its end
             self._pool.close()
         self._pool.join()

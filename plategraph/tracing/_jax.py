@@ -64,6 +64,7 @@ __all__ = [
     "plain_evaluation",
     "prng_key",
     "provenance",
+    "register_backend_plugins",
     "run_with_provenance",
     "static_take",
     "value_and_type",
@@ -639,6 +640,15 @@ def _to_device(out: np.ndarray, aval: Any) -> jax.Array:
 
 
 _SHARDINGS: dict[Any, Any] = {}  # device -> its single-device sharding, made once
+
+
+def register_backend_plugins() -> None:
+    """Find and register JAX's PJRT plugins now, as JAX does before starting its first backend
+    (a scan of the installed packages' entry points, 60 ms), without starting one: the gallery's
+    fork server does it once for the workers it forks."""
+    from jax._src import xla_bridge
+
+    xla_bridge._discover_and_register_pjrt_plugins()
 
 
 _KEYS: dict[int, jax.Array] = {}

@@ -48,3 +48,29 @@ def test_a_task_past_its_limit_is_killed_with_what_it_started():
             future.result(timeout=120)
         assert time.monotonic() - started < 120
         wait_for(lambda: not alive(sleeper), 30, "the program the task started to end")
+
+
+def test_no_more_tasks_run_at_once_than_workers_asked(pool, tmp_path):
+    # the pool keeps a fresh worker waiting beside the two that run: it must stay idle
+    log = tmp_path / "log"
+    step = f"echo start >> {log}; sleep 0.3; echo end >> {log}"
+    futures = [pool.submit(subprocess.call, ["sh", "-c", step]) for _ in range(6)]
+    assert [f.result(timeout=120) for f in futures] == [0] * 6
+    running, most = 0, 0
+    for line in log.read_text().split():
+        running += 1 if line == "start" else -1
+        most = max(most, running)
+    assert most == 2
+
+
+def test_the_fork_servers_warm_up_starts_no_thread_and_fails_nowhere():
+    # a process with threads (JAX's XLA backend starts a dozen) cannot be forked safely
+    code = ("import importlib, os\n"
+            "from plategraph.app.pool import PRELOAD\n"
+            "for name in PRELOAD[:-1]: importlib.import_module(name)\n"
+            "before = len(os.listdir('/proc/self/task'))\n"
+            "server = importlib.import_module(PRELOAD[-1])\n"
+            "print(before, len(os.listdir('/proc/self/task')), server.FAILED)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=600).stdout.split(maxsplit=2)
+    assert out[0] == out[1] and out[2].strip() == "[]"
