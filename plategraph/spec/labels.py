@@ -7,6 +7,7 @@ module prints those expressions, one text per label dialect, for the drawing to 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ import networkx as nx
 from ..graph.build import model_call
 from ..layout.options import DrawOptions
 from ..layout.quoting import html_text
+from ..layout.typeset import sets_math
 from .build import ModelSpec, model_spec
 from .printing import _Writer
 
@@ -107,8 +109,13 @@ def _listed_index(math: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def _parses(math: str) -> bool:
-    """Whether matplotlib's mathtext reads ``math`` (the paper figure's labels are drawn by it)."""
+    """Whether the paper figure can draw ``math``: as a label's plain text
+    (``layout.typeset``, most expressions: a site, an indexed site), else when matplotlib's
+    mathtext reads it (slow: never asked of the thousand sites of a big model)."""
+    if sets_math(math):
+        return True
     from matplotlib.mathtext import MathTextParser
 
     try:
