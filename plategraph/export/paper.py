@@ -29,7 +29,7 @@ from ..layout.labels import distribution_label, name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
-from ..layout.typeset import Line, Run, Typeface, face_of, label_extent, typeset
+from ..layout.typeset import Line, Run, Typeface, face_of, label_extent, run_font, typeset
 
 __all__ = ["COMPUTER_MODERN", "PaperFigure", "Shape", "Text", "check_font", "default_font",
            "figure_spec", "find_with_fontconfig", "font_choices", "font_installed",
@@ -696,9 +696,8 @@ def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
     size in points) through the renderer's plain-text path: no layout of matplotlib's Text,
     no mathtext, the same glyphs and advances ``layout.typeset`` measured."""
     from matplotlib.artist import Artist
-    from matplotlib.font_manager import FontProperties
 
-    props: dict[tuple[str, float], FontProperties] = {}
+    props: dict[tuple[str, str | None, float], Any] = {}
 
     class Runs(Artist):
         def draw(self, renderer: Any) -> None:
@@ -706,9 +705,9 @@ def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
             gc.set_foreground("black")
             to_display = self.axes.transData.transform
             for x, y, run, size in placed:
-                key = (run.file, size * run.scale)
+                key = (run.file, run.fallback, size * run.scale)
                 if key not in props:
-                    props[key] = FontProperties(fname=run.file, size=key[1])
+                    props[key] = run_font(run, key[2])
                 px, py = to_display((x, y))
                 renderer.draw_text(gc, px, py, run.text, props[key], 0.0, ismath=False)
             gc.restore()

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from .latex import GREEK
 
 __all__ = ["PAPER_FAMILIES", "SUB_RISE", "SUB_SCALE", "Line", "Run", "Typeface", "face_of",
-           "label_extent", "label_width", "paper_face", "sets_math", "typeface", "typeset"]
+           "label_extent", "label_width", "paper_face", "run_font", "sets_math", "typeface",
+           "typeset"]
 
 SUB_SCALE = 0.7  # a subscript's size, in its label's (TeX's script size, mathtext's shrink)
 SUB_RISE = -0.2  # a subscript's baseline, in its label's size below the label's
@@ -48,14 +49,16 @@ class Typeface:
 
 @dataclass(frozen=True)
 class Run:
-    """Plain text in one font file: starting ``x`` and baseline ``rise`` in ems of its
-    label's size, drawn at ``scale`` times that size."""
+    """Plain text in one font file (its characters that font lacks from ``fallback``):
+    starting ``x`` and baseline ``rise`` in ems of its label's size, drawn at ``scale`` times
+    that size."""
 
     text: str
     file: str
     x: float
     rise: float = 0.0
     scale: float = 1.0
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,36 @@ def paper_face(font: str | None) -> Typeface:
         font_manager.fontManager.addfont(font)
         return face_of(font, font_manager.FontProperties(fname=font).get_name())
     family = PAPER_FAMILIES.get(font, font)
-    try:
-        regular = font_manager.findfont(font_manager.FontProperties(family=family),
-                                        fallback_to_default=False)
-    except ValueError:
+    regular = _find_family(family)
+    if regular is None:
         family = "STIXGeneral"
-        regular = font_manager.findfont(font_manager.FontProperties(family=family))
-    return face_of(str(regular), family)
+        regular = str(font_manager.findfont(font_manager.FontProperties(family=family)))
+    return face_of(regular, family)
+
+
+def _find_family(family: str) -> str | None:
+    """The regular file of ``family``, made known to matplotlib first where it was installed
+    after matplotlib listed the fonts; None where it is not installed."""
+    from matplotlib import font_manager
+
+    def find() -> str | None:
+        try:
+            return str(font_manager.findfont(font_manager.FontProperties(family=family),
+                                             fallback_to_default=False))
+        except ValueError:
+            return None
+
+    found = find()
+    if found is None:
+        for path in sorted(font_manager.findSystemFonts()):
+            try:
+                name = font_manager.get_font(path).family_name
+            except (OSError, RuntimeError):
+                continue
+            if name == family:
+                font_manager.fontManager.addfont(path)
+        found = find()
+    return found
 
 
 @functools.cache
@@ -182,21 +208,56 @@ def _kerning(file: str, left: int, right: int) -> float:
 
 
 @functools.lru_cache(maxsize=8192)
-def _measure_run(text: str, file: str) -> tuple[float, float, float]:
-    """Advance width, ascent and descent of plain ``text`` in ``file``, in ems, as
-    matplotlib's plain-text path draws it: the glyphs' advances and the pairs' kerning (each
-    glyph and pair measured once: laying a string out through matplotlib costs as much as
-    drawing it)."""
+def _measure_run(text: str, file: str, fallback: str | None = None
+                 ) -> tuple[float, float, float]:
+    """Advance width, ascent and descent of plain ``text`` in ``file`` (the characters it
+    lacks in ``fallback``), in ems, as matplotlib's plain-text path draws it: the glyphs'
+    advances and the pairs' kerning (each glyph and pair measured once: laying a string out
+    through matplotlib costs as much as drawing it)."""
     width = ascent = descent = 0.0
     previous = None
     for char in text:
-        index, advance, up, down = _glyph(file, char)
-        if previous is not None:
-            width += _kerning(file, previous, index)
+        source = fallback if fallback and not _has(file, char) and _has(fallback, char) \
+            else file
+        index, advance, up, down = _glyph(source, char)
+        if previous is not None and previous[0] == source:
+            width += _kerning(source, previous[1], index)
         width += advance
         ascent, descent = max(ascent, up), max(descent, down)
-        previous = index
+        previous = (source, index)
     return width, ascent, descent
+
+
+def _entry(file: str):  # noqa: ANN202  (matplotlib's FontEntry, or None)
+    from matplotlib import font_manager
+
+    return next((f for f in font_manager.fontManager.ttflist if f.fname == file), None)
+
+
+@functools.cache
+def _mergeable(file: str, fallback: str) -> bool:
+    """Whether matplotlib finds ``file`` and ``fallback`` again by their families, so that
+    one text can be drawn in the first with the second as its fallback (``run_font``)."""
+    from matplotlib import font_manager
+
+    entries = [_entry(file), _entry(fallback)]
+    if None in entries:
+        return False
+    return all(str(font_manager.findfont(font_manager.FontProperties(
+        family=e.name, style=e.style, weight=e.weight), fallback_to_default=False)) == e.fname
+        for e in entries)
+
+
+def run_font(run: Run, size: float):  # noqa: ANN201  (a matplotlib FontProperties)
+    """The matplotlib font that draws ``run`` at ``size`` points: its file, with its
+    fallback after it where it has one."""
+    from matplotlib.font_manager import FontProperties
+
+    if run.fallback is None:
+        return FontProperties(fname=run.file, size=size)
+    main, extra = _entry(run.file), _entry(run.fallback)
+    return FontProperties(family=[main.name, extra.name], style=main.style,
+                          weight=main.weight, size=size)
 
 
 # the math of the labels' mathtext dialect, a token at a time
@@ -293,35 +354,48 @@ def _file(char: str, italic: bool, face: Typeface) -> tuple[str, str]:
 
 
 def _set(pieces: list[tuple[str, bool, int]], face: Typeface) -> Line:
-    """Runs of the pieces, one after another; math's subscripts (depth 1) smaller, lowered."""
+    """Runs of the pieces, one after another; math's subscripts (depth 1) smaller, lowered.
+    A run holds what one font draws, its fallback's characters included, so that a label is
+    few texts (each one costs matplotlib a layout)."""
     runs: list[Run] = []
     x = ascent = descent = 0.0
     floor_ascent, floor_descent = _measure_run("lp", face.regular)[1:]
     current: list[str] = []
     key: tuple[str, float, float] | None = None
+    fallback: str | None = None
+    texts = {face.regular, face.italic}
 
     def flush() -> None:
-        nonlocal x, ascent, descent, current
+        nonlocal x, ascent, descent, current, fallback
         if key is None or not current:
             return
         file, scale, rise = key
         text = "".join(current)
-        width, up, down = _measure_run(text, file)
-        runs.append(Run(text, file, x, rise, scale))
+        width, up, down = _measure_run(text, file, fallback)
+        runs.append(Run(text, file, x, rise, scale, fallback))
         x += width * scale
         ascent = max(ascent, rise + up * scale)
         descent = max(descent, down * scale - rise)
-        current = []
+        current, fallback = [], None
 
     for text, italic, depth in pieces:
         scale, rise = (SUB_SCALE, SUB_RISE) if depth == 1 else (1.0, 0.0)
         if depth >= 0 and text == " ":
-            flush()
-            x += THICK
+            if key is not None and key[0] in texts and key[1:] == (scale, rise):
+                current.append(" ")  # TeX's thick space about a text font's space
+            else:
+                flush()
+                x += THICK
             continue
         for char in _choose(text, italic, face):
             file, drawn = _file(char, italic, face)
-            if (file, scale, rise) != key:
+            primary = face.italic if italic else face.regular
+            if file != primary and drawn == char and _mergeable(primary, file):
+                if (primary, scale, rise) != key or fallback not in (None, file):
+                    flush()
+                    key = (primary, scale, rise)
+                fallback = file
+            elif (file, scale, rise) != key:
                 flush()
                 key = (file, scale, rise)
             current.append(drawn)
