@@ -98,10 +98,13 @@ def _symbol_width(name: str, *, math: bool, size: float) -> float:
 
 
 def _measured_width(name: str, *, math: bool, size: float, face: Typeface | None) -> float:
-    """A node symbol's width in points in ``face``, or estimated without one."""
+    """A node symbol's width in points: as ``face`` sets it where that is wider than the
+    estimate (Computer Modern is wider than Times), else the estimate, generous for a Times
+    face, so that a figure's layout does not change with small differences of its font."""
+    estimate = _symbol_width(name, math=math, size=size)
     width = None if face is None else label_width(
         name_label(name, math=math, dialect="mathtext"), face, size)
-    return _symbol_width(name, math=math, size=size) if width is None else width
+    return estimate if width is None else max(width, estimate)
 
 
 def small_size(font_size: float) -> float:
