@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import FormatError, OptionError
-from ..layout.fit import LINE, fit_figure
+from ..layout.fit import INDENT, LINE, fit_figure, list_lines
 from ..layout.geometry import Box, Layout, Point
-from ..layout.labels import distribution_label, name_label, plate_box_label
+from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
@@ -375,7 +375,8 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     if distributions not in (True, False, None, *PLACEMENTS):
         raise OptionError(f"distributions must be True, False or one of "
                           f"{', '.join(PLACEMENTS)}; got {distributions!r}")
-    placement = fit_figure(lay, distributions=distributions, width=target).placement
+    fit = fit_figure(lay, distributions=distributions, width=target)
+    placement = fit.placement
     graph = lay.graph
     math = lay.options.math
     with _fonts(font):
@@ -387,7 +388,7 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
                                          for points, _, _ in curves]
         diagram = Box.union([*ink, *(_extent(t) for t in texts)] or [Box(0, 0, 1, 1)])
         if placement:
-            texts += _distribution_list(lay, math, diagram, placement)
+            texts += _distribution_list(lay, diagram, placement, fit.wrap)
         bounds = Box.union([diagram, *(_extent(t) for t in texts)])
         if lay.options.legend:
             key_shapes, key_curves, key_texts = _key(lay, bounds)
@@ -498,24 +499,21 @@ def _key(lay: Layout, above: Box) -> tuple[list[Shape], list[tuple[list[Point], 
     return shapes, curves, texts
 
 
-def _distribution_list(lay: Layout, math: bool, diagram: Box, placement: str) -> list[Text]:
-    """The list of distributions, one line a site, beside or below the diagram; no lines when
-    no node has a distribution."""
-    graph = lay.graph
-    rows = [_in_font(row) for row in (distribution_label(graph, node, math=math,
-                                                         dialect="mathtext")
-                                      for node in graph.nodes if node in lay.nodes)
-            if row]
-    if not rows:
-        return []
+def _distribution_list(lay: Layout, diagram: Box, placement: str,
+                       wrap: float | None) -> list[Text]:
+    """The list of distributions, one row a site, beside or below the diagram, a row wider
+    than ``wrap`` points broken after a comma with a hanging indent; no lines when no node
+    has a distribution."""
     small = small_size(lay.options.font_size)
     step = LINE * small
     if placement == "beside":
         x, top = diagram.x1 + PAPER_LIST_GAP, diagram.y1
     else:
         x, top = diagram.x0, diagram.y0 - PAPER_LIST_GAP
-    return [Text(x, top - small - i * step, row, small, "left", "baseline",
-                 "distribution") for i, row in enumerate(rows)]
+    lines = [(i > 0, _in_font(line)) for row in list_lines(lay, dialect="mathtext", width=wrap)
+             for i, line in enumerate(row)]
+    return [Text(x + INDENT * small * hangs, top - small - i * step, line, small, "left",
+                 "baseline", "distribution") for i, (hangs, line) in enumerate(lines)]
 
 
 def _factor_label(box: Box, symbol: str, lay: Layout) -> Text:
@@ -561,7 +559,7 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
         lw = LINE_WIDTH * s
         # add_artist, not add_patch: the limits are set, and add_patch would update the data
         # limits from every patch's path (seconds on a diagram of hundreds of nodes)
-        circles: list[tuple[Point, float, str, bool]] = []
+        circles: list[tuple[Point, float, float, str, bool]] = []
         for shape in spec.shapes:
             box = shape.box
             style = "--" if shape.dashed else "-"
@@ -577,11 +575,13 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
                                         box.height - 2 * inset, fc=shape.fill, ec="black",
                                         lw=lw, ls=style, zorder=3))
             else:
-                r = min(box.width, box.height) / 2
-                circles.append((box.center, r - lw / (2 * s), shape.fill, shape.dashed))
+                # a circle, or an ellipse where the layout gave a long name one
+                w, h = box.width - lw / s, box.height - lw / s
+                circles.append((box.center, w, h, shape.fill, shape.dashed))
                 if shape.kind == "double":
-                    circles.append((box.center, r - 3, "none", shape.dashed))
-        _add_circles(ax, circles, lw, s)
+                    inset = 6 - lw / s
+                    circles.append((box.center, w - inset, h - inset, "none", shape.dashed))
+        _add_circles(ax, circles, lw)
         _add_curves(ax, spec.curves, lw, s)
         plain: list[tuple[float, float, Run, float]] = []
         for text in spec.texts:
@@ -602,22 +602,20 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
     return buffer.getvalue()
 
 
-def _add_circles(ax: Any, circles: list[tuple[Point, float, str, bool]], lw: float,
-                 s: float) -> None:
-    """The nodes' circles (center, radius in points, fill, dashed) as one collection of each
-    style, drawn in order: a figure of a thousand nodes draws one unit circle a thousand
-    times, not a thousand patches."""
-    from matplotlib.collections import CircleCollection
+def _add_circles(ax: Any, circles: list[tuple[Point, float, float, str, bool]],
+                 lw: float) -> None:
+    """The nodes' circles and ellipses (center, width and height in points, fill, dashed) as
+    one collection of each style, drawn in order: a figure of a thousand nodes draws one
+    shape a thousand times, not a thousand patches."""
+    from matplotlib.collections import EllipseCollection
 
-    groups: dict[tuple[str, bool], list[tuple[Point, float]]] = {}
-    for center, radius, fill, dashed in circles:
-        groups.setdefault((fill, dashed), []).append((center, radius))
+    groups: dict[tuple[str, bool], list[tuple[Point, float, float]]] = {}
+    for center, width, height, fill, dashed in circles:
+        groups.setdefault((fill, dashed), []).append((center, width, height))
     for (fill, dashed), members in groups.items():
-        # CircleCollection's sizes are areas in points², its circle of area 1 has radius
-        # sqrt(1/pi)
-        ax.add_collection(CircleCollection(
-            [math.pi * (radius * s) ** 2 for _, radius in members],
-            offsets=[center for center, _ in members], offset_transform=ax.transData,
+        ax.add_collection(EllipseCollection(
+            [w for _, w, _ in members], [h for _, _, h in members], [0.0] * len(members),
+            units="xy", offsets=[c for c, _, _ in members], offset_transform=ax.transData,
             facecolors=fill, edgecolors="black", linewidths=lw,
             linestyles="--" if dashed else "-", zorder=3), autolim=False)
 

@@ -14,12 +14,19 @@ from typing import Any
 
 import networkx as nx
 
-from ..layout.fit import fit_figure
+from ..layout.fit import INDENT, fit_figure, list_lines
 from ..layout.geometry import Layout, Point
-from ..layout.labels import distribution_label, latex_text, name_label, plate_box_label
+from ..layout.labels import latex_text, name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import DrawOptions, max_width
-from ..layout.themes import CIRCLE_KINDS, PAPER_LIST_GAP, PAPER_NODE_SIZE, hex_color, is_paper
+from ..layout.themes import (
+    CIRCLE_KINDS,
+    PAPER_LIST_GAP,
+    PAPER_NODE_SIZE,
+    hex_color,
+    is_paper,
+    small_size,
+)
 
 __all__ = ["tikz_picture", "to_tikz"]
 
@@ -73,7 +80,13 @@ def _size_commands(options: DrawOptions) -> tuple[str, str]:
     return SIZE_COMMANDS[size], SIZE_COMMANDS[max(size - 1, min(SIZE_COMMANDS))]
 
 
-def _styles(size: float, options: DrawOptions) -> list[str]:
+def _long_names(lay: Layout) -> bool:
+    """Whether a long name of the figure has an ellipse (``ellipses``) rather than a circle."""
+    return any(box.width - box.height > 0.5 for node, box in lay.nodes.items()
+               if lay.graph.nodes[node].get("kind", "latent") in CIRCLE_KINDS)
+
+
+def _styles(size: float, options: DrawOptions, *, long_names: bool = False) -> list[str]:
     fills = _fills(options)
     text, small = _size_commands(options)
     cue = {"double": ", double, double distance=1pt",
@@ -87,6 +100,7 @@ def _styles(size: float, options: DrawOptions) -> list[str]:
         f"minimum size={_num(size - 2.8)}pt{fills.get('det', '')}}},",
         "gated/.style={dashed},",
         f"const/.style={{rectangle, inner sep=1pt, font={text}}},",
+        *([f"long name/.style={{inner sep=0pt, font={text}}},"] if long_names else []),
         "factor/.style={rectangle, fill=black, inner sep=0pt, minimum size=5pt},",
         "plate/.style={draw},",
         f"plate label/.style={{font={small}, inner sep=1pt, anchor=south east}},",
@@ -108,6 +122,14 @@ def _node_line(lay: Layout, graph: nx.DiGraph, node: str, ident: str, size: floa
     if data.get("gated_by") and kind not in ("factor", "param"):
         options.append("gated")
     text = name_label(str(node), math=math, dialect="latex")
+    if style in ("latent", "obs", "det") and box.width - box.height > 0.5:
+        # a long name's ellipse (plain TikZ has no ellipse node): the outline as a path,
+        # the name as a node at its centre
+        inset = 2.8 if style == "det" else 0.0
+        radii = (f"x radius={_num((box.width - inset) / 2)}pt, "
+                 f"y radius={_num((box.height - inset) / 2)}pt")
+        return (f"\\path[{', '.join(options)}] {_at(box.center)} ellipse [{radii}] "
+                f"node[long name] ({ident}) {{{text}}};")
     if style in ("latent", "obs", "det") and abs(min(box.width, box.height) - size) > 0.5:
         options.append(f"minimum size={_num(min(box.width, box.height))}pt")
     if kind == "factor":
@@ -162,7 +184,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False,
     math = lay.options.math
     if distributions is None:
         distributions = lay.options.distributions
-    placement = fit_figure(lay, distributions=distributions, width=max_width(width)).placement
+    fit = fit_figure(lay, distributions=distributions, width=max_width(width))
+    placement = fit.placement
     size = _node_size(lay)
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
     name = str(graph.graph.get("name") or "model")
@@ -172,7 +195,8 @@ def tikz_picture(lay: Layout, *, standalone: bool = False,
     if comment:
         lines.append(f"% {comment}")
     lines.append("\\begin{tikzpicture}[x=1pt, y=1pt,")
-    lines.extend(f"  {style}" for style in _styles(size, lay.options))
+    lines.extend(f"  {style}" for style in _styles(size, lay.options,
+                                                   long_names=_long_names(lay)))
     lines[-1] = lines[-1].rstrip(",") + "]"
     for key, box in lay.plates.items():
         lines.append(f"  \\draw[plate] {_at((box.x0, box.y0))} rectangle {_at((box.x1, box.y1))};")
@@ -189,9 +213,11 @@ def tikz_picture(lay: Layout, *, standalone: bool = False,
         if len(points) >= 4:
             lines.append(f"  \\draw[{style}] {_path(points)};")
     if placement:
-        rows = [distribution_label(graph, node, math=math, dialect="latex")
-                for node in graph.nodes if node in lay.nodes]
-        rows = [row for row in rows if row]
+        # a row wider than the figure is broken after a comma, its further lines hanging
+        hang = f"\\hspace*{{{_num(INDENT * small_size(lay.options.font_size))}pt}}"
+        rows = [hang * (i > 0) + line
+                for row in list_lines(lay, dialect="latex", width=fit.wrap)
+                for i, line in enumerate(row)]
         if rows:
             at = _at((lay.width + PAPER_LIST_GAP, lay.height) if placement == "beside"
                      else (0.0, -PAPER_LIST_GAP))

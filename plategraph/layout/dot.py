@@ -18,7 +18,8 @@ from .quoting import attr_list, html_text, quote
 from .themes import CIRCLE_KINDS, paper_node_sizes, small_size
 from .typeset import label_width, paper_face, typeset
 
-__all__ = ["box_label", "cells_dot", "dot_source", "keyed_dot", "pinned_dot", "to_dot"]
+__all__ = ["box_label", "cells_dot", "dot_source", "keyed_dot", "pinned_dot", "staggered",
+           "to_dot"]
 
 # Layout limits that keep `dot` fast: network-simplex and mincross iterations are bounded and
 # `newrank` ranks clusters globally instead of recursively. On big graphs (a chain of 300
@@ -50,8 +51,9 @@ def _name_markup(name: str, *, math: bool) -> str:
 
 
 def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
-                size: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """A node's DOT attributes; ``size``: the paper theme's circle size of each node."""
+                size: Mapping[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """A node's DOT attributes; ``size``: the paper theme's circle (or ellipse) width and
+    height of each node."""
     theme, math = options.styles, options.math
     data = graph.nodes[node]
     kind = data.get("kind", "latent")
@@ -63,7 +65,10 @@ def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
     if size is not None:  # a paper figure: circles of one size, distributions beside it
         text = None
         if kind in CIRCLE_KINDS:
-            attrs["width"] = attrs["height"] = f"{size[str(node)] / 72:.4f}"
+            width, height = size[str(node)]
+            attrs["width"], attrs["height"] = f"{width / 72:.4f}", f"{height / 72:.4f}"
+            if width != height:
+                attrs["shape"] = "ellipse"
     if kind == "factor":
         attrs["xlabel"] = f"<{name}>"
     elif "label" not in attrs:
@@ -81,9 +86,10 @@ def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
     return attrs
 
 
-def _paper_size(shown: nx.DiGraph, options: DrawOptions) -> dict[str, float] | None:
+def _paper_size(shown: nx.DiGraph,
+                options: DrawOptions) -> dict[str, tuple[float, float]] | None:
     return (paper_node_sizes(shown, math=options.math, font_size=options.font_size,
-                             face=paper_face(options.font))
+                             ellipses=options.ellipses, face=paper_face(options.font))
             if options.paper else None)
 
 
@@ -146,7 +152,7 @@ def _edge_attrs(styles: dict, parent: str, child: str, data: Mapping[str, Any]) 
 
 def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
           options: DrawOptions, ids: Mapping[str, str], counter: list[int],
-          size: Mapping[str, float] | None = None) -> None:
+          size: Mapping[str, tuple[float, float]] | None = None) -> None:
     """Node statements and plate clusters (``cluster_<i>``, numbered depth first); ``size``:
     the paper theme's circle size of each node."""
     records = shown.graph.get("plates", {})
@@ -166,10 +172,36 @@ def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
         lines.append(f"{indent}}}")
 
 
-def _edge_lines(shown: nx.DiGraph, styles: dict, ids: Mapping[str, str]) -> list[str]:
-    return [f"{ids[parent]} -> {ids[child]} "
-            f"{attr_list(_edge_attrs(styles, parent, child, data))}".rstrip()
-            for parent, child, data in shown.edges(data=True)]
+def _edge_lines(shown: nx.DiGraph, styles: dict, ids: Mapping[str, str],
+                minlen: Mapping[tuple[str, str], int] | None = None) -> list[str]:
+    lines = []
+    for parent, child, data in shown.edges(data=True):
+        attrs = _edge_attrs(styles, parent, child, data)
+        if minlen and (parent, child) in minlen:
+            attrs["minlen"] = str(minlen[parent, child])
+        lines.append(f"{ids[parent]} -> {ids[child]} {attr_list(attrs)}".rstrip())
+    return lines
+
+
+def staggered(graph: nx.DiGraph, rows: int) -> dict[tuple[str, str], int]:
+    """The ``minlen`` of edges that spread a wide rank over ``rows`` rows, as graphviz's
+    ``unflatten -f -l rows`` does: roots that feed the same sites, leaves of one parent and
+    nodes of one edge in and one out between the same two sites are siblings, and the i-th
+    sibling (trace order) is set ``1 + i % rows`` ranks from its neighbour. Every edge stays."""
+    groups: dict[tuple, list[tuple[tuple[str, str], ...]]] = {}
+    for node in graph.nodes:
+        parents, children = list(graph.predecessors(node)), list(graph.successors(node))
+        if not parents and children:
+            key: tuple = ("root", *children)
+            edges = tuple((node, child) for child in children)
+        elif len(parents) == 1 and len(children) <= 1:
+            key = ("fan", parents[0], *children)
+            edges = ((parents[0], node),)
+        else:
+            continue
+        groups.setdefault(key, []).append(edges)
+    return {edge: 1 + i % rows for siblings in groups.values() if len(siblings) > 1
+            for i, edges in enumerate(siblings) for edge in edges if i % rows}
 
 
 def dot_source(drawn: nx.DiGraph, options: DrawOptions) -> str:
@@ -181,7 +213,8 @@ def dot_source(drawn: nx.DiGraph, options: DrawOptions) -> str:
                                      **(LAYOUT_BIG if big else LAYOUT)})
     _emit(drawn, plate_tree(drawn), lines, "", options=options, ids=ids, counter=[0],
           size=_paper_size(drawn, options))
-    lines += _edge_lines(drawn, options.styles, ids)
+    minlen = staggered(drawn, options.stagger) if options.stagger > 1 else None
+    lines += _edge_lines(drawn, options.styles, ids, minlen)
     return _digraph(drawn, lines)
 
 

@@ -24,12 +24,12 @@ from ..graph.plates import Cluster, plate_tree
 from .arrangement import SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
-from .fit import figure_fit, fit_limits
+from .fit import figure_fit, fit_limits, refits, wide_refits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .grid import place_grid
 from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
-from .placement import Cells, cells_of, place
+from .placement import Cells, apart, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]
 
@@ -95,41 +95,40 @@ def compute_drawing(shown: nx.DiGraph, options: DrawOptions, *, render: Sequence
     return _fitted(shown, drawing, options, timeout), {}
 
 
-REFITS = (("spacing",), ("rankdir",), ("rankdir", "spacing"))  # what a re-layout changes
-TIGHT = 0.5  # the spacing of a tighter re-layout: half the theme's nodesep and ranksep
-_OTHER_DIRECTION = {"TB": "LR", "LR": "TB", "BT": "RL", "RL": "BT"}
-
-
-def refits(options: DrawOptions, *, turn: bool = True) -> list[DrawOptions]:
-    """The options of a paper figure laid out again to fit, in the order they are tried:
-    tighter (``spacing``), then (``turn``) in the other direction (``rankdir`` TB ↔ LR), both.
-    """
-    changes = {"spacing": TIGHT, "rankdir": _OTHER_DIRECTION[options.rankdir]}
-    return [options.replace(**{key: changes[key] for key in keys}) for keys in REFITS
-            if turn or "rankdir" not in keys]
-
-
 def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
             timeout: float | None) -> Drawing:
-    """The first of the figure as asked and its ``refits`` that fits its width, else the
-    text width; the figure as asked when none fits. Crossed plates are not turned: their
-    placement lays the other direction out as columns that read from the bottom up."""
+    """For its width, then the text width: the first of the figure as asked and its
+    ``refits`` that fits, else the smallest of its ``wide_refits`` that fits; the figure as
+    asked when none fits. Crossed plates are not turned (their placement lays the other
+    direction out as columns that read from the bottom up) nor staggered."""
     distributions = options.distributions
-    limits = fit_limits(max_width(options.width))
-    tried = [drawing]
-    candidates = refits(options, turn=cells_of(shown) is None)
-    others = iter(candidates)
-    for limit in limits:
-        for i in range(len(candidates) + 1):
-            if i == len(tried):
-                with warnings.catch_warnings():  # the figure as asked says what it says
-                    warnings.simplefilter("ignore", CrossedPlatesWarning)
-                    tried.append(_drawing(shown, next(others), (), None, timeout)[0])
-            fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
-            # a re-layout that only trades width for more than a page's height does not fit
-            if fit.fits and (i == 0 or fit.height <= TEXT_HEIGHT):
-                return tried[i]
+    crossed = cells_of(shown) is not None
+    tiers = [[drawing], []]
+    candidates = [refits(options, turn=not crossed),
+                  [] if crossed else wide_refits(options)]
+    for limit in fit_limits(max_width(options.width)):
+        for tier, tried, asked in zip((0, 1), tiers, candidates):
+            fitting = []
+            for i, option in enumerate([None, *asked] if tier == 0 else asked):
+                if i == len(tried):
+                    tried.append(_quiet(shown, option, timeout))
+                fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
+                # a re-layout that only trades width for more than a page's height does not
+                # fit
+                if fit.fits and (i == 0 == tier or fit.height <= TEXT_HEIGHT):
+                    fitting.append((fit.width * fit.height, i))
+                    if tier == 0:
+                        break
+            if fitting:
+                return tried[min(fitting)[1]]
     return drawing
+
+
+def _quiet(shown: nx.DiGraph, options: DrawOptions, timeout: float | None) -> Drawing:
+    """A re-layout: the figure as asked says what it says."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrossedPlatesWarning)
+        return _drawing(shown, options, (), None, timeout)[0]
 
 
 def _drawing(shown: nx.DiGraph, options: DrawOptions, render: Sequence[str], source: str | None,
@@ -308,6 +307,7 @@ def _crossed(shown: nx.DiGraph, cells: Cells, options: DrawOptions, render: Sequ
         elif name[0] == "m" and name[1:].isdigit():
             sizes[cells.key[int(name[1:])]] = (round(float(obj["width"]) * INCH, 2),
                                               round(float(obj["height"]) * INCH, 2))
+    local_plates = apart(local_plates)
     axis = 0 if options.rankdir in ("TB", "BT") else 1
     placed = place(shown, cells, nodes, local_plates, local_labels, local_cell, sizes, axis=axis)
     if placed is None:

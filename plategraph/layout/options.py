@@ -22,7 +22,7 @@ from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, res
 __all__ = ["DEFAULT_TIMEOUT", "EXPRESSIONS", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT",
            "OBSERVED_STYLES", "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format",
            "check_timeout", "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path",
-           "max_width", "parse_width", "tex_width"]
+           "MAX_STAGGER", "max_width", "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
 # file suffixes that name a format by another name
@@ -40,6 +40,7 @@ OBSERVED_STYLES = ("shaded", "double", "square")
 OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
 # the widths a paper figure fits (points): a column of a two-column paper by default, and the
 # full text width (``figure*``) when it cannot fit a column with readable text
+MAX_STAGGER = 4  # the most rows a rank is spread over
 COLUMN_WIDTH = 3.3 * 72
 TEXT_WIDTH = 7.0 * 72
 TEXT_HEIGHT = 7.5 * 72  # a page's text height (a 10 pt two-column article: 7.6 in)
@@ -82,8 +83,22 @@ class DrawOptions:
     # a factor on the theme's space between nodes and ranks (nodesep, ranksep): below 1 when
     # a paper figure is laid out again, tighter, to fit its width (layout.engine)
     spacing: float = 1.0
+    # how a paper figure too wide for the text width is laid out again (layout.engine): the
+    # ranks its chains of single edges fan out of or into are spread over ``stagger`` rows
+    # (graphviz's ``unflatten``), and a name wider than the figure's circle gets an ellipse
+    # of the circle's height (``ellipses``) instead of a circle of its own
+    stagger: int = 1
+    ellipses: bool = False
 
     def __post_init__(self) -> None:
+        if isinstance(self.stagger, bool) or not isinstance(self.stagger, int) or not (
+                1 <= self.stagger <= MAX_STAGGER):
+            raise OptionError(f"stagger must be a whole number from 1 to {MAX_STAGGER}; got "
+                              f"{self.stagger!r}", "stagger",
+                              expected=f"a whole number from 1 to {MAX_STAGGER}")
+        if not isinstance(self.ellipses, bool):
+            raise OptionError(f"ellipses must be True or False; got {self.ellipses!r}",
+                              "ellipses")
         spacing = self.spacing
         if isinstance(spacing, bool) or not isinstance(spacing, (int, float)) or not (
                 0 < spacing <= 1):

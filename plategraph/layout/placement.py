@@ -26,7 +26,7 @@ Edges are routed afterwards by ``neato -n2`` with the nodes pinned and the label
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -34,17 +34,38 @@ from ..graph.plates import plate_nesting
 from .arrangement import column_orders
 from .geometry import Box
 
-__all__ = ["Cells", "Placement", "cells_of", "place"]
+__all__ = ["Cells", "Placement", "apart", "cells_of", "place"]
 
 EXHAUSTIVE = 8  # columns up to which every order is tried
 ORDERS_MAX = 5000  # admissible orders compared above that
 MARGIN = 8.0  # space between a plate's side and what it holds
 STAGGER = 5.0  # extra margin per crossing plate, so that crossing sides never coincide
 LABEL_PAD = 3.0  # space between a label and its plate's sides
+APART = 2.0  # how far each of two touching sides of plates side by side is pulled in
 GAP = 18.0  # space between columns, on top of the margins of the plates ending there
 ORDERS_TRIED = 20  # admissible column orders tried, shortest edges first, before giving up
 WIDEN_STEPS = 8  # widenings of the gaps between columns tried for one order
 
+
+def apart(plates: Mapping[str, Box]) -> dict[str, Box]:
+    """``plates`` with the touching sides of plates side by side pulled in by ``APART`` each:
+    ``dot`` may set two sibling clusters of one cell edge to edge, where two plates would read as
+    one; each keeps nearly all of its margin (``MARGIN``), and its label inside it."""
+    out = dict(plates)
+    for a in plates:
+        for b in plates:
+            first, second = out[a], out[b]
+            if a == b or first.contains(second) or second.contains(first):
+                continue
+            if (abs(first.x1 - second.x0) < APART
+                    and min(first.y1, second.y1) > max(first.y0, second.y0)):
+                out[a], out[b] = (replace(first, x1=first.x1 - APART),
+                                  replace(second, x0=second.x0 + APART))
+            elif (abs(first.y1 - second.y0) < APART
+                  and min(first.x1, second.x1) > max(first.x0, second.x0)):
+                out[a], out[b] = (replace(first, y1=first.y1 - APART),
+                                  replace(second, y0=second.y0 + APART))
+    return out
 
 @dataclass
 class Cells:

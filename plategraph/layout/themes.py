@@ -72,6 +72,7 @@ PAPER_NODE_SIZE = 22.0  # points: the smallest circle of a paper figure, at 9 pt
 # document), plate labels, factor names and the list of distributions one point smaller
 # (\footnotesize); never scaled, so every figure of a paper has the same type
 PAPER_FONT_SIZE = 9.0
+ELLIPSE_FROM = 1.5  # with ellipses, circles are at most this many times the smallest circle
 PAPER_FONT_SIZES = (7.0, 10.0)  # the type sizes a paper figure may have (fontsize=)
 PAPER_LIST_GAP = 12.0  # points between a paper figure's diagram and its list of distributions
 CIRCLE_KINDS = ("latent", "observed", "deterministic")
@@ -123,11 +124,14 @@ def paper_type(styles: dict[str, dict[str, str]], font_size: float) -> dict[str,
 
 
 def paper_node_sizes(graph: nx.DiGraph, *, math: bool, font_size: float = PAPER_FONT_SIZE,
-                     face: Typeface | None = None) -> dict[str, float]:
-    """The diameter of each circle of a paper figure, in points. A figure's circles share one
-    size (daft and tikz-bayesnet: node size is a property of the figure) set by a typical
-    symbol (the median width), not the longest, so that one long name does not blow up every
-    circle; a symbol wider than that gets a circle of its own that holds it. Symbols are
+                     ellipses: bool = False, face: Typeface | None = None
+                     ) -> dict[str, tuple[float, float]]:
+    """The width and height of each circle of a paper figure, in points. A figure's circles
+    share one size (daft and tikz-bayesnet: node size is a property of the figure) set by a
+    typical symbol (the median width), not the longest, so that one long name does not blow up
+    every circle; a symbol wider than that gets a circle of its own that holds it, or with
+    ``ellipses`` an ellipse of the common height (and the common size is at most
+    ``ELLIPSE_FROM`` times the smallest), as tikz-bayesnet users draw long names. Symbols are
     measured in ``face``, the font that draws them (``typeset.paper_face``), else estimated."""
     widths = {str(n): _measured_width(str(n), math=math, size=font_size, face=face)
               for n, kind in graph.nodes(data="kind") if kind in CIRCLE_KINDS}
@@ -137,7 +141,12 @@ def paper_node_sizes(graph: nx.DiGraph, *, math: bool, font_size: float = PAPER_
     typical = ordered[(len(ordered) - 1) // 2]
     smallest = PAPER_NODE_SIZE * font_size / PAPER_FONT_SIZE
     common = max(smallest, round(typical + 8.0))
-    return {node: max(common, round(width + 8.0)) for node, width in widths.items()}
+    if not ellipses:
+        return {node: (max(common, round(width + 8.0)),) * 2 for node, width in widths.items()}
+    common = min(common, round(ELLIPSE_FROM * smallest))
+    # an ellipse holds its text where a circle of the same width would: a little wider than it
+    return {node: (common, common) if width + 8.0 <= common
+            else (round(1.05 * width + 8.0), common) for node, width in widths.items()}
 
 
 # what a theme dict based on "paper" may change: the paper figure and TikZ draw themselves

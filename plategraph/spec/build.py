@@ -18,7 +18,8 @@ import sympy
 
 from ..exceptions import ModelError
 from ..graph.build import model_call, model_computation
-from ..tracing.computation import Computation, Output, inline_calls
+from ..tracing.computation import Computation, Output
+from ..tracing.inlining import open_bodies
 from .expressions import Elements, Inexpressible
 
 __all__ = ["ModelSpec", "SiteSpec", "model_spec"]
@@ -92,11 +93,14 @@ def plate_index(name: str, size: int) -> sympy.Idx:
 
 
 def _site_axes(graph: nx.DiGraph, site: str, batch_ndim: int) -> dict[str, int]:
-    """Plate name → the array axis of the site's value that runs along it."""
+    """Plate name → the array axis of the site's value that runs along it (a scan's time
+    plate, ``dim`` None and the site's first, runs along the first: the scan stacks there)."""
     axes = {}
-    for plate in graph.nodes[site]["plates"]:
+    for n, plate in enumerate(graph.nodes[site]["plates"]):
         dim = graph.graph["plates"].get(plate, {}).get("dim")
-        if dim is not None and 0 <= batch_ndim + dim < batch_ndim:
+        if dim is None and n == 0 and batch_ndim:
+            axes[plate] = 0
+        elif dim is not None and 0 <= batch_ndim + dim < batch_ndim:
             axes[plate] = batch_ndim + dim
     return axes
 
@@ -111,7 +115,7 @@ class _Builder:
             if rec.get("size") is not None
         }
         self.by_number = {i.number: i for i in computation.inputs}
-        self.elements = Elements(computation, self.input_element)
+        self.elements = Elements(computation, self.input_element, self.site_element)
 
     def input_element(self, number: int, index: tuple) -> sympy.Expr:
         found = self.by_number[number]
@@ -135,6 +139,9 @@ class _Builder:
             return sympy.Symbol(site)
         batch = len(shape) - len(tuple(data.get("event_shape", ()) or ()))
         axes = _site_axes(self.graph, site, batch) if data else {}
+        if len(index) < len(shape) and set(shape[1:1 + len(shape) - len(index)]) == {1}:
+            # a scan stacked the body's value, then numpyro gave it unit axes to the batch rank
+            index = (index[0],) + (0,) * (len(shape) - len(index)) + tuple(index[1:])
         plate_axes = set(axes.values())
         parts = [index[axes[p]] for p in data.get("plates", ()) if p in axes]
         parts += [i for a, (i, n) in enumerate(zip(index, shape))
@@ -162,6 +169,9 @@ class _Builder:
         if len(pshape) > base_ndim:
             return None
         axes = {a: p for p, a in _site_axes(self.graph, site, len(batch)).items()}
+        if 0 in axes and self.graph.graph["plates"][axes[0]]["dim"] is None and (
+                len(pshape) != base_ndim or len(batch) != base_ndim):
+            return None  # a scan's stacked parameter not aligned with the batch by rank
         index, free = [], []
         for a, n in enumerate(pshape):
             in_base = base_ndim - len(pshape) + a
@@ -196,7 +206,12 @@ def _reads(expr: sympy.Expr, k: sympy.Idx) -> bool:
 
 def _row(expr: sympy.Expr, k: sympy.Idx) -> sympy.Expr | None:
     """``x[…, k]`` → the row ``x[…]`` (``x`` when nothing is left), if ``k`` is read nowhere
-    else; else None."""
+    else (piece by piece in a ``Piecewise``); else None."""
+    if isinstance(expr, sympy.Piecewise):
+        pieces = [(_row(p.expr, k), p.cond) for p in expr.args]
+        if any(e is None or _reads(c, k) for e, c in pieces):
+            return None
+        return sympy.Piecewise(*pieces)
     if not isinstance(expr, sympy.Indexed) or expr.indices[-1] != k or any(
             _reads(i, k) for i in expr.indices[:-1]):
         return None
@@ -257,7 +272,7 @@ def _written_out(graph: nx.DiGraph) -> ModelSpec:
         )
     computation = model_computation(graph)
     if computation is not None:
-        computation = inline_calls(computation)
+        computation = open_bodies(computation)
     builder = _Builder(graph, computation) if computation is not None else None
     outputs: dict[str, list[Output]] = {}
     for out in computation.outputs if computation is not None else ():
@@ -274,13 +289,16 @@ def _written_out(graph: nx.DiGraph) -> ModelSpec:
             if out.param in seen:  # a site in a loop: its first record
                 continue
             seen.add(out.param)
-            expr = builder.expression(site, out) if builder else None
+            decided = computation is not None and computation.before_decision is not None \
+                and site not in computation.before_decision  # made after a Python decision
+            expr = builder.expression(site, out) if builder and not decided else None
             if out.param == "value":
                 value = expr
             elif data["kind"] not in _NO_PARAMS:
                 params[out.param] = expr
-        if data["kind"] == "deterministic" or builder is None or site not in outputs:
-            params = params or {}
+        if data["kind"] not in _NO_PARAMS and site not in outputs:
+            # a site the recorded run did not make (another run's branch): named, not written
+            params = {name: None for name, _ in data.get("dist_args", ())}
         sites[site] = SiteSpec(site, data["kind"], data.get("distribution"), indices, params,
                                value)
     return ModelSpec(graph, sites)

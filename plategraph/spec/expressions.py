@@ -20,6 +20,7 @@ import sympy
 
 from ..tracing.computation import Computation, Const, Ref, Shaped
 from .numbers import Inexpressible, number, softplus
+from .scans import ScanSteps
 
 __all__ = ["Elements", "Inexpressible"]
 
@@ -86,13 +87,17 @@ _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
 }
 
 
-class Elements:
-    """``element(ref, index)``: the expression of one element of a computed value."""
+class Elements(ScanSteps):
+    """``element(ref, index)``: the expression of one element of a computed value.
 
-    def __init__(self, computation: Computation, input_element: Callable[[int, tuple], Any]
-                 ) -> None:
+    ``input_element(number, index)`` writes an input's element, ``site_element(name, index)``
+    a site's (one sampled inside a ``scan`` or ``cond`` body, labelled there)."""
+
+    def __init__(self, computation: Computation, input_element: Callable[[int, tuple], Any],
+                 site_element: Callable[[str, tuple], Any]) -> None:
         self.computation = computation
         self.input_element = input_element
+        self.site_element = site_element  # type: ignore[method-assign]
         self.producer = {out: (step, k) for step in computation.steps
                          for k, out in enumerate(step.outputs)}
         self.inputs = {i.number for i in computation.inputs}
@@ -105,6 +110,7 @@ class Elements:
         self.cache: dict[tuple[int, tuple], sympy.Expr] = {}
         self.uniform: dict[int, sympy.Expr | None] = {}
         self.dummies = itertools.count()
+        self.init_scans(computation)
 
     def shape(self, ref: Ref) -> tuple[int, ...]:
         value = ref.value if isinstance(ref, Const) else self.computation.values[ref]
@@ -160,12 +166,14 @@ class Elements:
             if found is None:
                 raise Inexpressible("a constant array indexed by a variable")
             return found
-        key = (ref, index)
+        key = self.cache_key(ref, index)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
         if ref in self.inputs:
             out = self.input_element(ref, index)
+        elif ref in self.placeholders:
+            out = self.body_input(ref, index)
         else:
             found = self.constant(ref)
             if found is not None:
@@ -183,6 +191,10 @@ class Elements:
 
     def rule(self, step: Any, k: int, index: tuple) -> sympy.Expr:
         name, params, ins = step.primitive, step.params, step.inputs
+        if name == "scan":
+            return self.rule_scan(step, k, index)
+        if name == "plategraph_site":
+            return self.site_label(step, index)
         if name in _UNARY:
             return _UNARY[name](self.element(ins[0], self.same(ins[0], index)))
         if name in _BINARY:
@@ -199,6 +211,10 @@ class Elements:
 
     def nonnegative(self, e: sympy.Expr) -> bool:
         """Whether ``e`` is a value of a site whose support holds no negative number."""
+        if isinstance(e, sympy.Piecewise):  # a carry: the initial value or the site's
+            return all(self.nonnegative(p.expr) for p in e.args)
+        if e.is_Integer:
+            return e >= 0
         name = (str(e.base.label) if isinstance(e, sympy.Indexed)
                 else e.name if isinstance(e, sympy.Symbol) else None)
         return name in self.computation.nonnegative
@@ -219,11 +235,16 @@ class Elements:
 
     def rule_select_n(self, params: dict, ins: tuple, index: tuple) -> sympy.Expr:
         which = self.element(ins[0], self.same(ins[0], index))
-        cases = [self.element(r, index) for r in ins[1:]]
+        if isinstance(which, sympy.Piecewise) and len(which.args) == 2 and \
+                which.args[0].expr == 1 and which.args[1] == (0, True):
+            which = which.args[0].cond  # a predicate made a number (``cond``'s index)
         if which in (sympy.true, sympy.false):
-            return cases[int(bool(which))]
+            return self.element(ins[1 + int(bool(which))], index)
         if which.is_Integer:
-            return cases[int(which)]
+            if not 0 <= int(which) < len(ins) - 1:
+                raise Inexpressible("a branch index out of range (clamped)")
+            return self.element(ins[1 + int(which)], index)
+        cases = [self.element(r, index) for r in ins[1:]]
         if len(cases) != 2:
             raise Inexpressible("select_n of more than two cases by a variable")
         if not isinstance(which, sympy.logic.boolalg.Boolean):

@@ -48,6 +48,8 @@ def expression_labels(graph: nx.DiGraph, *, always: bool = False, mathtext: bool
         for param, expr in exprs.items():
             if expr is None or drawn is not None and not _names(expr, spec) <= set(drawn):
                 continue
+            if _has_cases(expr):  # a case split (a scan's first step) is no label's formula
+                continue
             printed = text.expr(expr)
             if not always and len(printed) > EXPRESSION_LIMIT:
                 continue
@@ -69,6 +71,12 @@ _AMS_ONLY = ("\\begin{", "\\text{", "\\tfrac", "\\dfrac", "\\binom", "\\substack
 # what a paper's list cannot set at its type size: a superscript (``e^{b}``, ``logit^{-1}``), a
 # fraction or a sum's limits is set two sizes down, below the 7 pt a figure's text may be
 _TOO_SMALL = ("^", "\\sum", "\\frac")
+
+
+def _has_cases(expr: Any) -> bool:
+    import sympy
+
+    return expr.has(sympy.Piecewise)
 
 
 def _names(expr: Any, spec: ModelSpec) -> set[str]:

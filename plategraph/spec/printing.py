@@ -56,6 +56,13 @@ class _IndexLetters:
         name = str(expr.label)
         return self.letters[name] if name in self.letters else self._print(expr.label)
 
+    def _print_Equality(self, expr: sympy.Eq) -> str:
+        # a step of a scan (``t = 0`` in the expression) is written 1…n, as the plates' ranges
+        lhs, rhs = expr.args
+        if isinstance(lhs, sympy.Idx) and rhs.is_Integer:
+            return f"{self._print(lhs)} = {self._print(rhs + 1)}"
+        return super()._print_Equality(expr)  # type: ignore[misc]
+
 
 class SpecLatexPrinter(_IndexLetters, LatexPrinter):
     """SymPy's LaTeX printer with the figure's names and the plates' index letters."""
@@ -126,6 +133,13 @@ class SpecStrPrinter(_IndexLetters, StrPrinter):
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         return (self._print(expr.base.label) + "["
                 + ", ".join(self._print(i) for i in expr.indices) + "]")
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        # ``(μ if t = 1 else μ + φ*(h[t - 1] - μ))``, as a reader says it
+        *cases, (last, _) = expr.args
+        out = " else ".join(f"{self._print(e)} if {self._print(c)}" for e, c in cases)
+        out = f"{out} else {self._print(last)}"
+        return out if self._print_level <= 1 else f"({out})"  # (a whole argument: no brackets)
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         out = self._print(expr.function)
@@ -266,8 +280,10 @@ def _conditions(spec: ModelSpec, s: SiteSpec) -> list[sympy.Expr]:
         atoms = sorted(e.atoms(sympy.Indexed, sympy.Symbol), key=sympy.default_sort_key)
         for atom in atoms:
             name = str(atom.base.label) if isinstance(atom, sympy.Indexed) else atom.name
-            if name not in spec or name == s.name or isinstance(atom, sympy.Dummy):
-                continue
+            own = name == s.name and (not isinstance(atom, sympy.Indexed)
+                                      or tuple(atom.indices) == tuple(s.indices))
+            if name not in spec or own or isinstance(atom, sympy.Dummy):
+                continue  # (a scan's site one step back, h[t-1], is a condition of h[t])
             if isinstance(atom, sympy.Symbol) and any(
                     isinstance(a, sympy.Indexed) and str(a.base.label) == name for a in atoms):
                 continue

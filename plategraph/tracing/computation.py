@@ -6,9 +6,8 @@ provenance trace hands every primitive it applies to a site's or an argument's v
 recorder numbers what it saw into a ``Computation`` — each sample and deterministic site's
 value, each data argument and each subsampled plate's indices an input; what the distributions
 received and what the deterministic sites computed the outputs. Only the values computed from
-data alone are kept (index arrays, masks), the others by shape and dtype. ``inline_calls`` (by
-``model_spec``, on demand) replaces each call (``jit``, checkpoints) by its body; other
-higher-order primitives (``scan``, ``while``, ``cond``) stay single steps.
+data alone are kept (index arrays, masks), the others by shape and dtype. ``tracing.inlining``
+(by ``model_spec``, on demand) opens the bodies of calls, ``cond`` and ``scan``.
 """
 
 from __future__ import annotations
@@ -20,25 +19,10 @@ import jax
 import numpy as np
 from numpyro.distributions import constraints as numpyro_constraints
 
-from ._jax import (
-    closed_parts,
-    concrete,
-    host_evaluate,
-    literal_value,
-    open_jaxpr,
-    value_and_type,
-)
+from ._jax import concrete, value_and_type
 from .messengers import transformed_parts, unwrap_distribution
 
-__all__ = ["Computation", "ComputationRecorder", "Const", "Input", "Output", "Shaped", "Step",
-           "inline_calls"]
-
-# call-like primitives whose body is inlined: what they compute is their body's computation
-_INLINE = ("pjit", "jit", "closed_call", "core_call", "custom_jvp_call", "custom_vjp_call",
-           "custom_vjp_call_jaxpr", "remat", "checkpoint", "custom_lin")
-_BODY_PARAMS = ("jaxpr", "call_jaxpr", "fun_jaxpr")
-# jitted functions of one argument kept as one step by their name (``jax.nn.softplus``)
-_NAMED_CALLS = ("softplus",)
+__all__ = ["Computation", "ComputationRecorder", "Const", "Input", "Output", "Shaped", "Step"]
 
 
 @dataclass(frozen=True)
@@ -104,14 +88,18 @@ class Output:
 @dataclass(frozen=True)
 class Computation:
     """Inputs, steps in order, outputs, every variable's value (concrete where it is computed
-    from data alone, else ``Shaped``), and the sites whose support holds no negative number (a
-    discrete site used as an index)."""
+    from data alone, else ``Shaped``), the sites whose support holds no negative number (a
+    discrete site used as an index), and, in a model whose Python control flow decided on a
+    sampled value, the sites it made before its first such decision (``None``: it made none).
+    Those ran the same code whatever the values; what came after holds for these values only.
+    """
 
     inputs: tuple[Input, ...]
     steps: tuple[Step, ...]
     outputs: tuple[Output, ...]
     values: dict[int, Any]
     nonnegative: frozenset[str] = frozenset()
+    before_decision: frozenset[str] | None = None
 
 
 def _nonnegative_support(fn: Any) -> bool:
@@ -164,7 +152,11 @@ class ComputationRecorder:
     only when a specification is asked for: a graph nobody writes out costs no numbering. Until
     then the run's intermediate values stay alive with the graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, decisions: list | None = None) -> None:
+        # the run's Python decisions as the trace logs them; per site, how many preceded it
+        self.decisions = decisions if decisions is not None else []
+        self.decided: list[int] = []
+        self.first_decision: int | None = None  # the first on a sampled value (``decided_at``)
         self.raw: list[tuple[Any, dict, Any, Any]] = []  # (primitive, params, inputs, outputs)
         self.inputs: list[tuple[str, str, Any]] = []
         self.sites: list[tuple[str, Any]] = []  # (name, distribution) / (name, value computed)
@@ -198,6 +190,11 @@ class ComputationRecorder:
         """A sample site's distribution or a deterministic site's value, as the model made it."""
         self.kinds.append("observed" if observed else kind)
         self.sites.append((name, fn_or_value))
+        self.decided.append(len(self.decisions))
+
+    def decided_at(self, first: int) -> None:
+        """The run's ``first``-th Python decision was the first on a sampled value."""
+        self.first_decision = first
 
     def finish(self) -> Computation:
         """The run's computation, numbered on the first call (every recorded object is alive
@@ -259,103 +256,8 @@ class ComputationRecorder:
                 outputs.append(Output(name, param, ref(value), event_dim, *layout))
             if kind == "sample" and _nonnegative_support(item):
                 nonnegative.add(name)
+        before = None if self.first_decision is None else frozenset(
+            name for (name, _), made in zip(self.sites, self.decided)
+            if made <= self.first_decision)
         return Computation(tuple(inputs), tuple(steps), tuple(outputs), values,
-                           frozenset(nonnegative))
-
-
-class _Flattener:
-    """Calls inlined: each call's body becomes steps on numbered variables. What depends on
-    data and constants alone is computed; the rest is known by its shape and dtype."""
-
-    def __init__(self, computation: Computation) -> None:
-        self.steps: list[Step] = []
-        self.values = dict(computation.values)
-        self.count = max(self.values, default=-1) + 1
-        self.known = {i.number for i in computation.inputs if i.kind == "argument"}
-        for step in computation.steps:
-            if all(isinstance(r, Const) or r in self.known for r in step.inputs):
-                self.known.update(step.outputs)
-
-    def new(self, value: Any, known: bool = False) -> int:
-        number = self.count
-        self.count += 1
-        if known:
-            self.known.add(number)
-            self.values[number] = value
-        else:
-            self.values[number] = Shaped(tuple(value.shape), value.dtype)
-        return number
-
-    def value(self, ref: Ref) -> Any:  # noqa: D102
-        value = ref.value if isinstance(ref, Const) else self.values[ref]
-        try:
-            return np.asarray(value)
-        except TypeError:  # a PRNG key: no number to read
-            return value
-
-    def run(self, jaxpr: Any, consts: Any, inputs: list[Ref]) -> list[Ref]:
-        env: dict[Any, Ref] = {}
-        for var, const in zip(jaxpr.constvars, consts):
-            env[var] = Const(np.asarray(const))
-        for var, ref in zip(jaxpr.invars, inputs):
-            env[var] = ref
-
-        def read(atom: Any) -> Ref:
-            found = literal_value(atom)
-            return Const(np.asarray(found[0])) if found else env[atom]
-
-        for eqn in jaxpr.eqns:
-            ins = [read(a) for a in eqn.invars]
-            body = next((eqn.params[k] for k in _BODY_PARAMS if k in eqn.params), None)
-            parts = closed_parts(body) if body is not None else None
-            known = all(isinstance(r, Const) or r in self.known for r in ins)
-            if (eqn.primitive.name in _INLINE and eqn.params.get("name") in _NAMED_CALLS
-                    and len(ins) == 1 and not known):
-                outs = [self.new(v.aval) for v in eqn.outvars]
-                self.steps.append(Step(eqn.params["name"], {}, tuple(ins), tuple(outs)))
-            elif eqn.primitive.name in _INLINE and parts is not None:
-                inner, inner_consts = parts
-                inner = open_jaxpr(inner)
-                skip = len(ins) - len(inner.invars)  # leading consts some calls pass as operands
-                outs = self.run(inner, inner_consts, ins[skip:])
-            elif known:
-                values = [self.value(r) for r in ins]
-                results = host_evaluate(eqn, values)
-                if results is None:
-                    results = eqn.primitive.bind(*values, **eqn.params)
-                    results = results if eqn.primitive.multiple_results else [results]
-                outs = [self.new(v, known=True) for v in results]
-                self.steps.append(Step(eqn.primitive.name, dict(eqn.params), tuple(ins),
-                                       tuple(outs)))
-            else:
-                outs = [self.new(v.aval) for v in eqn.outvars]
-                self.steps.append(Step(eqn.primitive.name, dict(eqn.params), tuple(ins),
-                                       tuple(outs)))
-            for var, ref in zip(eqn.outvars, outs):
-                env[var] = ref
-        return [read(a) for a in jaxpr.outvars]
-
-
-
-
-def inline_calls(computation: Computation) -> Computation:
-    """The computation with each call (``jit``, custom derivatives, checkpoints) replaced by
-    its body's steps: what a call computes is its body's computation."""
-    flat = _Flattener(computation)
-    for step in computation.steps:
-        body = next((step.params[k] for k in _BODY_PARAMS if k in step.params), None)
-        parts = closed_parts(body) if body is not None else None
-        if step.primitive not in _INLINE or parts is None:
-            flat.steps.append(step)
-            continue
-        if step.params.get("name") in _NAMED_CALLS and len(step.inputs) == 1:
-            # a function a reader knows by name stays one step, written by that name
-            flat.steps.append(Step(step.params["name"], {}, step.inputs, step.outputs))
-            continue
-        inner, consts = parts
-        inner = open_jaxpr(inner)
-        skip = len(step.inputs) - len(inner.invars)  # leading consts some calls pass as operands
-        for result, out in zip(flat.run(inner, consts, list(step.inputs[skip:])), step.outputs):
-            flat.steps.append(Step("copy", {}, (result,), (out,)))
-    return Computation(computation.inputs, tuple(flat.steps), computation.outputs, flat.values,
-                       computation.nonnegative)
+                           frozenset(nonnegative), before)

@@ -224,7 +224,7 @@ def _run_validated(
         if held:
             fn = handlers.substitute(fn, substitute_fn=_holder(held))
         recorder = SiteRecorder(Seed(fn, trace, seed), trace)
-        trace.recorder = ComputationRecorder() if record else None
+        trace.recorder = ComputationRecorder(trace.decisions) if record else None
         try:
             call_args, call_kwargs = (_labelled_arguments(model, args, kwargs, trace)
                                       if data_labels else (args, kwargs))
@@ -252,10 +252,12 @@ def _run_validated(
         for name in sorted(prov, key=list(recorder.sites).index):
             if name not in deciders:
                 deciders.append(name)
-    if any(recorder.sites[name].kind != "observed" for name in deciders):
-        # what the model computed after a Python decision on a sampled value holds for that
-        # value only: no expression is exact, nothing is written out
-        recorded = None
+    # what the model computed after a Python decision on a sampled value holds for that value
+    # only: the sites made after the first such decision are not written out
+    first = next((n for n, prov in enumerate(trace.decisions) if any(
+        type(p) is str and recorder.sites[p].kind != "observed" for p in prov)), None)
+    if recorded is not None and first is not None:
+        recorded.decided_at(first)
     return Run(recorder.sites, deciders, recorder.plate_sizes, recorder.plate_dims,
                recorder.values, decisions=tuple(dict.fromkeys(trace.decisions)),
                counted=frozenset(p for p in trace.counted if type(p) is str),

@@ -384,3 +384,15 @@ def test_a_solver_that_stops_undecided_says_so(make_graph):
                          match=r"not drawn \(undecided: the SAT solver stopped after 1 conflicts"):
         lay = plategraph.layout(graph)
     assert lay.combined and layout_problems(lay) == []
+
+
+def test_plates_set_edge_to_edge_are_pulled_apart_keeping_what_they_hold():
+    from plategraph.layout.geometry import Box
+    from plategraph.layout.placement import APART, apart
+
+    plates = {"left": Box(0, 0, 50, 60), "right": Box(50, 10, 90, 30),
+              "below": Box(0, 60, 50, 80), "around": Box(-10, -10, 100, 90)}
+    assert apart(plates) == {"left": Box(0, 0, 50 - APART, 60 - APART),
+                             "right": Box(50 + APART, 10, 90, 30),
+                             "below": Box(0, 60 + APART, 50, 80),
+                             "around": Box(-10, -10, 100, 90)}  # holds the others

@@ -16,7 +16,8 @@ import plategraph
 from plategraph.exceptions import OptionError
 from plategraph.export.paper import figure_spec
 from plategraph.layout.drawn import drawn_graph
-from plategraph.layout.engine import TIGHT, compute_drawing, refits
+from plategraph.layout.engine import compute_drawing
+from plategraph.layout.fit import TIGHT, refits
 from plategraph.layout.options import COLUMN_WIDTH, TEXT_HEIGHT, DrawOptions
 
 pytestmark = [pytest.mark.dot]
@@ -138,3 +139,107 @@ def test_the_size_warning_counts_in_words():
     graph = plategraph.model_graph(roots(12))
     with pytest.warns(plategraph.FigureSizeWarning, match=r"\(13 sites, 1 plate\)"):
         plategraph.draw(graph, theme="paper", width="1in").pipe("svg")
+
+
+WORDS = "level trend season noise offset power drift cycle holiday weekday month year".split()
+
+
+def long_roots(n: int):
+    """``n`` priors with long names (``level_smoothing``, …), all feeding one observed site in
+    a plate: wide circles side by side, and a long row ``y ~ Normal(f(…), 1)`` in the list."""
+
+    def model(y=None):
+        total = 0.0
+        for word in WORDS[:n]:
+            total = total + numpyro.sample(f"{word}_smoothing", dist.Normal(0.0, 1.0))
+        with numpyro.plate("N", 10):
+            numpyro.sample("y", dist.Normal(total, 1.0), obs=y)
+
+    model.__name__ = f"long_roots{n}"
+    return model
+
+
+def test_staggered_spreads_siblings_over_rows_and_keeps_every_edge():
+    import networkx as nx
+
+    from plategraph.layout.dot import dot_source, staggered
+
+    graph = nx.DiGraph(name="fan", plates={})
+    for node in ["a", "b", "c", "p", "u", "v", "w", "q"]:
+        graph.add_node(node, kind="latent", plates=())
+    # roots a, b, c into q; p fans out to u, v, w, which fan into q
+    graph.add_edges_from([("a", "q"), ("b", "q"), ("c", "q"), ("p", "u"), ("p", "v"),
+                          ("p", "w"), ("u", "q"), ("v", "q"), ("w", "q")])
+    assert staggered(graph, 2) == {("b", "q"): 2, ("p", "v"): 2}
+    assert staggered(graph, 3) == {("b", "q"): 2, ("c", "q"): 3, ("p", "v"): 2, ("p", "w"): 3}
+    options = DrawOptions(theme="paper", stagger=3)
+    source = dot_source(graph, options)
+    assert source.count(" -> ") == graph.number_of_edges()
+    lay = compute_drawing(graph, options)[0].layout
+    assert set(lay.edges) == set(graph.edges)
+    # the three roots on three rows, above q
+    rows = {round(lay.nodes[n].center[1]) for n in "abc"}
+    assert len(rows) == 3 and min(rows) > lay.nodes["q"].center[1]
+    for bad in (0, 5, 1.5, True):
+        with pytest.raises(OptionError, match="stagger must be a whole number"):
+            DrawOptions(stagger=bad)
+
+
+def test_long_names_get_ellipses_of_the_circles_height():
+    from plategraph.layout.themes import ELLIPSE_FROM, PAPER_NODE_SIZE, paper_node_sizes
+
+    graph = plategraph.model_graph(long_roots(4))
+    circles = paper_node_sizes(graph, math=True)
+    # circles: the long names (the median) make every circle big
+    assert all(w == h > 2 * PAPER_NODE_SIZE for w, h in circles.values())
+    ellipses = paper_node_sizes(graph, math=True, ellipses=True)
+    common = round(ELLIPSE_FROM * PAPER_NODE_SIZE)
+    assert ellipses["y"] == (common, common)
+    assert all(h == common < w for n, (w, h) in ellipses.items() if n != "y")
+
+
+def test_a_figure_too_wide_for_the_text_width_has_its_roots_staggered():
+    # twelve long-named priors side by side: wider than the text width however laid out by
+    # tightening or turning; in ellipses, staggered over rows, it fits the text width
+    graph = plategraph.model_graph(long_roots(12))
+    with pytest.warns(plategraph.FigureSizeWarning, match="figure\\* environment"):
+        diagram = plategraph.draw(graph, theme="paper", distributions=True)
+        spec = figure_spec(diagram.layout)
+    options = diagram.layout.options
+    assert options.ellipses and options.stagger > 1 and options.spacing == TIGHT
+    assert spec.width <= 7 * 72 and spec.height <= TEXT_HEIGHT and spec.smallest_text() == 8.0
+    assert set(diagram.layout.edges) == set(diagram.layout.graph.edges)
+
+
+def test_a_row_wider_than_the_figure_wraps_with_a_hanging_indent():
+    from plategraph.layout.fit import INDENT, LINE, estimate_width, figure_fit, list_lines
+
+    graph = plategraph.model_graph(long_roots(6))
+    lay = quiet_layout(graph, distributions=True)
+    fit = figure_fit(lay, distributions=True, limit=COLUMN_WIDTH)
+    assert fit.fits and fit.placement == "below" and fit.wrap == COLUMN_WIDTH
+    plain = list_lines(lay, dialect="html", width=fit.wrap)
+    *short, long = plain
+    assert all(len(row) == 1 for row in short) and len(long) > 1
+    # each line within the figure's width, the further ones hanging; nothing lost
+    assert estimate_width(long[0], 8.0) <= fit.wrap
+    assert all(estimate_width(line, 8.0) + INDENT * 8.0 <= fit.wrap for line in long[1:])
+    assert " ".join(long) == plain_row(lay, "y")
+    assert fit.height == lay.height + 12.0 + LINE * 8.0 * (len(short) + len(long))
+    # the same breaks in the PDF's mathtext and in the TikZ's LaTeX: each line whole markup
+    for dialect in ("mathtext", "latex"):
+        lines = list_lines(lay, dialect=dialect, width=fit.wrap)[-1]
+        assert len(lines) == len(long)
+        assert all(line.replace("\\$", "").count("$") % 2 == 0 for line in lines)
+    tikz = plategraph.to_tikz(graph, distributions=True)
+    assert tikz.count("\\hspace*{12.0pt}") == len(long) - 1
+
+
+def plain_row(lay, node: str) -> str:
+    import html
+    import re as regex
+
+    from plategraph.layout.labels import distribution_label
+
+    row = distribution_label(lay.graph, node, math=True, dialect="html")
+    return html.unescape(regex.sub(r"<[^>]*>", "", row))

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support import gallery_ids, graph_of, load_example, node_statements
 from test_dot import CASES as DRAWING_CASES
@@ -354,6 +354,8 @@ PLATE_SETS = st.lists(st.sets(st.sampled_from("ABCD"), max_size=3), min_size=2, 
 
 @settings(max_examples=25, deadline=None)
 @given(PLATE_SETS, st.sampled_from(["TB", "LR"]), st.sampled_from(["notebook", "paper"]))
+# two plates nested side by side in a plate that crosses another: dot set them edge to edge
+@example([{"A"}, {"C", "D"}, {"B", "C"}, {"A", "C"}, {"C", "D"}], "TB", "notebook")
 def test_random_plate_structures_keep_the_rules_or_warn(plate_sets, rankdir, theme):
     sites = [Site(f"s{i}", "latent", plates=tuple(sorted(ps))) for i, ps in enumerate(plate_sets)]
     edges = [Edge(f"s{i}", f"s{i + 1}", "data", ("loc",)) for i in range(len(sites) - 1)]
