@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 import re
 import subprocess
@@ -28,16 +29,17 @@ from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
+from ..layout.typeset import Line, Run, Typeface, face_of, label_extent, run_font, typeset
 
 __all__ = ["COMPUTER_MODERN", "PaperFigure", "Shape", "Text", "check_font", "default_font",
            "figure_spec", "find_with_fontconfig", "font_choices", "font_installed",
-           "font_settings", "render_figure", "warm_up"]
+           "font_settings", "render_figure", "text_box", "warm_up"]
 
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
 LINE_WIDTH = 0.6
-# arrowheads: filled for data and control edges, open (two strokes) for a gate edge
-ARROWS = {"filled": "-|>,head_length=0.45,head_width=0.17",
-          "open": "->,head_length=0.55,head_width=0.3"}
+# arrowheads, (length, half-width) in points: filled for data and control edges, open (two
+# strokes) for a gate edge
+HEAD = {"filled": (4.5, 1.7), "open": (5.5, 3.0)}
 DEFAULT_DPI = 300
 # Liberation Serif (Debian's fonts-liberation2, installed by the Makefile): Times' metrics, Greek
 # included, and TrueType, so it embeds as Type 42. Where it is missing, matplotlib's bundled STIX
@@ -155,7 +157,12 @@ def font_settings(font: str) -> dict[str, Any]:
             raise OptionError(f"font {COMPUTER_MODERN!r} needs the font {CM_TEXT_FONT} "
                               f"(Debian package {CM_FONT_PACKAGE}), which is not installed; "
                               f"{_choices_hint()}", "font")
-        return {**common, "font.family": CM_TEXT_FONT, "mathtext.fontset": "cm"}
+        # math beyond a label's (a parameter's expression) in CMU Serif too, so that its
+        # letters copy as written; TeX's own fonts only for the symbols CMU Serif lacks
+        return {**common, "font.family": CM_TEXT_FONT, "mathtext.fontset": "custom",
+                "mathtext.rm": CM_TEXT_FONT, "mathtext.it": f"{CM_TEXT_FONT}:italic",
+                "mathtext.bf": f"{CM_TEXT_FONT}:bold", "mathtext.cal": f"{CM_TEXT_FONT}:italic",
+                "mathtext.fallback": "cm"}
     if os.path.splitext(font)[1].lower() in (".ttf", ".otf", ".ttc"):
         path = Path(font)
         if not path.is_file():
@@ -293,11 +300,23 @@ def _in_font(text: str) -> str:
     return _MATH.sub(lambda math: "$" + _PHI.sub(r"\\varphi", math.group(1)) + "$", text)
 
 
-def _measure(text: str, size: float) -> tuple[float, float, float]:
-    """Width, height and descent of ``text`` in points (under ``_fonts``); text scales with its
-    size, so each string is measured once (mathtext parsing is the slow part of a figure)."""
+def _face() -> Typeface:
+    """The typeface of the font in use (under ``_fonts``): its regular and italic files, with
+    matplotlib's bundled STIX for characters they lack."""
     from matplotlib import rcParams
 
+    return face_of(str(_font_file()), rcParams["font.family"][0])
+
+
+def _measure(text: str, size: float) -> tuple[float, float, float]:
+    """Width, height and descent of ``text`` in points (under ``_fonts``): set as plain-text
+    runs (``layout.typeset``) where it has no more math than a label's, else by mathtext;
+    text scales with its size, so each string is measured once."""
+    from matplotlib import rcParams
+
+    line = typeset(text, _face())
+    if line is not None:
+        return label_extent(line, size)
     width, height, descent = _measure_unit(text, _font_file(), rcParams["mathtext.fontset"])
     return width * size, height * size, descent * size
 
@@ -319,6 +338,12 @@ _UNIT_SIZE = 10.0
 
 
 # -- spec -------------------------------------------------------------------------------------
+
+
+def text_box(spec: PaperFigure, text: Text) -> Box:
+    """The box a text of the figure covers, in points, measured in the font that draws it."""
+    with _fonts(spec.font):
+        return _extent(text)
 
 
 def _extent(text: Text) -> Box:
@@ -525,8 +550,7 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
     if not dpi > 0:
         raise OptionError(f"dpi must be a positive number; got {dpi}")
     from matplotlib.figure import Figure
-    from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
-    from matplotlib.path import Path as MplPath
+    from matplotlib.patches import Rectangle
 
     s = spec.scale
     b = spec.bounds
@@ -539,6 +563,7 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
         lw = LINE_WIDTH * s
         # add_artist, not add_patch: the limits are set, and add_patch would update the data
         # limits from every patch's path (seconds on a diagram of hundreds of nodes)
+        circles: list[tuple[Point, float, float, str, bool]] = []
         for shape in spec.shapes:
             box = shape.box
             style = "--" if shape.dashed else "-"
@@ -556,27 +581,142 @@ def render_figure(spec: PaperFigure, fmt: str, *, dpi: int | None = None) -> byt
             else:
                 # a circle, or an ellipse where the layout gave a long name one
                 w, h = box.width - lw / s, box.height - lw / s
-                ax.add_artist(Ellipse(box.center, w, h, fc=shape.fill, ec="black", lw=lw,
-                                      ls=style, zorder=3))
+                circles.append((box.center, w, h, shape.fill, shape.dashed))
                 if shape.kind == "double":
                     inset = 6 - lw / s
-                    ax.add_artist(Ellipse(box.center, w - inset, h - inset, fill=False,
-                                          ec="black", lw=lw, ls=style, zorder=3))
-        for points, dashed, head in spec.curves:
-            codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(points) - 1)
-            ax.add_artist(FancyArrowPatch(
-                path=MplPath(points, codes), arrowstyle=ARROWS[head],
-                mutation_scale=10 * s, lw=lw, color="black", ls="--" if dashed else "-",
-                shrinkA=0, shrinkB=0, zorder=2))
+                    circles.append((box.center, w - inset, h - inset, "none", shape.dashed))
+        _add_circles(ax, circles, lw)
+        _add_curves(ax, spec.curves, lw, s)
+        plain: list[tuple[float, float, Run, float]] = []
         for text in spec.texts:
-            ax.text(text.x, text.y, text.text, fontproperties=_font(text.size * s), ha=text.ha,
-                    va=text.va, zorder=4)
+            line = typeset(text.text, _face())
+            if line is None:  # more math than a label's: mathtext sets it
+                ax.text(text.x, text.y, text.text, fontproperties=_font(text.size * s),
+                        ha=text.ha, va=text.va, zorder=4)
+                continue
+            x, y = _origin(text, line)
+            plain.extend((x + run.x * text.size, y + run.rise * text.size, run, text.size * s)
+                         for run in line.runs)
+        ax.add_artist(_runs_artist(plain))
         buffer = io.BytesIO()
         metadata = {"pdf": {"CreationDate": None, "Creator": "plategraph", "Producer": None},
                     "svg": {"Date": None, "Creator": "plategraph"},
                     "png": {"Software": "plategraph"}}[fmt]
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()
+
+
+def _add_circles(ax: Any, circles: list[tuple[Point, float, float, str, bool]],
+                 lw: float) -> None:
+    """The nodes' circles and ellipses (center, width and height in points, fill, dashed) as
+    one collection of each style, drawn in order: a figure of a thousand nodes draws one
+    shape a thousand times, not a thousand patches."""
+    from matplotlib.collections import EllipseCollection
+
+    groups: dict[tuple[str, bool], list[tuple[Point, float, float]]] = {}
+    for center, width, height, fill, dashed in circles:
+        groups.setdefault((fill, dashed), []).append((center, width, height))
+    for (fill, dashed), members in groups.items():
+        ax.add_collection(EllipseCollection(
+            [w for _, w, _ in members], [h for _, _, h in members], [0.0] * len(members),
+            units="xy", offsets=[c for c, _, _ in members], offset_transform=ax.transData,
+            facecolors=fill, edgecolors="black", linewidths=lw,
+            linestyles="--" if dashed else "-", zorder=3), autolim=False)
+
+
+def _add_curves(ax: Any, curves: list[tuple[list[Point], bool, str]], lw: float,
+                s: float) -> None:
+    """The edges as Bézier curves, each ending in its arrowhead (``HEAD``): one
+    collection of curves and one of heads a style, not one arrow patch an edge."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MplPath
+
+    shafts: dict[bool, list[Any]] = {}
+    heads: dict[tuple[bool, str], list[Any]] = {}
+    for points, dashed, head in curves:
+        length, half = HEAD[head]
+        shaft, (bx, by), (tx, ty) = _shorten(points, length if head == "filled" else 0.0,
+                                             length)
+        codes = [MplPath.MOVETO] + [MplPath.CURVE4] * (len(shaft) - 1)
+        shafts.setdefault(dashed, []).append(MplPath(shaft, codes))
+        dx, dy = tx - bx, ty - by
+        norm = math.hypot(dx, dy) or 1.0
+        nx_, ny_ = -dy / norm * half, dx / norm * half
+        wings = [(bx + nx_, by + ny_), (tx, ty), (bx - nx_, by - ny_)]
+        if head == "filled":
+            heads.setdefault((dashed, head), []).append(MplPath([*wings, wings[0]], closed=True))
+        else:
+            heads.setdefault((dashed, head), []).append(MplPath(wings))
+    for dashed, paths in shafts.items():
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors="black",
+                                         linewidths=lw, linestyles="--" if dashed else "-",
+                                         zorder=2), autolim=False)
+    for (_, head), paths in heads.items():
+        filled = head == "filled"
+        ax.add_collection(PathCollection(paths, facecolors="black" if filled else "none",
+                                         edgecolors="black", linewidths=lw,
+                                         joinstyle="miter", zorder=2), autolim=False)
+
+
+def _shorten(points: list[Point], cut: float, head: float
+             ) -> tuple[list[Point], Point, Point]:
+    """A curve (cubic Bézier segments) without its last ``cut`` points of length, with the
+    base and the tip of an arrowhead ``head`` long along its end."""
+    *rest, p0, p1, p2, p3 = points
+
+    def at(t: float) -> list[Point]:  # de Casteljau: the segment's first part up to t
+        def lerp(a: Point, b: Point) -> Point:
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        q0, q1, q2 = lerp(p0, p1), lerp(p1, p2), lerp(p2, p3)
+        r0, r1 = lerp(q0, q1), lerp(q1, q2)
+        return [p0, q0, r0, lerp(r0, r1)]
+
+    def t_back(distance: float) -> float:  # the last t this far from the tip (to 1/64)
+        for i in range(64, -1, -1):
+            end = at(i / 64)[-1]
+            if math.hypot(end[0] - p3[0], end[1] - p3[1]) >= distance:
+                return i / 64
+        return 0.0
+
+    base = at(t_back(head))[-1] if head else p3
+    shaft = [*rest, *at(t_back(cut))] if cut else points
+    return shaft, base, p3
+
+
+def _origin(text: Text, line: Line) -> Point:
+    """Where a set label's baseline starts, in points, for its anchor."""
+    width, height, descent = label_extent(line, text.size)
+    x0 = {"left": text.x, "center": text.x - width / 2, "right": text.x - width}[text.ha]
+    if text.va == "baseline":
+        return x0, text.y
+    y0 = text.y - height if text.va == "top" else text.y - height / 2
+    return x0, y0 + descent
+
+
+def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
+    """One matplotlib artist drawing runs of plain text (baseline start in data coordinates,
+    size in points) through the renderer's plain-text path: no layout of matplotlib's Text,
+    no mathtext, the same glyphs and advances ``layout.typeset`` measured."""
+    from matplotlib.artist import Artist
+
+    props: dict[tuple[str, str | None, float], Any] = {}
+
+    class Runs(Artist):
+        def draw(self, renderer: Any) -> None:
+            gc = renderer.new_gc()
+            gc.set_foreground("black")
+            to_display = self.axes.transData.transform
+            for x, y, run, size in placed:
+                key = (run.file, run.fallback, size * run.scale)
+                if key not in props:
+                    props[key] = run_font(run, key[2])
+                px, py = to_display((x, y))
+                renderer.draw_text(gc, px, py, run.text, props[key], 0.0, ismath=False)
+            gc.restore()
+
+    artist = Runs()
+    artist.set_zorder(4)
+    return artist
 
 
 def warm_up() -> None:

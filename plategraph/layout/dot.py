@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from math import ceil
 from typing import Any
 
 import networkx as nx
@@ -14,7 +15,8 @@ from .labels import combined_plate_label, distribution_label, name_label, plate_
 from .legend import KEY_GAP, KeyEntry, place_key
 from .options import DrawOptions
 from .quoting import attr_list, html_text, quote
-from .themes import CIRCLE_KINDS, paper_node_sizes
+from .themes import CIRCLE_KINDS, paper_node_sizes, small_size
+from .typeset import label_width, paper_face, typeset
 
 __all__ = ["box_label", "cells_dot", "dot_source", "keyed_dot", "pinned_dot", "staggered",
            "to_dot"]
@@ -87,7 +89,36 @@ def _node_attrs(graph: nx.DiGraph, node: str, options: DrawOptions,
 def _paper_size(shown: nx.DiGraph,
                 options: DrawOptions) -> dict[str, tuple[float, float]] | None:
     return (paper_node_sizes(shown, math=options.math, font_size=options.font_size,
-                             ellipses=options.ellipses) if options.paper else None)
+                             ellipses=options.ellipses, face=paper_face(options.font))
+            if options.paper else None)
+
+
+PLATE_LABEL_PAD = 8.0  # points of blank beside a plate label's text, as graphviz leaves
+
+
+def _plate_label(plates: tuple[str, ...], records: Mapping[str, dict],
+                 options: DrawOptions) -> str:
+    """A plate box's ``label`` attribute. In the paper theme the text is measured in the font
+    that draws it (``typeset``), and graphviz is given its size as a table of that size (its
+    own estimate is Times-Roman's, narrower than Computer Modern): plates hold their labels."""
+    markup = box_label(plates, records)
+    if not options.paper:
+        return f"<{markup}>"
+    small = small_size(options.font_size)
+    names = list(plates)
+    text = (plate_label(names[0], records.get(names[0], {}), dialect="mathtext",
+                        math=options.math) if len(names) == 1 else
+            combined_plate_label(names, [records.get(p, {}) for p in names],
+                                 dialect="mathtext", math=options.math))
+    face = paper_face(options.font)
+    width = label_width(text, face, small)
+    if width is None:
+        return f"<{markup}>"
+    line = typeset(text, face)
+    height = (line.ascent + line.descent) * small if line else small
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" '
+            f'FIXEDSIZE="TRUE" WIDTH="{ceil(width + PLATE_LABEL_PAD)}" '
+            f'HEIGHT="{ceil(height + 2)}"><TR><TD>{markup}</TD></TR></TABLE>>')
 
 
 def _header(styles: dict, graph_attrs: Mapping[str, str]) -> list[str]:
@@ -132,7 +163,7 @@ def _emit(shown: nx.DiGraph, cluster: Cluster, lines: list[str], indent: str, *,
         name = f"cluster_{counter[0]}"
         counter[0] += 1
         box = {**options.styles.get("plate", {}),
-               "label": f"<{box_label(child.plates, records)}>",
+               "label": _plate_label(child.plates, records, options),
                "tooltip": _shorten(" × ".join(child.plates), TOOLTIP_MAX)}
         lines.append(f"{indent}subgraph {name} {{")
         lines.append(f"{indent}  graph {attr_list(box)}")
@@ -223,7 +254,7 @@ def cells_dot(shown: nx.DiGraph, cells: list[list[str]], local: Mapping[str, tup
     records = shown.graph.get("plates", {})
     for j, plates in enumerate(measure):
         attrs = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0",
-                 "label": f"<{box_label(plates, records)}>", **text_attrs}
+                 "label": _plate_label(plates, records, options), **text_attrs}
         lines.append(f"  m{j} {attr_list(attrs)}")
     lines.append("}")
     lines += _edge_lines(shown, styles, ids)
@@ -257,7 +288,7 @@ def pinned_dot(shown: nx.DiGraph, *, nodes: Mapping[str, Any], plates: Mapping[s
         label = label_boxes[key]
         attrs = {**{a: v for a, v in plate_style.items() if a not in ("labeljust", "labelloc",
                                                                        "margin")},
-                 "label": f"<{box_label(plate_names[key], records)}>",
+                 "label": _plate_label(plate_names[key], records, options),
                  # not the graph's background: a filled plate would hide those it overlaps
                  "bgcolor": "transparent",
                  "tooltip": _shorten(" × ".join(plate_names[key]), TOOLTIP_MAX),

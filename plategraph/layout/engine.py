@@ -41,7 +41,8 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
            distributions: bool | str = False, labels: str | None = None, collapse: bool = True,
            data: bool = False, var_names: Sequence[str] | None = None, ancestors: bool = True,
            legend: bool = False, observed_style: str = "shaded",
-           fontsize: float | None = None, width: str | float | None = None) -> Layout:
+           fontsize: float | None = None, width: str | float | None = None,
+           font: str | None = None) -> Layout:
     """Lay out a plategraph graph: node, plate and label boxes and edge paths, in points.
 
     The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
@@ -58,7 +59,7 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
                           labels=labels, collapse=collapse, data=data,
                           var_names=var_names,
                           ancestors=ancestors, legend=legend, observed_style=observed_style,
-                          fontsize=fontsize, width=width)
+                          fontsize=fontsize, width=width, font=font)
     return compute_drawing(drawn_graph(graph, options), options)[0].layout
 
 

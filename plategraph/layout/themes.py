@@ -9,7 +9,8 @@ from typing import Any
 import networkx as nx
 
 from ..exceptions import OptionError
-from .labels import GREEK, shown_name, symbol_parts
+from .labels import GREEK, name_label, shown_name, symbol_parts
+from .typeset import Typeface, label_width
 
 __all__ = ["CIRCLE_KINDS", "EDGE_KINDS", "NODE_KINDS", "PAPER_FONT_SIZE", "PAPER_FONT_SIZES",
            "PAPER_LIST_GAP", "PAPER_NODE_SIZE", "PAPER_THEME_KEYS", "THEMES", "THEME_KEYS",
@@ -97,6 +98,16 @@ def _symbol_width(name: str, *, math: bool, size: float) -> float:
     return width + 0.5 * 0.7 * size * sub
 
 
+def _measured_width(name: str, *, math: bool, size: float, face: Typeface | None) -> float:
+    """A node symbol's width in points: as ``face`` sets it where that is wider than the
+    estimate (Computer Modern is wider than Times), else the estimate, generous for a Times
+    face, so that a figure's layout does not change with small differences of its font."""
+    estimate = _symbol_width(name, math=math, size=size)
+    width = None if face is None else label_width(
+        name_label(name, math=math, dialect="mathtext"), face, size)
+    return estimate if width is None else max(width, estimate)
+
+
 def small_size(font_size: float) -> float:
     """The size of a paper figure's small text (plate labels, the list) at ``font_size``."""
     return font_size - 1.0
@@ -113,14 +124,16 @@ def paper_type(styles: dict[str, dict[str, str]], font_size: float) -> dict[str,
 
 
 def paper_node_sizes(graph: nx.DiGraph, *, math: bool, font_size: float = PAPER_FONT_SIZE,
-                     ellipses: bool = False) -> dict[str, tuple[float, float]]:
+                     ellipses: bool = False, face: Typeface | None = None
+                     ) -> dict[str, tuple[float, float]]:
     """The width and height of each circle of a paper figure, in points. A figure's circles
     share one size (daft and tikz-bayesnet: node size is a property of the figure) set by a
     typical symbol (the median width), not the longest, so that one long name does not blow up
     every circle; a symbol wider than that gets a circle of its own that holds it, or with
     ``ellipses`` an ellipse of the common height (and the common size is at most
-    ``ELLIPSE_FROM`` times the smallest), as tikz-bayesnet users draw long names."""
-    widths = {str(n): _symbol_width(str(n), math=math, size=font_size)
+    ``ELLIPSE_FROM`` times the smallest), as tikz-bayesnet users draw long names. Symbols are
+    measured in ``face``, the font that draws them (``typeset.paper_face``), else estimated."""
+    widths = {str(n): _measured_width(str(n), math=math, size=font_size, face=face)
               for n, kind in graph.nodes(data="kind") if kind in CIRCLE_KINDS}
     if not widths:
         return {}

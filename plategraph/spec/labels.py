@@ -12,6 +12,7 @@ holds it (``printing``'s inline LaTeX: ``\\exp(…)``, ``{\\sum}_{k}``, ``invlog
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Collection, Mapping
@@ -25,6 +26,7 @@ from ..graph.build import model_call
 from ..layout.labels import SUB_POINT_SIZE, name_label
 from ..layout.options import DrawOptions
 from ..layout.quoting import html_text
+from ..layout.typeset import sets_math
 from .build import ModelSpec, model_spec
 from .printing import SpecStrPrinter, _Writer
 
@@ -210,8 +212,13 @@ def _listed_index(math: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def _parses(math: str) -> bool:
-    """Whether matplotlib's mathtext reads ``math`` (the paper figure's labels are drawn by it)."""
+    """Whether the paper figure can draw ``math``: as a label's plain text
+    (``layout.typeset``, most expressions: a site, an indexed site), else when matplotlib's
+    mathtext reads it (slow: never asked of the thousand sites of a big model)."""
+    if sets_math(math):
+        return True
     from matplotlib.mathtext import MathTextParser
 
     try:
