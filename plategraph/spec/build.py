@@ -191,6 +191,8 @@ class _Builder:
             expr = self.elements.element(out.ref, tuple(index + event))
         except Inexpressible:
             return None
+        except RecursionError:
+            return None  # deeper than Python's stack (a sum over hundreds of sites): unreadable
         if _larger_than(expr, MAX_NODES):
             return None  # exact but unreadable (a neural network): drawn f(…)
         if any(_reads(expr, k) for k in free):
