@@ -29,7 +29,16 @@ from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
 from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
-from ..layout.typeset import Line, Run, Typeface, face_of, label_extent, run_font, typeset
+from ..layout.typeset import (
+    Line,
+    Run,
+    Typeface,
+    face_of,
+    label_extent,
+    quiet_font_logs,
+    run_font,
+    typeset,
+)
 
 __all__ = ["COMPUTER_MODERN", "PaperFigure", "Shape", "Text", "check_font", "default_font",
            "figure_spec", "find_with_fontconfig", "font_choices", "font_installed",
@@ -107,7 +116,8 @@ class PaperFigure:
 
 def check_font(font: str) -> None:
     """Raise OptionError, before anything is drawn, for a font the paper figure cannot use."""
-    font_settings(font)
+    with quiet_font_logs():
+        font_settings(font)
 
 
 # -- fonts ------------------------------------------------------------------------------------
@@ -259,11 +269,12 @@ def font_installed(family: str) -> bool:
 def _fonts(font: str) -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(font_settings(font)), warnings.catch_warnings():
+    with matplotlib.rc_context(font_settings(font)), warnings.catch_warnings(), quiet_font_logs():
         # a character the font lacks is drawn as a box, not an error
         warnings.filterwarnings("ignore", message=r"(?s).*[Gg]lyph.*missing")
         warnings.filterwarnings("ignore", message=r"(?s).*substituting with a dummy symbol")
         yield
+
 
 
 def _font_file() -> str:

@@ -17,8 +17,11 @@ font that will draw them, not by graphviz's Times estimate.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .latex import GREEK
@@ -91,6 +94,25 @@ PAPER_FAMILIES = {None: "Liberation Serif", "Liberation Serif": "Liberation Seri
 _FONT_FILE = (".ttf", ".otf", ".ttc")
 
 
+# what matplotlib and fontTools log of a font and no user can act on: CMU Serif's regular face
+# registered at weight 500, its "TeX " table dropped when the PDF subsets it, its dates
+_FONT_LOGS = ("matplotlib.font_manager", "fontTools")
+
+
+@contextmanager
+def quiet_font_logs() -> Iterator[None]:
+    """Silence what matplotlib and fontTools log of a font while drawing or measuring."""
+    loggers = [logging.getLogger(name) for name in _FONT_LOGS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 @functools.cache
 def paper_face(font: str | None) -> Typeface:
     """The typeface a paper figure in ``font`` (its ``font=`` option, checked) sets its text
@@ -104,10 +126,11 @@ def paper_face(font: str | None) -> Typeface:
         font_manager.fontManager.addfont(font)
         return face_of(font, font_manager.FontProperties(fname=font).get_name())
     family = PAPER_FAMILIES.get(font, font)
-    regular = _find_family(family)
-    if regular is None:
-        family = "STIXGeneral"
-        regular = str(font_manager.findfont(font_manager.FontProperties(family=family)))
+    with quiet_font_logs():
+        regular = _find_family(family)
+        if regular is None:
+            family = "STIXGeneral"
+            regular = str(font_manager.findfont(font_manager.FontProperties(family=family)))
     return face_of(regular, family)
 
 

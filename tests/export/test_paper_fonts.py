@@ -85,3 +85,25 @@ def test_computer_modern_without_its_package_names_the_package(monkeypatch):
     monkeypatch.setattr(paper, "find_with_fontconfig", lambda family: False)
     with pytest.raises(plategraph.OptionError, match="CMU Serif.*fonts-cmu.*'STIX'"):
         paper.font_settings("Computer Modern")
+
+
+def test_computer_modern_logs_nothing_a_user_cannot_act_on(caplog):
+    """matplotlib registers CMU Serif's regular face at weight 500 and says so on every new
+    lookup, and fontTools drops the font's private "TeX " table when the PDF subsets it: none
+    of it reaches the user's log."""
+    import logging
+
+    from matplotlib import font_manager
+
+    from plategraph.layout.typeset import paper_face
+
+    font_manager.FontManager._findfont_cached.cache_clear()
+    paper_face.cache_clear()
+    model, args, kwargs = load_example("radon:model")
+    graph = plategraph.model_graph(model, *args, **kwargs)
+    with caplog.at_level(logging.INFO):
+        plategraph.draw(graph, theme="paper", font="Computer Modern",
+                        distributions=True).pipe("pdf")
+    logged = [r.getMessage() for r in caplog.records
+              if r.name.startswith(("matplotlib", "fontTools")) and r.levelno >= logging.WARNING]
+    assert logged == []
