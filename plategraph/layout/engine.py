@@ -24,7 +24,7 @@ from ..graph.plates import Cluster, plate_tree
 from .arrangement import SearchStopped
 from .dot import cells_dot, dot_source, pinned_dot
 from .drawn import drawn_graph
-from .fit import figure_fit, fit_limits, refits, wide_refits
+from .fit import beyond_a_page, figure_fit, fit_limits, refits, wide_refits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .grid import place_grid
@@ -109,6 +109,8 @@ def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
     for limit in fit_limits(max_width(options.width)):
         for tier, tried, asked in zip((0, 1), tiers, candidates):
             fitting = []
+            if beyond_a_page(drawing.layout, limit):
+                asked = []  # no re-layout can fit: the figure as asked is judged alone
             for i, option in enumerate([None, *asked] if tier == 0 else asked):
                 if i == len(tried):
                     tried.append(_quiet(shown, option, timeout))

@@ -25,7 +25,8 @@ from .labels import distribution_label, plural
 from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH, DrawOptions
 from .themes import PAPER_LIST_GAP, small_size
 
-__all__ = ["INDENT", "LINE", "STAGGERS", "TIGHT", "Fit", "estimate_width", "figure_fit",
+__all__ = ["INDENT", "LINE", "STAGGERS", "TIGHT", "Fit", "beyond_a_page", "estimate_width",
+           "figure_fit",
            "fit_figure", "fit_limits", "list_columns", "list_lines", "list_rows", "refits",
            "wide_refits", "wrap_row"]
 
@@ -205,8 +206,12 @@ def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -
                     columns)
         best = max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h, room[where], columns
         # a list that makes the figure taller than a page is set in columns, the fewest that
-        # bring it within a page, each no narrower than a list beside is wrapped to
-        for count in range(2, len(rows) + 1):
+        # bring it within a page, each no narrower than a list beside is wrapped to; fewer
+        # columns than the rows over the lines the page has room for cannot do it (wrapping
+        # only adds lines), so the search starts there
+        room_lines = int((TEXT_HEIGHT - lay.height - PAPER_LIST_GAP) // (LINE * small))
+        first = max(2, -(-len(rows) // room_lines)) if room_lines >= 1 else len(rows) + 1
+        for count in range(first, len(rows) + 1):
             wrap = (room[where] - (count - 1) * PAPER_LIST_GAP) / count
             if best[1] <= TEXT_HEIGHT or wrap < MIN_WRAP * small:
                 break
@@ -225,6 +230,17 @@ def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -
             where = "below" if size("below")[0] <= beside[0] else "beside"
     width, height, wrap, columns = size(where)
     return Fit(where, limit, width, height, wrap=wrap, columns=columns)
+
+
+def beyond_a_page(lay: Layout, limit: float) -> bool:
+    """Whether no layout of these nodes fits ``limit`` points by a page's height: their boxes
+    alone, each at least as big as the smallest (a re-layout changes spacing, direction and the
+    shape of long names, never a circle below the smallest), cover more than the page. Such a
+    figure (a thousand sites drawn one by one) is not laid out again to fit."""
+    if not lay.nodes:
+        return False
+    side = min(min(b.width, b.height) for b in lay.nodes.values())
+    return len(lay.nodes) * side * side > limit * TEXT_HEIGHT
 
 
 def fit_limits(width: float | None) -> tuple[float, float]:

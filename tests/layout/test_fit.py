@@ -313,3 +313,24 @@ def test_the_pdf_and_the_tikz_set_the_list_in_the_same_columns():
     # the second column starts where the TikZ's does, from the list's left edge
     assert lefts[1] - lefts[0] == pytest.approx(float(nodes[1][0]) - float(nodes[0][0]))
     assert spec.height <= TEXT_HEIGHT + 20 and spec.width <= fit_limits(None)[1]
+
+
+def test_a_figure_whose_nodes_cover_more_than_a_page_is_not_laid_out_again():
+    """600 unrelated sites: their circles alone cover more than a 7 × 7.5 in page, so no
+    re-layout can fit it: it is laid out once."""
+    from unittest import mock
+
+    from plategraph.layout import engine
+    from plategraph.layout.fit import beyond_a_page
+
+    def many():
+        for i in range(600):
+            numpyro.sample(f"s{i}", dist.Normal(0.0, 1.0))
+
+    graph = plategraph.model_graph(many)
+    with mock.patch.object(engine, "_quiet", side_effect=AssertionError("laid out again")):
+        lay = plategraph.layout(graph, theme="paper", distributions=True, collapse=False)
+    assert beyond_a_page(lay, 7 * 72)
+    small = plategraph.layout(plategraph.model_graph(lambda: numpyro.sample(
+        "x", dist.Normal(0.0, 1.0))), theme="paper")
+    assert not beyond_a_page(small, 3.3 * 72)
