@@ -520,7 +520,8 @@ def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: 
     variants = []
     # the first run's one sampled decider: each run of it records what it computes, so that
     # model_spec can write out what every value computes (``_alternatives_seen``)
-    record = context is found.runs[0] and _sampled_deciders(context) == [decider]
+    record = context is found.runs[0] and _sampled_deciders(context) == [decider] and \
+        _whole_support(context.sites[decider]) is not None
     for value in _alternatives(context.sites[decider], seed):
         if len(found.runs) >= MAX_RUNS:
             found.unfinished.append(decider)
@@ -557,21 +558,29 @@ def _alternatives_seen(runs: list[Run]) -> tuple | None:
                                  if run.sites[d].kind != "observed"):
         return None  # a parameter or a deterministic site decided too: not varied over
     (decider,) = deciders
-    base = runs[0].sites[decider]
-    if base.fn is None or np.shape(base.value) != () or any(
-            run.recorded is None or decider not in run.values for run in runs):
+    support = _whole_support(runs[0].sites[decider])
+    if support is None or any(run.recorded is None or decider not in run.values
+                              for run in runs):
         return None
-    fn = concrete(base.fn)
+    seen = [np.asarray(run.values[decider]).item() for run in runs]
+    if sorted(seen) != sorted(support):
+        return None
+    return decider, tuple(zip(seen, (run.recorded for run in runs)))
+
+
+def _whole_support(site: RawSite) -> list | None:
+    """A scalar site's every value, when its support is finite and at most ``MAX_ALTERNATIVES``
+    values (all of them tried), else None."""
+    if site.fn is None or np.shape(site.value) != ():
+        return None
+    fn = concrete(site.fn)
     if not getattr(fn, "has_enumerate_support", False):
         return None
     try:
         support = np.asarray(fn.enumerate_support(expand=False)).reshape(-1)
     except (NotImplementedError, ValueError, TypeError):
         return None
-    seen = [np.asarray(run.values[decider]).item() for run in runs]
-    if len(support) > MAX_ALTERNATIVES or sorted(seen) != sorted(support.tolist()):
-        return None
-    return decider, tuple(zip(seen, (run.recorded for run in runs)))
+    return support.tolist() if len(support) <= MAX_ALTERNATIVES else None
 
 
 def decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:
