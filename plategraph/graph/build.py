@@ -11,7 +11,7 @@ import networkx as nx
 from ..tracing import TraceRecord, trace_model
 from ..tracing.computation import Computation
 
-__all__ = ["build_graph", "model_call", "model_computation", "model_graph"]
+__all__ = ["build_graph", "model_alternatives", "model_call", "model_computation", "model_graph"]
 
 # graph → (model, args, kwargs) it was traced from and the computation recorded meanwhile (what
 # ``model_spec`` reads). Kept beside the graph, not in it, so the graph's attributes (and JSON)
@@ -28,7 +28,7 @@ def model_graph(model: Callable, *args: Any, **kwargs: Any) -> nx.DiGraph:
     """
     record = trace_model(model, args, kwargs)
     graph = build_graph(record)
-    _CALLS[graph] = (model, args, kwargs, record.recorded)
+    _CALLS[graph] = (model, args, kwargs, record.recorded, record.alternatives)
     return graph
 
 
@@ -44,6 +44,17 @@ def model_computation(graph: nx.DiGraph) -> Computation | None:
     (``tracing.computation``), else None (a graph read from JSON, a copy, a view)."""
     found = _CALLS.get(graph)
     return found[3].finish() if found is not None and found[3] is not None else None
+
+
+def model_alternatives(graph: nx.DiGraph) -> tuple[str, list[tuple[Any, Computation]]] | None:
+    """In a model whose Python decided on one sampled site with a finite support, that site
+    and each of its values with the computation the run at that value recorded (every way the
+    model can run, the graph's own run among them); else None."""
+    found = _CALLS.get(graph)
+    if found is None or found[4] is None:
+        return None
+    decider, runs = found[4]
+    return decider, [(value, recorded.finish()) for value, recorded in runs]
 
 
 def build_graph(record: TraceRecord) -> nx.DiGraph:

@@ -17,10 +17,11 @@ import numpy as np
 import sympy
 
 from ..exceptions import ModelError
-from ..graph.build import model_call, model_computation
+from ..graph.build import model_alternatives, model_call, model_computation
 from ..tracing.computation import Computation, Output
 from ..tracing.inlining import open_bodies
 from .expressions import Elements, Inexpressible
+from .numbers import number
 
 __all__ = ["ModelSpec", "SiteSpec", "model_spec"]
 
@@ -202,6 +203,68 @@ class _Builder:
         return readable(expr) if expr is not None else None
 
 
+class _Alternatives:
+    """A site made after the model's Python decided on a sampled value, written out across every
+    way the model can run: when one site with a finite support decided and a run at each of its
+    values recorded its computation (``model_alternatives``), a parameter is the expression each
+    run gives, a ``Piecewise`` over the decider's values where they differ (``late_rate if
+    switch = 0 else early_rate``); None where any run's is None or none was recorded."""
+
+    def __init__(self, graph: nx.DiGraph, found: tuple | None) -> None:
+        self.graph = graph
+        self.decider = found[0] if found else None
+        self.runs = found[1] if found else []
+        self.builders: dict[int, _Builder] = {}
+
+    def expression(self, site: str, param: str) -> sympy.Expr | None:
+        if self.decider is None or self.graph.nodes[site]["kind"] == "deterministic":
+            return None  # a deterministic's value is held in the other runs, not computed
+        pieces: list[tuple[Any, sympy.Expr]] = []
+        for n, (value, computation) in enumerate(self.runs):
+            out = next((o for o in computation.outputs if o.site == site and o.param == param),
+                       None)
+            if out is None:
+                continue  # the site's gate is closed at this value
+            builder = self.builders.get(n)
+            if builder is None:
+                builder = self.builders[n] = _Builder(self.graph, open_bodies(computation))
+            expr = builder.expression(site, out)
+            if expr is None:
+                return None
+            pieces.append((value, expr))
+        if not pieces:
+            return None
+        return case_split(sympy.Symbol(self.decider), [v for v, _ in self.runs], pieces)
+
+
+def case_split(decider: sympy.Symbol, support: list, pieces: list[tuple[Any, sympy.Expr]]
+               ) -> sympy.Expr:
+    """One expression per value of ``decider`` (``support`` all its values) as a ``Piecewise``:
+    values with the same expression grouped, a group written ``z ≥ a``, ``z ≤ b`` or ``z = v``
+    where that names it exactly within the support, the largest group last (``True``): the
+    runs tried every value, so no other value is left for it."""
+    groups: dict[sympy.Expr, list] = {}
+    for value, expr in pieces:
+        groups.setdefault(expr, []).append(value)
+    if len(groups) == 1:
+        return next(iter(groups))
+    ordered = sorted(groups.items(), key=lambda item: len(item[1]))
+    values = sorted(support)
+    cases = []
+    for expr, group in ordered[:-1]:
+        group = sorted(group)
+        if len(group) == 1:
+            cond = sympy.Eq(decider, number(group[0]))
+        elif group == [v for v in values if v >= group[0]]:
+            cond = sympy.Ge(decider, number(group[0]))
+        elif group == [v for v in values if v <= group[-1]]:
+            cond = sympy.Le(decider, number(group[-1]))
+        else:
+            cond = sympy.Or(*(sympy.Eq(decider, number(v)) for v in group))
+        cases.append((expr, cond))
+    return sympy.Piecewise(*cases, (ordered[-1][0], True))
+
+
 def _reads(expr: sympy.Expr, k: sympy.Idx) -> bool:
     return k in expr.free_symbols or k.label in expr.free_symbols
 
@@ -276,6 +339,7 @@ def _written_out(graph: nx.DiGraph) -> ModelSpec:
     if computation is not None:
         computation = open_bodies(computation)
     builder = _Builder(graph, computation) if computation is not None else None
+    across = _Alternatives(graph, model_alternatives(graph))
     outputs: dict[str, list[Output]] = {}
     for out in computation.outputs if computation is not None else ():
         outputs.setdefault(out.site, []).append(out)
@@ -293,14 +357,17 @@ def _written_out(graph: nx.DiGraph) -> ModelSpec:
             seen.add(out.param)
             decided = computation is not None and computation.before_decision is not None \
                 and site not in computation.before_decision  # made after a Python decision
-            expr = builder.expression(site, out) if builder and not decided else None
+            expr = across.expression(site, out.param) if decided else \
+                builder.expression(site, out) if builder else None
             if out.param == "value":
                 value = expr
             elif data["kind"] not in _NO_PARAMS:
                 params[out.param] = expr
         if data["kind"] not in _NO_PARAMS and site not in outputs:
-            # a site the recorded run did not make (another run's branch): named, not written
-            params = {name: None for name, _ in data.get("dist_args", ())}
+            # a site the recorded run did not make (another run's branch): written from the
+            # runs that made it where every way the model runs was recorded, else named
+            params = {name: across.expression(site, name)
+                      for name, _ in data.get("dist_args", ())}
         sites[site] = SiteSpec(site, data["kind"], data.get("distribution"), indices, params,
                                value)
     return ModelSpec(graph, sites)
@@ -327,6 +394,7 @@ def evaluate(expr: sympy.Expr, values: Mapping[str, Any], at: Mapping[sympy.Symb
             return e
         if isinstance(e, sympy.Sum):
             term, (k, lo, hi) = e.function, e.limits[0]
+            lo, hi = walk(lo), walk(hi)  # a cumulative sum runs to the element's index
             total = sympy.Integer(0)
             for v in range(int(lo), int(hi) + 1):
                 inner = sympy.Sum(term, *e.limits[1:]) if len(e.limits) > 1 else term

@@ -19,6 +19,7 @@ import numpy as np
 import sympy
 
 from ..tracing.computation import Computation, Const, Ref, Shaped
+from .arrays import ArrayRules, affine
 from .numbers import Inexpressible, number, softplus
 from .scans import ScanSteps
 
@@ -87,7 +88,7 @@ _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
 }
 
 
-class Elements(ScanSteps):
+class Elements(ScanSteps, ArrayRules):
     """``element(ref, index)``: the expression of one element of a computed value.
 
     ``input_element(number, index)`` writes an input's element, ``site_element(name, index)``
@@ -164,7 +165,7 @@ class Elements(ScanSteps):
                 return number(value[tuple(int(i) for i in index)])
             found = self.constant(ref)
             if found is None:
-                raise Inexpressible("a constant array indexed by a variable")
+                return affine(value, index)
             return found
         key = self.cache_key(ref, index)
         hit = self.cache.get(key)
@@ -411,3 +412,4 @@ class Elements(ScanSteps):
             else:
                 term = term * size
         return term
+

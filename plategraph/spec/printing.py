@@ -95,7 +95,10 @@ class _IndexLetters:
         lhs, rhs = expr.args
         if isinstance(lhs, sympy.Idx) and rhs.is_Integer:
             return f"{self._print(lhs)} = {self._print(rhs + 1)}"
-        return super()._print_Equality(expr)  # type: ignore[misc]
+        parent = getattr(super(), "_print_Equality", None)
+        if parent is None:  # the text printer's own is ``Eq(z, 1)``
+            return f"{self._print(lhs)} = {self._print(rhs)}"
+        return parent(expr)
 
 
 class SpecLatexPrinter(_IndexLetters, LatexPrinter):
@@ -202,6 +205,33 @@ def _inputs(spec: ModelSpec, site: str, param: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def one_based(e: Any) -> Any:
+    """``e`` as it reads with indices written 1…n: an index used as a number (``i < τ``, a
+    cumulative sum's upper limit) is one less than its letter (``i - 1 < τ``); a position
+    ``x[i]``, ``x[t - 1]`` reads as it is, and a step ``t = 0`` is the printers' own case."""
+    if isinstance(e, sympy.Idx):
+        return e - 1
+    if isinstance(e, sympy.Indexed):
+        return e.func(e.base, *[i if _plain_position(i) else one_based(i) + 1
+                                for i in e.indices])
+    if isinstance(e, sympy.Eq) and isinstance(e.lhs, sympy.Idx) and e.rhs.is_Integer:
+        return e
+    if isinstance(e, sympy.Sum):
+        return sympy.Sum(one_based(e.function), *[(k, one_based(lo), one_based(hi))
+                                                  for k, lo, hi in e.limits])
+    if not getattr(e, "args", ()) or not e.has(sympy.Idx):
+        return e
+    return e.func(*[one_based(a) for a in e.args])
+
+
+def _plain_position(i: Any) -> bool:
+    """An index written as it is: a number, ``t + c``, or one read from data (``county[i]``)."""
+    free = [a for a in sympy.preorder_traversal(i) if isinstance(a, sympy.Idx)]
+    return (i.is_Integer or isinstance(i, sympy.Idx) or isinstance(i, sympy.Indexed)
+            or (i.is_Add and len(i.args) == 2 and any(isinstance(a, sympy.Idx) for a in i.args)
+                and any(a.is_Integer for a in i.args)) or not free)
+
+
 class _Writer:
     """One output's way of writing names, expressions and the parts of a line."""
 
@@ -212,7 +242,7 @@ class _Writer:
                         else SpecStrPrinter(self.letters))
 
     def expr(self, e: Any) -> str:
-        return self.printer.doprint(e)
+        return self.printer.doprint(one_based(e))
 
     def site(self, s: SiteSpec) -> str:
         target = (sympy.IndexedBase(s.name)[s.indices] if s.indices else sympy.Symbol(s.name))

@@ -99,3 +99,6 @@ class TraceRecord:
     # the first run's computation as recorded (a ``tracing.computation.ComputationRecorder``):
     # what ``model_spec`` reads; not part of the graph
     recorded: Any = field(default=None, compare=False, repr=False)
+    # in a model whose Python decided on one sampled site with a finite support, each of its
+    # values with the run's recorded computation (``trace._alternatives_seen``), else None
+    alternatives: Any = field(default=None, compare=False, repr=False)

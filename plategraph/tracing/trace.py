@@ -124,17 +124,18 @@ def _no_validation() -> Iterator[None]:
 
 
 def run_model(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
-              abstract: bool = False) -> Run:
+              abstract: bool = False, record: bool = False) -> Run:
     """One run of ``model(*args, **kwargs)`` with the sites and plates in ``held`` at those values.
 
-    A run that holds nothing (the first) records the model's computation too (``Run.recorded``,
-    what ``model_spec`` reads). A model that fails on its data labelled with the arguments'
-    names is run again on its own arguments. Every run of a trace calls it by this name, so
-    tests can count runs by patching it.
+    A run that holds nothing (the first), or one asked to (``record``), records the model's
+    computation too (``Run.recorded``, what ``model_spec`` reads). A model that fails on its
+    data labelled with the arguments' names is run again on its own arguments. Every run of a
+    trace calls it by this name, so tests can count runs by patching it.
     """
     with _no_validation():
         try:
-            return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract)
+            return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract,
+                                  record=record)
         except (TimeoutError, MemoryError):
             raise
         except Exception:  # noqa: BLE001
@@ -143,7 +144,7 @@ def run_model(model: Callable, args: tuple, kwargs: dict, *, seed: int, held: di
         # a model may use a NumPy argument as NumPy (``y[mask] = 0``), which an array carrying
         # its name cannot do: run it on its own arguments (the labels then miss that data)
         return _run_validated(model, args, kwargs, seed=seed, held=held, abstract=abstract,
-                              data_labels=False)
+                              data_labels=False, record=record)
 
 
 def _has_data(model: Callable, args: tuple, kwargs: dict) -> bool:
@@ -215,9 +216,9 @@ def _without_values(run: Run) -> Run:
 
 def _run_validated(
     model: Callable, args: tuple, kwargs: dict, *, seed: int, held: dict[str, Any],
-    abstract: bool = False, data_labels: bool = True,
+    abstract: bool = False, data_labels: bool = True, record: bool = False,
 ) -> Run:
-    record = not held
+    record = record or not held
 
     def attempt(trace: Any, held: dict[str, Any]) -> SiteRecorder:
         fn: Any = model
@@ -425,7 +426,8 @@ def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *
             "length depends on that value, it is drawn with one of its lengths",
             IncompleteTraceWarning, stacklevel=3)
     _close_gates(found.gated)
-    return _records(name, found.runs, found.gated, found.control, found.sized)
+    record = _records(name, found.runs, found.gated, found.control, found.sized)
+    return dataclasses.replace(record, alternatives=_alternatives_seen(found.runs))
 
 
 def _checked_name(model: Any, args: tuple, kwargs: dict) -> str:
@@ -516,13 +518,17 @@ def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: 
     """The runs with ``decider`` at each of its alternatives and every other site held as in
     ``context``, each compared with ``context`` into ``found``."""
     variants = []
+    # the first run's one sampled decider: each run of it records what it computes, so that
+    # model_spec can write out what every value computes (``_alternatives_seen``)
+    record = context is found.runs[0] and _sampled_deciders(context) == [decider] and \
+        _whole_support(context.sites[decider]) is not None
     for value in _alternatives(context.sites[decider], seed):
         if len(found.runs) >= MAX_RUNS:
             found.unfinished.append(decider)
             break
         try:
             variant = run_model(model, args, kwargs, seed=seed,
-                                held={**context.values, decider: value})
+                                held={**context.values, decider: value}, record=record)
         except Exception:  # noqa: BLE001  a value the model cannot take tells us nothing
             continue
         found.runs.append(variant)
@@ -535,6 +541,46 @@ def _vary_alone(model: Callable, args: tuple, kwargs: dict, seed: int, context: 
         found.sized.setdefault(name, decider)
     found.unsure.extend(unsure)
     return variants
+
+
+def _sampled_deciders(run: Run) -> list[str]:
+    """The sites of a run Python decided on whose values the model sampled (not data)."""
+    return [d for d in run.deciders if run.sites[d].kind == "latent"]
+
+
+def _alternatives_seen(runs: list[Run]) -> tuple | None:
+    """``(decider, ((value, recorded computation), …))`` when every run decided on one sampled
+    scalar site alone, with a finite support of at most ``MAX_ALTERNATIVES`` values, and the
+    runs tried each value once: then they are every way the model's Python can run. Else None.
+    """
+    deciders = {d for run in runs for d in _sampled_deciders(run)}
+    if len(deciders) != 1 or any(d not in deciders for run in runs for d in run.deciders
+                                 if run.sites[d].kind != "observed"):
+        return None  # a parameter or a deterministic site decided too: not varied over
+    (decider,) = deciders
+    support = _whole_support(runs[0].sites[decider])
+    if support is None or any(run.recorded is None or decider not in run.values
+                              for run in runs):
+        return None
+    seen = [np.asarray(run.values[decider]).item() for run in runs]
+    if sorted(seen) != sorted(support):
+        return None
+    return decider, tuple(zip(seen, (run.recorded for run in runs)))
+
+
+def _whole_support(site: RawSite) -> list | None:
+    """A scalar site's every value, when its support is finite and at most ``MAX_ALTERNATIVES``
+    values (all of them tried), else None."""
+    if site.fn is None or np.shape(site.value) != ():
+        return None
+    fn = concrete(site.fn)
+    if not getattr(fn, "has_enumerate_support", False):
+        return None
+    try:
+        support = np.asarray(fn.enumerate_support(expand=False)).reshape(-1)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    return support.tolist() if len(support) <= MAX_ALTERNATIVES else None
 
 
 def decided_together(context: Run, decider: str, varied: set[str]) -> list[str]:

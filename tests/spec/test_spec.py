@@ -252,17 +252,17 @@ def test_a_cond_is_the_branch_its_predicate_picks():
     assert "y ~ Normal(2*a if signal > 0 else b + 1, 1)  (observed)" in spec.to_text()
 
 
-def test_what_a_model_makes_after_deciding_on_a_sampled_value_is_named_not_written():
-    model, args, kwargs = load_example("seed_conditional:model")
+def test_what_a_model_makes_after_an_unsure_decision_is_named_not_written():
+    model, args, kwargs = load_example("bayesian_cart:model")
     spec = plategraph.model_spec(plategraph.model_graph(model, *args, **kwargs))
-    # z is drawn before the model looks at it: the same in every run
-    assert spec["z"].params == {"probs": sympy.Float(0.5)}
-    # what the branch taken computed holds for that value of z only; a branch the first run
-    # did not take still names its parameters
-    assert spec["mu"].params == {"loc": None, "scale": None}
-    assert spec["obs"].params == {"loc": None, "scale": None}
-    assert "z ~ Bernoulli(0.5)" in spec.to_text()
-    assert "μ ~ Normal(f(…), f(…))" in spec.to_text()
+    # the root's flip is drawn before the model looks at it: the same in every run
+    assert spec["split_r"].params == {"probs": sympy.Float(0.5)}
+    # three flips decide, each varied alone: not every tree was run, so what the first run's
+    # tree computed holds for that tree only; a site another tree made still names its parameters
+    assert spec["sigma"].params == {"scale": None}
+    assert spec["y"].params == {"loc": None, "scale": None}
+    assert "Bernoulli(0.5)" in spec.to_text()
+    assert "σ ~ HalfNormal(f(…))" in spec.to_text()
 
 
 def test_what_cannot_be_written_stays_none():
@@ -523,8 +523,8 @@ def coverage(ids=IDS):
         model, args, kwargs = _load(ident)
         g = plategraph.model_graph(model, *args, **kwargs)
         spec = plategraph.model_spec(g)
-        # (the parameters of sites made after a Python decision on a sampled value are None:
-        # they count)
+        # (the parameters of sites made after a Python decision on a sampled value that are
+        # None count)
         computation = model_computation(g)
         events = {(o.site, o.param): o.event_dim for o in computation.outputs} if computation \
             else {}
@@ -541,22 +541,22 @@ def coverage(ids=IDS):
     return written, total
 
 
-DECIDING = ("bayesian_cart:model", "changepoint:with_if", "random_count:model",
-            "seed_conditional:model")  # Python control flow on sampled values, on purpose
+UNSURE = ("bayesian_cart:model",)  # Python decides on three sampled values, not run jointly
 
 
 def test_most_parameters_of_the_gallery_are_written_out():
-    written, total = coverage()
-    print(f"coverage: {written}/{total} = {written / total:.0%}")
-    # the gallery shows Python decisions on sampled values in four models, whose parameters
-    # after the decision hold for the traced values only: the rest is written out
-    assert written / total >= 0.8
-    written, total = coverage([i for i in IDS if i not in DECIDING])
-    print(f"coverage (gallery, Python decisions aside): {written}/{total} = {written / total:.0%}")
+    gallery = coverage()
+    print(f"coverage (gallery): {gallery[0]}/{gallery[1]} = {gallery[0] / gallery[1]:.0%}")
+    # the regression tree decides in Python on sampled values not every combination of which
+    # was run: its parameters after the first decision stay None; the rest is written out
+    assert gallery[0] / gallery[1] >= 0.88
+    written, total = coverage([i for i in IDS if i not in UNSURE])
+    print(f"coverage (gallery, the tree aside): {written}/{total} = {written / total:.0%}")
     assert written / total >= 0.95
-    written, total = coverage([i for i in REALWORLD if not i.startswith("realworld/nn:")])
-    print(f"coverage (realworld, networks aside): {written}/{total} = {written / total:.0%}")
-    assert written / total >= 0.9
+    real = coverage([i for i in REALWORLD if not i.startswith("realworld/nn:")])
+    print(f"coverage (realworld, networks aside): {real[0]}/{real[1]} = {real[0] / real[1]:.0%}")
+    assert real[0] / real[1] >= 0.92
+    assert (gallery[0] + real[0]) / (gallery[1] + real[1]) >= 0.9
 
 
 @pytest.mark.latex

@@ -602,3 +602,35 @@ def test_merged_data_args_keep_each_parameters_arguments_in_order_of_first_appea
     assert merged_data_args([{"loc": ("x",)}, {"loc": ("z", "x"), "obs": ("y",)}, {}]) == {
         "loc": ("x", "z"), "obs": ("y",)}
     assert merged_data_args([]) == {}
+
+
+def test_the_runs_at_every_value_of_one_finite_decider_keep_what_they_computed(monkeypatch):
+    # one Bernoulli decides: its two runs are every way the model goes, each recorded; a second
+    # decider (its combinations with the first not all run) or a continuous one records none
+    from plategraph.tracing import trace
+
+    def one(y):
+        z = numpyro.sample("z", dist.Bernoulli(0.5))
+        numpyro.sample("y", dist.Normal(1.0 if z else 0.0, 1.0), obs=y)
+
+    def two(y):
+        a = numpyro.sample("a", dist.Bernoulli(0.5))
+        b = numpyro.sample("b", dist.Bernoulli(0.5))
+        numpyro.sample("y", dist.Normal(1.0 if a and b else 0.0, 1.0), obs=y)
+
+    def continuous(y):
+        s = numpyro.sample("s", dist.Normal(0.0, 1.0))
+        numpyro.sample("y", dist.Normal(1.0 if s > 0 else 0.0, 1.0), obs=y)
+
+    recorded = []
+    run = trace.run_model
+    monkeypatch.setattr(trace, "run_model", lambda *a, **k: recorded.append(
+        k.get("record", False)) or run(*a, **k))
+    decider, runs = trace.trace_model(one, (1.0,)).alternatives
+    assert decider == "z" and sorted(v for v, _ in runs) == [0, 1]
+    assert [c.finish().outputs[-1].site for _, c in runs] == ["y", "y"]
+    assert recorded[-1] is True  # the other value's run recorded too
+    for model in (two, continuous):
+        recorded.clear()
+        assert trace.trace_model(model, (1.0,)).alternatives is None
+    assert True not in recorded  # a continuous decider's runs cannot give every way: no record
