@@ -121,16 +121,9 @@ def test_the_inline_latex_is_what_a_line_of_text_holds():
 
 
 def test_a_sum_of_hundreds_of_sites_is_left_unwritten_and_the_rest_written():
-    def chain(n, y):
-        x = numpyro.sample("x_0", dist.Normal(0.0, 1.0))
-        total = x
-        for i in range(1, n):
-            x = numpyro.sample(f"x_{i}", dist.Normal(x, 1.0))
-            total = total + x
-        with numpyro.plate("data", y.shape[0]):
-            numpyro.sample("obs", dist.Normal(total, 1.0), obs=y)
+    from bench_draw import chain_into_plate  # benchmarks/: 300 latents summed into a plate
 
-    graph = plategraph.model_graph(chain, 300, jnp.ones(3))
+    graph = plategraph.model_graph(chain_into_plate, 300, jnp.ones(3))
     spec = plategraph.model_spec(graph)
     assert spec["obs"].params["loc"] is None  # deeper than Python's stack, and unreadable
     assert spec["x_299"].params["loc"] == sympy.Symbol("x_298")
