@@ -717,11 +717,15 @@ def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
             gc = renderer.new_gc()
             gc.set_foreground("black")
             to_display = self.axes.transData.transform
+            # as matplotlib's Text does: SVG and PNG renderers count y from the top
+            height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
             for x, y, run, size in placed:
                 key = (run.file, run.fallback, size * run.scale)
                 if key not in props:
                     props[key] = run_font(run, key[2])
                 px, py = to_display((x, y))
+                if height is not None:
+                    py = height - py
                 renderer.draw_text(gc, px, py, run.text, props[key], 0.0, ismath=False)
             gc.restore()
 
