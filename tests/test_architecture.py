@@ -102,10 +102,8 @@ def source_of(name: str) -> str:
 def test_only_the_graphviz_runner_starts_processes_of_graphviz():
     starts = [n for n in modules() if "subprocess" in source_of(n)
               and n.split(".")[0] in ("graph", "layout", "export")]
-    # the paper exporter asks fontconfig (fc-list) where a font is: not graphviz
-    assert starts == ["export.paper", "layout.graphviz"]
+    assert starts == ["layout.graphviz"]
     assert '"dot"' in source_of("layout.graphviz")
-    assert '"dot"' not in source_of("export.paper")
 
 
 def test_only_one_module_touches_jax_private_api():

@@ -14,7 +14,6 @@ import io
 import math
 import os
 import re
-import subprocess
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +33,7 @@ from ..layout.typeset import (
     Run,
     Typeface,
     face_of,
+    find_family,
     label_extent,
     quiet_font_logs,
     run_font,
@@ -41,7 +41,7 @@ from ..layout.typeset import (
 )
 
 __all__ = ["COMPUTER_MODERN", "PaperFigure", "Shape", "Text", "check_font", "default_font",
-           "figure_spec", "find_with_fontconfig", "font_choices", "font_installed",
+           "figure_spec", "font_choices", "font_installed",
            "font_settings", "render_figure", "text_box", "warm_up"]
 
 MARGIN = 1.0  # points of blank around everything (so no stroke is cut)
@@ -138,7 +138,7 @@ def font_choices() -> list[str]:
     """The named fonts this machine can draw the paper figure in (``font=``)."""
     named = [(DEFAULT_FONT, DEFAULT_FONT), (COMPUTER_MODERN, CM_TEXT_FONT)]
     return [name for name, family in named
-            if font_installed(family) or find_with_fontconfig(family)] + [BUNDLED_FONT]
+            if font_installed(family)] + [BUNDLED_FONT]
 
 
 def _choices_hint() -> str:
@@ -163,7 +163,7 @@ def font_settings(font: str) -> dict[str, Any]:
     if font == BUNDLED_FONT:
         return {**common, "font.family": "STIXGeneral", "mathtext.fontset": "stix"}
     if font == COMPUTER_MODERN:
-        if not (font_installed(CM_TEXT_FONT) or find_with_fontconfig(CM_TEXT_FONT)):
+        if not (font_installed(CM_TEXT_FONT)):
             raise OptionError(f"font {COMPUTER_MODERN!r} needs the font {CM_TEXT_FONT} "
                               f"(Debian package {CM_FONT_PACKAGE}), which is not installed; "
                               f"{_choices_hint()}", "font")
@@ -182,7 +182,7 @@ def font_settings(font: str) -> dict[str, Any]:
         file = str(path)
     else:
         family = font
-        if not (font_installed(family) or find_with_fontconfig(family)):
+        if not (font_installed(family)):
             raise OptionError(f"font {font!r} is not installed (matplotlib cannot find it); "
                               f"{_choices_hint()}", "font")
         file = font_manager.findfont(font_manager.FontProperties(family=family))
@@ -228,7 +228,7 @@ def _check_ascii(font: str, file: str) -> None:
 @functools.cache
 def default_font() -> str:
     """The default font, or the bundled STIX where it is not installed (said once a process)."""
-    if font_installed(DEFAULT_FONT) or find_with_fontconfig(DEFAULT_FONT):
+    if font_installed(DEFAULT_FONT):
         return DEFAULT_FONT
     warnings.warn(f"the paper font {DEFAULT_FONT} is not installed (Debian package "
                   f"{DEFAULT_FONT_PACKAGE}); using matplotlib's bundled {BUNDLED_FONT}",
@@ -236,33 +236,10 @@ def default_font() -> str:
     return BUNDLED_FONT
 
 
-def find_with_fontconfig(family: str) -> bool:
-    """Make a font installed after matplotlib cached its font list known to it (from
-    fontconfig's list); whether that found the family."""
-    from matplotlib import font_manager
-
-    try:
-        listed = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True,
-                                timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    for line in sorted(listed.splitlines()):
-        path = line.rstrip().rstrip(":")
-        if path.lower().endswith((".ttf", ".otf")):
-            font_manager.fontManager.addfont(path)
-    return font_installed(family)
-
-
 def font_installed(family: str) -> bool:
-    """Whether matplotlib finds the font family ``family`` (without falling back)."""
-    from matplotlib import font_manager
-
-    try:
-        font_manager.findfont(font_manager.FontProperties(family=family),
-                              fallback_to_default=False)
-    except ValueError:
-        return False
-    return True
+    """Whether matplotlib finds the font family ``family``, made known to it first where it
+    was installed after matplotlib listed the fonts (``typeset.find_family``)."""
+    return find_family(family) is not None
 
 
 @contextmanager

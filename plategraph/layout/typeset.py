@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from .latex import GREEK
 
 __all__ = ["PAPER_FAMILIES", "SUB_RISE", "SUB_SCALE", "Line", "Run", "Typeface", "face_of",
-           "label_extent", "label_width", "paper_face", "run_font", "sets_math", "typeface",
-           "typeset"]
+           "find_family", "label_extent", "label_width", "paper_face", "run_font", "sets_math",
+           "typeface", "typeset"]
 
 SUB_SCALE = 0.7  # a subscript's size, in its label's (TeX's script size, mathtext's shrink)
 SUB_RISE = -0.2  # a subscript's baseline, in its label's size below the label's
@@ -127,14 +127,14 @@ def paper_face(font: str | None) -> Typeface:
         return face_of(font, font_manager.FontProperties(fname=font).get_name())
     family = PAPER_FAMILIES.get(font, font)
     with quiet_font_logs():
-        regular = _find_family(family)
+        regular = find_family(family)
         if regular is None:
             family = "STIXGeneral"
             regular = str(font_manager.findfont(font_manager.FontProperties(family=family)))
     return face_of(regular, family)
 
 
-def _find_family(family: str) -> str | None:
+def find_family(family: str) -> str | None:
     """The regular file of ``family``, made known to matplotlib first where it was installed
     after matplotlib listed the fonts; None where it is not installed."""
     from matplotlib import font_manager

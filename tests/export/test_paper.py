@@ -226,7 +226,6 @@ def test_missing_default_font_falls_back_to_bundled_stix_with_a_warning(monkeypa
     from plategraph.export import paper
 
     monkeypatch.setattr(paper, "font_installed", lambda family: False)
-    monkeypatch.setattr(paper, "find_with_fontconfig", lambda family: False)
     paper.default_font.cache_clear()
     try:
         with pytest.warns(UserWarning, match="fonts-liberation2.*bundled STIX"):

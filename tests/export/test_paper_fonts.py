@@ -82,7 +82,6 @@ def test_fonts_that_cannot_set_the_names_are_refused_before_drawing(make_graph, 
 
 def test_computer_modern_without_its_package_names_the_package(monkeypatch):
     monkeypatch.setattr(paper, "font_installed", lambda family: False)
-    monkeypatch.setattr(paper, "find_with_fontconfig", lambda family: False)
     with pytest.raises(plategraph.OptionError, match="CMU Serif.*fonts-cmu.*'STIX'"):
         paper.font_settings("Computer Modern")
 
