@@ -57,11 +57,16 @@ class Fit:
         return self.width <= self.limit
 
 
+def _plain_row(lay: Layout, node: str) -> str:
+    """A drawn site's row of the list as plain text ("" for a site without one)."""
+    row = distribution_label(lay.graph, node, math=lay.options.math, dialect="html")
+    return html.unescape(_TAG.sub("", row)) if row else ""
+
+
 def list_rows(lay: Layout) -> list[str]:
     """The list of distributions as plain text, one row a drawn site that has one."""
-    rows = (distribution_label(lay.graph, node, math=lay.options.math, dialect="html")
-            for node in lay.graph.nodes if node in lay.nodes)
-    return [html.unescape(_TAG.sub("", row)) for row in rows if row]
+    rows = (_plain_row(lay, node) for node in lay.graph.nodes if node in lay.nodes)
+    return [row for row in rows if row]
 
 
 def estimate_width(text: str, size: float) -> float:
@@ -162,9 +167,7 @@ def list_lines(lay: Layout, *, dialect: str, width: float | None) -> list[list[s
         row = distribution_label(lay.graph, node, math=lay.options.math, dialect=dialect)
         if not row:
             continue
-        html_row = distribution_label(lay.graph, node, math=lay.options.math, dialect="html")
-        plain = html.unescape(_TAG.sub("", html_row or ""))
-        out.append(wrap_row(row, plain, dialect=dialect, width=width, size=size))
+        out.append(wrap_row(row, _plain_row(lay, node), dialect=dialect, width=width, size=size))
     return out
 
 
