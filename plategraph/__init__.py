@@ -13,9 +13,9 @@ record sites and dependencies) → ``graph`` (the contract graph and views of it
 
 from __future__ import annotations
 
-from . import compat, json_graph
-from .app.compat import get_model_relations, render_model
-from .app.diagram import Diagram, draw
+import importlib
+from typing import TYPE_CHECKING
+
 from .exceptions import (
     CrossedPlatesWarning,
     DotNotFoundError,
@@ -31,25 +31,51 @@ from .exceptions import (
     RenderError,
     UnsupportedJaxError,
 )
-from .export.mermaid import to_mermaid
-from .export.tikz import to_tikz
-from .graph.build import build_graph, model_graph
-from .graph.collapse import collapse_families
-from .layout.dot import to_dot
-from .layout.engine import layout
-from .layout.geometry import Box, Layout
-from .tracing import trace_model
+from .layout.engine import layout  # imported now: the subpackage plategraph.layout shares the name
 
 __version__ = "0.1.0"
 
-_LAZY = {"model_spec", "ModelSpec"}  # the spec stage imports SymPy: only when it is used
+# Each public name's module, imported when the name is first used: ``import plategraph`` costs
+# little beyond its exceptions and the layout, so the command line starts its gallery workers
+# before it would have imported JAX (seconds), and the spec stage's SymPy is loaded only when
+# asked for.
+_LAZY = {
+    "compat": ".compat", "json_graph": ".json_graph",
+    "get_model_relations": ".app.compat", "render_model": ".app.compat",
+    "Diagram": ".app.diagram", "draw": ".app.diagram",
+    "to_mermaid": ".export.mermaid", "to_tikz": ".export.tikz",
+    "build_graph": ".graph.build", "model_graph": ".graph.build",
+    "collapse_families": ".graph.collapse", "to_dot": ".layout.dot",
+    "Box": ".layout.geometry", "Layout": ".layout.geometry", "trace_model": ".tracing.trace",
+    "model_spec": ".spec.build", "ModelSpec": ".spec.build",
+}
+
+if TYPE_CHECKING:  # what static tools see: the same names, imported eagerly
+    from . import compat, json_graph
+    from .app.compat import get_model_relations, render_model
+    from .app.diagram import Diagram, draw
+    from .export.mermaid import to_mermaid
+    from .export.tikz import to_tikz
+    from .graph.build import build_graph, model_graph
+    from .graph.collapse import collapse_families
+    from .layout.dot import to_dot
+    from .layout.geometry import Box, Layout
+    from .spec.build import ModelSpec, model_spec
+    from .tracing.trace import trace_model
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        from .spec import build
-        return getattr(build, name)
-    raise AttributeError(f"module 'plategraph' has no attribute {name!r}")
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'plategraph' has no attribute {name!r}")
+    module = importlib.import_module(where, __name__)
+    value = module if where == f".{name}" else getattr(module, name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "CrossedPlatesWarning",

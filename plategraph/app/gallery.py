@@ -139,12 +139,14 @@ def _checked_limit(timeout: float | None) -> float | None:
 
 
 def _versions() -> str:
-    import jax
-    import numpyro
+    """The versions a build's files depend on, read from the installed packages' metadata: the
+    build's own process never imports JAX (its workers do, forked from a server that starts
+    at once)."""
+    from importlib.metadata import version
 
     from .. import __version__
 
-    return f"plategraph {__version__}, numpyro {numpyro.__version__}, jax {jax.__version__}"
+    return f"plategraph {__version__}, numpyro {version('numpyro')}, jax {version('jax')}"
 
 
 def _valid_row(data: object) -> ModelResult | None:

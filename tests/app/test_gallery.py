@@ -251,3 +251,48 @@ def examples():
     assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "cached"
     (folder / "_common.py").write_text("SCALE = 3.0\n")
     assert build_gallery(folder, tmp_path / "out", executor=pool).results[0].status == "ok"
+
+
+def test_the_command_starts_its_workers_without_importing_jax_itself(tmp_path):
+    """``plategraph gallery`` in a fresh process: its workers import JAX (forked from a server
+    that starts at once), the command's own process never does, so the seconds of that import
+    are not spent before the first worker can start."""
+    import subprocess
+    import sys
+
+    folder = make_gallery(tmp_path / "gallery", ["eight_schools.py"])
+    script = (
+        "import sys\n"
+        "from plategraph.app.cli import main\n"
+        f"status = main(['gallery', {str(folder)!r}, '-o', {str(tmp_path / 'out')!r},"
+        " '--jobs', '1', '-q'])\n"
+        "print(status, sorted(m for m in ('jax', 'numpyro', 'sympy', 'matplotlib')"
+        " if m in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert run.stdout.split("\n")[-2] == "0 []", run.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert {row["status"] for row in manifest["models"]} == {"ok"}
+
+
+def test_the_package_imports_its_parts_when_first_used():
+    """``import plategraph`` leaves JAX, NumPyro and SymPy unimported; each public name is
+    there when used (and listed by ``dir``), the same object as in its own module."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, plategraph\n"
+        "heavy = [m for m in ('jax', 'numpyro', 'sympy') if m in sys.modules]\n"
+        "from plategraph.graph.build import model_graph\n"
+        "from plategraph.spec.build import model_spec\n"
+        "from plategraph.layout.engine import layout\n"
+        "missing = [n for n in plategraph.__all__ if n not in dir(plategraph)]\n"
+        "print(heavy, missing, plategraph.model_graph is model_graph,"
+        " plategraph.model_spec is model_spec, plategraph.layout is layout,"
+        " callable(plategraph.draw), plategraph.compat.render_model is plategraph.render_model)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert run.stdout.strip() == "[] [] True True True True True", run.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        plategraph.nothing  # noqa: B018
