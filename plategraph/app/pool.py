@@ -48,8 +48,10 @@ PRELOAD = ["jax", "numpyro", "numpyro.distributions", "plategraph.app.gallery",
            # what JAX imports on its first computation (the examples' arrays): about 0.5 s a
            # worker; imported only, so no XLA backend (and none of its threads) is started
            "jaxlib.mlir.dialects.mhlo",
-           # each card's specification (page.model_facts): SymPy is a second or more to import
-           "sympy", "plategraph.spec.build",
+           # each card's specification (page.model_facts): SymPy is a second or more to import,
+           # and its parts it imports on first use (by half the gallery's models) another 50 ms
+           "sympy", "plategraph.spec.build", "sympy.tensor.tensor", "sympy.combinatorics",
+           "sympy.assumptions.wrapper", "jaxlib.mlir.dialects.builtin",
            # the paper figures: imported once by the server, not by every fresh worker
            "matplotlib.figure", "matplotlib.patches", "matplotlib.textpath",
            # last, the warm-up: a built-in model drawn as a worker draws one, so that what a

@@ -711,6 +711,25 @@ def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
     return artist
 
 
+def _warm_math() -> None:
+    """mathtext in the default font's settings, measured and drawn at the theme's sizes: its
+    fonts (the text font's faces, the STIX fallback) are looked up once for each setting, a
+    tenth of a second that the first expression too mathematical for plain text runs (a sum,
+    a fraction) would otherwise cost every process forked afterwards."""
+    from matplotlib.figure import Figure
+
+    from ..layout.themes import PAPER_FONT_SIZE
+
+    text = r"$\mathrm{invlogit}(\alpha + \sum_{k} x_{n,k} \beta_{k}) / \sqrt{\sigma^{2}}$"
+    with _fonts(DEFAULT_FONT):
+        _measure(text, PAPER_FONT_SIZE)
+        figure = Figure()
+        for size in (PAPER_FONT_SIZE, small_size(PAPER_FONT_SIZE)):
+            figure.text(0, 0, text, fontproperties=_font(size))
+        for fmt in ("svg", "pdf"):
+            figure.savefig(io.BytesIO(), format=fmt)
+
+
 def warm_up() -> None:
     """Draw a two-node figure to SVG and PDF and throw it away: what a process's first paper
     figure loads (the font, mathtext's parser, matplotlib's SVG and PDF writers) is then loaded,
@@ -729,6 +748,7 @@ def warm_up() -> None:
         spec = figure_spec(lay)
         for fmt in ("svg", "pdf"):
             render_figure(spec, fmt)
+        _warm_math()
     finally:
         # each process forked afterwards decides again whether the default font is there, and
         # warns where it draws
