@@ -316,8 +316,8 @@ def test_the_pdf_and_the_tikz_set_the_list_in_the_same_columns():
 
 
 def test_a_figure_whose_nodes_cover_more_than_a_page_is_not_laid_out_again():
-    """600 unrelated sites: their circles alone cover more than a 7 × 7.5 in page, so no
-    re-layout can fit it: it is laid out once."""
+    """600 unrelated sites: their circles alone cover more than the text width by a page's
+    height, so no re-layout can fit it: it is laid out once."""
     from unittest import mock
 
     from plategraph.layout import engine
@@ -330,10 +330,10 @@ def test_a_figure_whose_nodes_cover_more_than_a_page_is_not_laid_out_again():
     graph = plategraph.model_graph(many)
     with mock.patch.object(engine, "_quiet", side_effect=AssertionError("laid out again")):
         lay = plategraph.layout(graph, theme="paper", distributions=True, collapse=False)
-    assert beyond_a_page(lay, 7 * 72)
+    assert beyond_a_page(lay, TEXT_WIDTH)
     small = plategraph.layout(plategraph.model_graph(lambda: numpyro.sample(
         "x", dist.Normal(0.0, 1.0))), theme="paper")
-    assert not beyond_a_page(small, 3.3 * 72)
+    assert not beyond_a_page(small, COLUMN_WIDTH)
 
 
 def band_model():
