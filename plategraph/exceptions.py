@@ -115,6 +115,7 @@ class CrossedPlatesWarning(UserWarning):
 
 
 class FigureSizeWarning(UserWarning):
-    """A paper figure that cannot fit the width asked (a column, 3.3 in by default) with its
-    text at the figure's type size: it is laid out for the full text width instead (a
-    ``figure*``), or is wider than that too; the message names the model and its size."""
+    """A paper figure that cannot fit the width asked (by default a 10 pt two-column
+    article's column, 229.5 pt) with its text at the figure's type size: it is laid out for
+    the full text width instead (a ``figure*``), or is wider than that too; the message names
+    the model and its size."""

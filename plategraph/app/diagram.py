@@ -316,9 +316,10 @@ def draw(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook", rank
       ``"shaded"`` (grey fill only), ``"double"`` (also a double outline) or ``"square"``
       (also a square), a second cue for observed nodes (daft's names).
     - paper theme only: ``fontsize``, the type size of the figure's text in points (7 to 10;
-      9), never scaled; ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``; 3.3 in) the most the
-      figure may be wide, a ``FigureSizeWarning`` when it cannot fit; ``dpi`` for PNG (300),
-      ``font`` (a family name or a ``.ttf`` file; Liberation Serif).
+      9), never scaled; ``width`` (``"3.3in"``, ``"8cm"``, ``"240pt"``; a 10 pt two-column
+      article's column, 229.5 pt) the most the figure may be wide, a ``FigureSizeWarning``
+      when it cannot fit; ``dpi`` for PNG (300), ``font`` (a family name or a ``.ttf`` file;
+      Liberation Serif).
 
     >>> draw(model_graph(model, x, y=y), labels="math").save("model.svg")
     PosixPath('model.svg')

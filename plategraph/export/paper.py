@@ -353,9 +353,9 @@ def figure_spec(lay: Layout, *, width: str | float | None = None,
     (``fontsize``, never scaled): circles holding the symbol, plates with their labels, edges,
     and with ``distributions`` the list ``a ~ Normal(μₐ, σₐ)``, one line a site, ``"beside"``
     or ``"below"`` the diagram (``True``/``"auto"``: as ``layout.fit.fit_figure`` says, the
-    same rule as the TikZ). ``width`` is the most the figure may be wide (3.3 in by default):
-    a figure that cannot fit it is laid out for the full text width, with a
-    ``FigureSizeWarning``."""
+    same rule as the TikZ). ``width`` is the most the figure may be wide (by default a 10 pt
+    two-column article's column, 229.5 pt): a figure that cannot fit it is laid out for the
+    full text width, with a ``FigureSizeWarning``."""
     font = font or DEFAULT_FONT
     target = parse_width(width)
     if distributions is None:

@@ -258,11 +258,13 @@ def to_tikz(graph: nx.DiGraph, *, standalone: bool = False,
     """The plate diagram as TikZ: a ``tikzpicture`` to ``\\input`` into a paper (it needs only
     ``\\usepackage{tikz}``), or with ``standalone=True`` a complete document.
 
-    ``width`` is the most the picture may be wide (3.3 in by default), never a scale: the text
+    ``width`` is the most the picture may be wide (by default a 10 pt two-column article's
+    column, 229.5 pt, which also fits a 3.3 in column), never a scale: the text
     keeps the document's sizes, the distributions go below the diagram when they do not fit
     beside it, and a figure that cannot fit is laid out for the full text width with a
     ``FigureSizeWarning``. A length (``"3.3in"``, ``"8cm"``, points as a number) or a TeX width
-    (``"\\columnwidth"``, ``"0.9\\linewidth"``: taken as 3.3 in; ``"\\textwidth"``: 7 in).
+    (``"\\columnwidth"``, ``"0.9\\linewidth"``: taken as that article's, 229.5 pt;
+    ``"\\textwidth"``: 469 pt).
 
     The options are ``draw``'s; the figure is the paper figure (``theme="paper"``): nodes of one
     size holding the symbol, labels in LaTeX math (``$\\sigma_{a}$``), and with

@@ -28,7 +28,7 @@ from .fit import beyond_a_page, figure_fit, fit_limits, refits, wide_refits
 from .geometry import Box, Layout, Point, shifted_point
 from .graphviz import graphviz_json, json_and
 from .grid import place_grid
-from .options import DEFAULT_TIMEOUT, TEXT_HEIGHT, DrawOptions, max_width
+from .options import DEFAULT_TIMEOUT, FIGURE_HEIGHT, DrawOptions, max_width
 from .placement import Cells, apart, cells_of, place
 
 __all__ = ["Drawing", "compute_drawing", "layout"]
@@ -47,7 +47,7 @@ def layout(graph: nx.DiGraph, *, theme: str | Mapping[str, Any] = "notebook",
 
     The options are ``draw``'s; the layout is the one ``draw`` shows. ``Layout.graph`` is the
     graph as drawn (families collapsed, hidden kinds removed), ``Layout.options`` the
-    ``DrawOptions``: a paper figure (``theme="paper"``) wider than ``width`` (3.3 in) may be
+    ``DrawOptions``: a paper figure (``theme="paper"``) wider than ``width`` (a column) may be
     laid out tighter or in the other direction to fit it, which they say.
 
     >>> lay = plategraph.layout(g)
@@ -117,7 +117,7 @@ def _fitted(shown: nx.DiGraph, drawing: Drawing, options: DrawOptions,
                 fit = figure_fit(tried[i].layout, distributions=distributions, limit=limit)
                 # a re-layout that only trades width for more than a page's height does not
                 # fit
-                if fit.fits and (i == 0 == tier or fit.height <= TEXT_HEIGHT):
+                if fit.fits and (i == 0 == tier or fit.height <= FIGURE_HEIGHT):
                     fitting.append((fit.width * fit.height, i))
                     if tier == 0:
                         break

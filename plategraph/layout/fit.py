@@ -4,8 +4,8 @@ A paper's figures share its type size, so a figure is never scaled to fit: ``fit
 places the list of distributions beside the diagram when that fits the width asked, else below
 it, and when even that is too wide warns (``FigureSizeWarning``) that the figure needs the full
 text width (``figure*``); a row of the list wider than the figure is wrapped (``wrap_row``),
-and a list below the diagram that would make the figure taller than a page is set in columns
-(``list_columns``).
+and a list below the diagram that would make the figure taller than a page (its text height
+less a two-line caption, ``FIGURE_HEIGHT``) is set in columns (``list_columns``).
 Before that, the layout stage may lay the figure out again (``engine``) with the options
 ``refits`` and ``wide_refits`` give (tighter, turned, long names in ellipses, wide ranks
 staggered), with ``figure_fit`` as the judge. The PDF and the TikZ of a figure both ask the one
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..exceptions import FigureSizeWarning
 from .geometry import Layout
 from .labels import distribution_label, plural
-from .options import COLUMN_WIDTH, PLACEMENTS, TEXT_HEIGHT, TEXT_WIDTH, DrawOptions
+from .options import COLUMN_WIDTH, FIGURE_HEIGHT, PLACEMENTS, TEXT_WIDTH, DrawOptions
 from .themes import PAPER_LIST_GAP, small_size
 
 __all__ = ["INDENT", "LINE", "STAGGERS", "TIGHT", "Fit", "beyond_a_page", "estimate_width",
@@ -212,14 +212,14 @@ def figure_fit(lay: Layout, *, distributions: bool | str | None, limit: float) -
         # bring it within a page, each no narrower than a list beside is wrapped to; fewer
         # columns than the rows over the lines the page has room for cannot do it (wrapping
         # only adds lines), so the search starts there
-        room_lines = int((TEXT_HEIGHT - lay.height - PAPER_LIST_GAP) // (LINE * small))
+        room_lines = int((FIGURE_HEIGHT - lay.height - PAPER_LIST_GAP) // (LINE * small))
         first = max(2, -(-len(rows) // room_lines)) if room_lines >= 1 else len(rows) + 1
         for count in range(first, len(rows) + 1):
             wrap = (room[where] - (count - 1) * PAPER_LIST_GAP) / count
-            if best[1] <= TEXT_HEIGHT or wrap < MIN_WRAP * small:
+            if best[1] <= FIGURE_HEIGHT or wrap < MIN_WRAP * small:
                 break
             list_w, list_h, columns = set_in(wrap, count)
-            if lay.height + PAPER_LIST_GAP + list_h <= TEXT_HEIGHT:
+            if lay.height + PAPER_LIST_GAP + list_h <= FIGURE_HEIGHT:
                 best = (max(lay.width, list_w), lay.height + PAPER_LIST_GAP + list_h, wrap,
                         columns)
         return best
@@ -243,7 +243,7 @@ def beyond_a_page(lay: Layout, limit: float) -> bool:
     if not lay.nodes:
         return False
     side = min(min(b.width, b.height) for b in lay.nodes.values())
-    return len(lay.nodes) * side * side > limit * TEXT_HEIGHT
+    return len(lay.nodes) * side * side > limit * FIGURE_HEIGHT
 
 
 def fit_limits(width: float | None) -> tuple[float, float]:
@@ -262,21 +262,22 @@ def fit_figure(lay: Layout, *, distributions: bool | str | None,
     fits = [figure_fit(lay, distributions=distributions, limit=limit)
             for limit in fit_limits(width)]
     # the first width it fits on a page, else the first it fits (as the layout chose)
-    fit = next((f for f in fits if f.fits and f.height <= TEXT_HEIGHT),
+    fit = next((f for f in fits if f.fits and f.height <= FIGURE_HEIGHT),
                next((f for f in fits if f.fits), fits[-1]))
     if fit.limit > column or not fit.fits:
         name = lay.graph.graph.get("name") or "model"
         text = (f"the plate diagram of {name} is {fit.width / 72:.2f} in × "
                 f"{fit.height / 72:.2f} in with its text at {lay.options.font_size:g} pt "
                 f"({plural(lay.graph.number_of_nodes(), 'site')}, "
-                f"{plural(len(lay.graph.graph.get('plates', {})), 'plate')}): wider than the "
-                f"{column / 72:.2f} in asked")
+                f"{plural(len(lay.graph.graph.get('plates', {})), 'plate')}): wider than "
+                + (f"the {column / 72:.2f} in asked" if width else
+                   f"a column ({column / 72:.2f} in)"))
         if fit.fits:
-            text += (f"; it is laid out for the full text width ({fit.limit / 72:g} in): "
+            text += (f"; it is laid out for the full text width ({fit.limit / 72:.2f} in): "
                      "put it in a figure* environment")
         else:
-            text += (f" and than the full text width ({fit.limit / 72:g} in); draw a part of "
-                     "it (var_names=)")
+            text += (f" and than the full text width ({fit.limit / 72:.2f} in); draw a part "
+                     "of it (var_names=)")
         warnings.warn(text, FigureSizeWarning, stacklevel=3)
     return fit
 

@@ -21,7 +21,8 @@ from .themes import PAPER_FONT_SIZE, PAPER_FONT_SIZES, is_paper, paper_type, res
 
 __all__ = ["DEFAULT_TIMEOUT", "EXPRESSIONS", "FORMATS", "LABEL_MODES", "MAX_TIMEOUT",
            "OBSERVED_STYLES", "PLACEMENTS", "RANKDIRS", "DrawOptions", "check_format",
-           "check_timeout", "COLUMN_WIDTH", "TEXT_HEIGHT", "TEXT_WIDTH", "format_for_path",
+           "check_timeout", "CAPTION_HEIGHT", "COLUMN_WIDTH", "FIGURE_HEIGHT", "TEXT_HEIGHT",
+           "TEXT_WIDTH", "TEX_POINT", "format_for_path",
            "MAX_STAGGER", "max_width", "parse_width", "tex_width"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "tex", "mermaid")
@@ -38,12 +39,22 @@ EXPRESSIONS = ("auto", "always", "never")
 # only, a double outline, or a square
 OBSERVED_STYLES = ("shaded", "double", "square")
 OBSERVED_CUES = {"double": {"peripheries": "2"}, "square": {"shape": "square"}}
-# the widths a paper figure fits (points): a column of a two-column paper by default, and the
-# full text width (``figure*``) when it cannot fit a column with readable text
 MAX_STAGGER = 4  # the most rows a rank is spread over
-COLUMN_WIDTH = 3.3 * 72
-TEXT_WIDTH = 7.0 * 72
-TEXT_HEIGHT = 7.5 * 72  # a page's text height (a 10 pt two-column article: 7.6 in)
+# the page a paper figure fits, in big points (bp, 72 an inch, as everywhere in plategraph):
+# ``\documentclass[10pt,twocolumn]{article}`` on letter paper, as pdflatex reports it in TeX
+# points (72.27 an inch): ``\columnwidth`` 229.5 pt, ``\textwidth`` 469 pt, ``\textheight``
+# 550 pt. A figure fits a column of it by default (which also fits a 3.3 in column of other
+# classes), and the full text width (``figure*``) when it cannot fit a column with readable text
+TEX_POINT = 72 / 72.27  # a TeX point in big points
+COLUMN_WIDTH = 229.5 * TEX_POINT  # 228.64 bp: 3.18 in
+TEXT_WIDTH = 469.0 * TEX_POINT  # 467.25 bp: 6.49 in
+TEXT_HEIGHT = 550.0 * TEX_POINT  # 547.95 bp: 7.61 in
+# a figure never stands on its page alone: its caption takes \abovecaptionskip (10 pt) and two
+# lines of 10 pt type (12 pt apart, and the last line's depth), 36 pt, so the most a figure may
+# be tall is the text height less that (pdflatex sets a 512 bp figure with a two-line caption
+# on a float page, and finds a 513 bp one "too large for page")
+CAPTION_HEIGHT = 36.0 * TEX_POINT
+FIGURE_HEIGHT = TEXT_HEIGHT - CAPTION_HEIGHT  # 512.08 bp
 # the options only the paper figure has
 PAPER_ONLY = ("width", "dpi", "font", "fontsize")
 WIDTH_EXPECTED = "a length with its unit, such as 3.3in, 8cm, 84mm or 240pt"
@@ -236,11 +247,13 @@ def parse_width(width: str | float | None) -> float | None:
 
 def max_width(width: str | float | None) -> float | None:
     """The width a paper figure must fit, in points: a length as ``parse_width`` takes, or a
-    TeX width (``\\columnwidth``, ``0.9\\linewidth``: the column, ``COLUMN_WIDTH``;
-    ``\\textwidth``: ``TEXT_WIDTH``), since plategraph cannot ask the document.
+    TeX width, since plategraph cannot ask the document: ``\\columnwidth``, ``\\linewidth``
+    and ``\\hsize`` (``0.9\\linewidth``: a fraction of it) are a 10 pt two-column article's
+    column, 229.5 pt (``COLUMN_WIDTH``, 228.64 bp); ``\\textwidth`` its text width, 469 pt
+    (``TEXT_WIDTH``, 467.25 bp).
 
-    >>> round(max_width(r"0.5\\textwidth") / 72, 2)
-    3.5
+    >>> round(max_width(r"0.5\\textwidth"), 2)
+    233.62
     """
     if width is None:
         return None

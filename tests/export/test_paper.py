@@ -20,7 +20,7 @@ from support import load_example
 import plategraph
 from plategraph.export.paper import figure_spec, render_figure
 from plategraph.layout.geometry import Box, Layout
-from plategraph.layout.options import DrawOptions, parse_width
+from plategraph.layout.options import COLUMN_WIDTH, TEXT_WIDTH, DrawOptions, parse_width
 from plategraph.tracing.records import Edge, Plate, Site
 
 pytestmark = [pytest.mark.dot, pytest.mark.latex]
@@ -72,7 +72,7 @@ def test_distributions_go_below_when_beside_does_not_fit_the_width():
     below = figure_spec(lay)
     rows = [t for t in below.texts if t.role == "distribution"]
     assert all(t.y < 0 for t in rows)  # under the diagram
-    with pytest.warns(plategraph.FigureSizeWarning, match="wider than the 3.30 in asked"):
+    with pytest.warns(plategraph.FigureSizeWarning, match=r"wider than a column \(3\.18 in\)"):
         beside = figure_spec(lay, distributions="beside")
     assert all(t.x > lay.width for t in beside.texts if t.role == "distribution")
     assert beside.width > below.width
@@ -89,9 +89,10 @@ def test_a_figure_too_wide_for_the_column_warns_and_fits_the_text_width():
     lay = paper_layout("crossed_random_effects:model")
     with pytest.warns(plategraph.FigureSizeWarning,
                       match=r"model is 5\.\d\d in × .* at 9 pt \(7 sites, 3 plates\): wider "
-                            r"than the 3\.30 in asked; .*full text width \(7 in\).*figure\*"):
+                            r"than a column \(3\.18 in\); .*full text width \(6\.49 in\)"
+                            r".*figure\*"):
         spec = figure_spec(lay)
-    assert 3.3 * 72 < spec.width <= 7 * 72 and spec.smallest_text() == 8.0
+    assert COLUMN_WIDTH < spec.width <= TEXT_WIDTH and spec.smallest_text() == 8.0
     # a narrower width asked: the same text, and the warning names that width
     with pytest.warns(plategraph.FigureSizeWarning, match="wider than the 1.50 in asked"):
         narrow = figure_spec(paper_layout("radon:model"), width="1.5in")

@@ -18,7 +18,7 @@ from plategraph.export.paper import figure_spec
 from plategraph.layout.drawn import drawn_graph
 from plategraph.layout.engine import compute_drawing
 from plategraph.layout.fit import TIGHT, refits
-from plategraph.layout.options import COLUMN_WIDTH, TEXT_HEIGHT, DrawOptions
+from plategraph.layout.options import COLUMN_WIDTH, FIGURE_HEIGHT, TEXT_WIDTH, DrawOptions
 
 pytestmark = [pytest.mark.dot]
 
@@ -76,7 +76,7 @@ def test_a_figure_too_wide_even_when_tighter_is_turned(eight):
     fitted = quiet_layout(eight, distributions=True)
     assert fitted.options.rankdir == "LR" and fitted.options.spacing == 1.0
     spec = figure_spec(fitted)
-    assert spec.width <= COLUMN_WIDTH and spec.height <= TEXT_HEIGHT
+    assert spec.width <= COLUMN_WIDTH and spec.height <= FIGURE_HEIGHT
     # left to right: the priors in one column left of y
     xs = {round(fitted.nodes[n].center[0]) for n in "abcdefgh"}
     assert len(xs) == 1 and xs.pop() < fitted.nodes["y"].center[0]
@@ -97,7 +97,7 @@ def test_the_pdf_and_the_tikz_are_drawn_from_the_refitted_layout(eight, tmp_path
     info = subprocess.run(["pdfinfo", str(tmp_path / "fig.pdf")], capture_output=True,
                           text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
-    assert width <= COLUMN_WIDTH and height <= TEXT_HEIGHT
+    assert width <= COLUMN_WIDTH and height <= FIGURE_HEIGHT
     assert abs(width - figure_spec(diagram.layout).width) < 1.0
 
 
@@ -207,7 +207,7 @@ def test_a_figure_too_wide_for_the_text_width_has_its_roots_staggered():
         spec = figure_spec(diagram.layout)
     options = diagram.layout.options
     assert options.ellipses and options.stagger > 1 and options.spacing == TIGHT
-    assert spec.width <= 7 * 72 and spec.height <= TEXT_HEIGHT and spec.smallest_text() == 8.0
+    assert spec.width <= TEXT_WIDTH and spec.height <= FIGURE_HEIGHT and spec.smallest_text() == 8.0
     assert set(diagram.layout.edges) == set(diagram.layout.graph.edges)
 
 
@@ -278,29 +278,29 @@ def test_a_list_that_makes_the_figure_taller_than_a_page_is_set_in_columns():
     from plategraph.layout.fit import LINE, figure_fit
 
     step = LINE * 8.0
-    # 40 rows (432 pt) below a 300 pt diagram: 744 pt in one column, 528 pt in two
-    fit = figure_fit(listed_layout(40, 400.0, 300.0), distributions=True, limit=504.0)
-    assert fit.placement == "below" and fit.fits and fit.height <= TEXT_HEIGHT
+    # 40 rows (432 pt) below a 280 pt diagram: 724 pt in one column, 508 pt in two
+    fit = figure_fit(listed_layout(40, 400.0, 280.0), distributions=True, limit=504.0)
+    assert fit.placement == "below" and fit.fits and fit.height <= FIGURE_HEIGHT
     assert [first for first, _ in fit.columns] == [0, 20]
-    assert fit.height == 300.0 + 12.0 + 20 * step
+    assert fit.height == 280.0 + 12.0 + 20 * step
     assert fit.columns[1][1] > 0 and fit.wrap == (504.0 - 12.0) / 2
     # a taller diagram needs more columns: the fewest that bring it within a page
-    fit = figure_fit(listed_layout(40, 400.0, 360.0), distributions=True, limit=504.0)
+    fit = figure_fit(listed_layout(40, 400.0, 340.0), distributions=True, limit=504.0)
     assert [first for first, _ in fit.columns] == [0, 14, 28]
-    assert fit.height <= TEXT_HEIGHT
+    assert fit.height <= FIGURE_HEIGHT
     # a list that keeps the figure within a page stays one column
     fit = figure_fit(listed_layout(40, 400.0, 60.0), distributions=True, limit=504.0)
     assert fit.columns == ((0, 0.0),) and fit.height == 60.0 + 12.0 + 40 * step
     # columns narrower than a list beside is wrapped to are not tried: one column, too tall
     fit = figure_fit(listed_layout(40, 200.0, 300.0), distributions="below", limit=200.0)
-    assert fit.columns == ((0, 0.0),) and fit.height > TEXT_HEIGHT
+    assert fit.columns == ((0, 0.0),) and fit.height > FIGURE_HEIGHT
 
 
 def test_the_pdf_and_the_tikz_set_the_list_in_the_same_columns():
     from plategraph.export.tikz import tikz_picture
     from plategraph.layout.fit import fit_limits
 
-    lay = listed_layout(40, 400.0, 300.0)
+    lay = listed_layout(40, 400.0, 280.0)
     with pytest.warns(plategraph.FigureSizeWarning, match="figure\\*"):
         tikz = tikz_picture(lay, distributions=True)
     nodes = re.findall(r"\\node\[distributions\] at \(([\d.]+), (-?[\d.]+)\)", tikz)
@@ -312,12 +312,12 @@ def test_the_pdf_and_the_tikz_set_the_list_in_the_same_columns():
     assert len(listed) == 40 and len(lefts) == 2
     # the second column starts where the TikZ's does, from the list's left edge
     assert lefts[1] - lefts[0] == pytest.approx(float(nodes[1][0]) - float(nodes[0][0]))
-    assert spec.height <= TEXT_HEIGHT + 20 and spec.width <= fit_limits(None)[1]
+    assert spec.height <= FIGURE_HEIGHT + 20 and spec.width <= fit_limits(None)[1]
 
 
 def test_a_figure_whose_nodes_cover_more_than_a_page_is_not_laid_out_again():
-    """600 unrelated sites: their circles alone cover more than a 7 × 7.5 in page, so no
-    re-layout can fit it: it is laid out once."""
+    """600 unrelated sites: their circles alone cover more than the text width by a page's
+    height, so no re-layout can fit it: it is laid out once."""
     from unittest import mock
 
     from plategraph.layout import engine
@@ -330,7 +330,39 @@ def test_a_figure_whose_nodes_cover_more_than_a_page_is_not_laid_out_again():
     graph = plategraph.model_graph(many)
     with mock.patch.object(engine, "_quiet", side_effect=AssertionError("laid out again")):
         lay = plategraph.layout(graph, theme="paper", distributions=True, collapse=False)
-    assert beyond_a_page(lay, 7 * 72)
+    assert beyond_a_page(lay, TEXT_WIDTH)
     small = plategraph.layout(plategraph.model_graph(lambda: numpyro.sample(
         "x", dist.Normal(0.0, 1.0))), theme="paper")
-    assert not beyond_a_page(small, 3.3 * 72)
+    assert not beyond_a_page(small, COLUMN_WIDTH)
+
+
+def band_model():
+    """Six priors (``a`` … ``e`` and ``offset``, whose name widens its circle) feeding one
+    observed site in a plate: 235.5 pt wide as laid out, between a 10 pt two-column article's
+    column (229.5 TeX pt, 228.64 bp) and 3.3 in (237.6 bp)."""
+
+    def model(y=None):
+        total = 0.0
+        for name in [*"abcde", "offset"]:
+            total = total + numpyro.sample(name, dist.Normal(0.0, 1.0))
+        with numpyro.plate("N", 10):
+            numpyro.sample("y", dist.Normal(total, 1.0), obs=y)
+
+    return model
+
+
+def test_a_figure_wider_than_the_column_but_not_than_3_3_in_is_laid_out_again():
+    from plategraph.layout.fit import figure_fit, fit_figure
+
+    graph = plategraph.model_graph(band_model())
+    asked = quiet_layout(graph, width="3.3in")  # it fits 3.3 in as laid out
+    assert asked.options.spacing == 1.0 and COLUMN_WIDTH < asked.width <= 3.3 * 72
+    # the article's column: it does not fit as laid out, and says so when it is kept
+    assert not figure_fit(asked, distributions=False, limit=COLUMN_WIDTH).fits
+    with pytest.warns(plategraph.FigureSizeWarning,
+                      match=r"wider than a column \(3\.18 in\); .*\(6\.49 in\).*figure\*"):
+        assert fit_figure(asked, distributions=False, width=None).limit == TEXT_WIDTH
+    # by default it is laid out again, tighter, and fits the column without a warning
+    fitted = quiet_layout(graph)
+    assert fitted.options.spacing == TIGHT and fitted.width <= COLUMN_WIDTH
+    assert figure_spec(fitted).width <= COLUMN_WIDTH
