@@ -231,7 +231,7 @@ def build_gallery(gallery_dir: str | os.PathLike[str], out_dir: str | os.PathLik
     one that raises, cannot be imported or runs past ``timeout`` seconds is reported and the rest
     still render. Modules whose source, options and versions match the last manifest and whose
     files exist are not rendered again (``force`` renders everything). With ``paper`` each model
-    also gets its paper figure (``draw(theme="paper", width="3.3in", distributions=True)``) as
+    also gets its paper figure (``draw(theme="paper", distributions=True)``, a column wide) as
     ``.paper.svg``, ``.paper.pdf`` and TikZ ``.tex``, shown beside the notebook diagram.
     """
     started = time.perf_counter()

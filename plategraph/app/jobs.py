@@ -28,7 +28,7 @@ __all__ = ["PAPER_OPTIONS", "PAPER_OUTPUTS", "inspect_job", "module_job", "outpu
 
 # the paper figure of each model, beside the notebook one: its SVG (shown), PDF and TikZ
 PAPER_OUTPUTS = ("paper.svg", "paper.pdf", "tex")
-PAPER_OPTIONS = {"theme": "paper", "width": "3.3in", "distributions": True}
+PAPER_OPTIONS = {"theme": "paper", "distributions": True}  # the width: a column's
 _REFIRE = 0.5  # seconds between repeats of a time limit's exception
 
 
