@@ -58,8 +58,9 @@ FIGURE_HEIGHT = TEXT_HEIGHT - CAPTION_HEIGHT  # 512.08 bp
 # the options only the paper figure has
 PAPER_ONLY = ("width", "dpi", "font", "fontsize")
 WIDTH_EXPECTED = "a length with its unit, such as 3.3in, 8cm, 84mm or 240pt"
-_UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
-_WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)\s*$")
+# ``pt`` is TeX's point, as in the document the figure goes into; ``bp`` the big point
+_UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": TEX_POINT, "bp": 1.0}
+_WIDTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt|bp)\s*$")
 _TEX_WIDTH = re.compile(
     r"^\s*([0-9]*\.?[0-9]+)?\s*\\(columnwidth|linewidth|textwidth|hsize)\s*$")
 
@@ -228,7 +229,12 @@ class DrawOptions:
 
 
 def parse_width(width: str | float | None) -> float | None:
-    """``"3.3in"``, ``"8.4cm"``, ``"84mm"``, ``"240pt"`` or a number of points → points."""
+    """``"3.3in"``, ``"8.4cm"``, ``"84mm"``, ``"240pt"`` (TeX points, 72.27 an inch, as in
+    the document), ``"240bp"`` or a number of big points (72 an inch) → big points.
+
+    >>> parse_width("229.5pt") == COLUMN_WIDTH, parse_width("72bp"), parse_width(72)
+    (True, 72.0, 72.0)
+    """
     if width is None:
         return None
     if isinstance(width, (int, float)) and not isinstance(width, bool):

@@ -252,8 +252,8 @@ def test_bad_options_are_clear_errors(make_graph, options, message):
 
 
 @pytest.mark.parametrize(("width", "points"), [
-    ("3.3in", 237.6), ("8.4cm", 238.11), ("84mm", 238.11), ("240pt", 240.0), (100, 100.0),
-    (None, None)])
+    ("3.3in", 237.6), ("8.4cm", 238.11), ("84mm", 238.11), ("240bp", 240.0), (100, 100.0),
+    ("240pt", 239.1), ("72.27pt", 72.0), (None, None)])
 def test_widths(width, points):
     assert parse_width(width) == (pytest.approx(points, abs=0.01) if points else None)
 
