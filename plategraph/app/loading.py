@@ -134,8 +134,10 @@ def examples_of(module: ModuleType, where: str) -> dict[str, tuple[tuple, dict]]
     if not callable(examples):
         raise GalleryError(f"{where}: defines no examples(); add examples() returning "
                            "{model_name: (args, kwargs)} (see gallery/README.md)")
+    from ..tracing.trace import data_of
+
     with _module_code(f"{where}: examples()"):
-        found = examples()
+        found = data_of(examples)
     if not isinstance(found, dict):
         raise GalleryError(f"{where}: examples() must return a dict, not {type(found).__name__}")
     for name, value in found.items():

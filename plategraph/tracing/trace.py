@@ -40,7 +40,7 @@ from .messengers import DataArg, RawSite, Seed, SiteRecorder, sample_value
 from .records import Edge, Plate, Site, TraceRecord, merged_data_args
 from .source import error_source
 
-__all__ = ["Run", "decided_together", "first_run", "run_model", "trace_model"]
+__all__ = ["Run", "data_of", "decided_together", "first_run", "run_model", "trace_model"]
 
 MAX_ALTERNATIVES = 16  # values tried per decider with a finite support
 N_DRAWS = 3  # values drawn per decider without one
@@ -404,6 +404,16 @@ def _merge_order(order: list[str], other: list[str]) -> None:
                 pos = order.index(prev) + 1
                 break
         order.insert(pos, name)
+
+
+def data_of(make: Callable[[], Any]) -> Any:
+    """``make()`` (a gallery module's ``examples()``: the data its models are drawn with) with
+    JAX's operations on concrete values evaluated as the tracer evaluates a model's: by NumPy
+    rules where one applies. Making the examples then compiles nothing; in a fresh process each
+    operation and shape would be an XLA compilation of tens of milliseconds (converting each
+    array to JAX's default type, mostly)."""
+    result, _trace = run_with_provenance(lambda _: make())
+    return result
 
 
 def trace_model(model: Callable, args: tuple = (), kwargs: dict | None = None, *,

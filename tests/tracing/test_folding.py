@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from support import outputs_in_fresh_processes
+from support import ROOT, outputs_in_fresh_processes
 
 from plategraph.tracing import _jax
 
@@ -94,3 +94,38 @@ def test_a_first_trace_in_a_fresh_process_compiles_nothing(ident):
     sites, compiled = map(int, out.split())
     assert sites > 0
     assert compiled == 0, f"{ident}: the first trace compiled {compiled} XLA programs"
+
+
+@pytest.mark.parametrize("module", ["radon", "stochastic_volatility", "poisson_glm",
+                                    "gaussian_mixture", "hmm"])
+def test_a_gallery_modules_examples_compile_nothing_and_are_what_it_makes(module):
+    """A module's ``examples()`` made as the gallery and ``render`` make them (``examples_of``)
+    in a fresh process compile no XLA program, and give the arrays ``examples()`` gives when
+    JAX evaluates it: the same values, dtypes and weak types."""
+    script = textwrap.dedent(f"""
+        import jax, numpy as np
+        from pathlib import Path
+        from jax._src import compiler
+        from plategraph.app.loading import examples_of, load_module
+        compiled = []
+        original = compiler.backend_compile_and_load
+        def counting(*a, **k):
+            compiled.append(1)
+            return original(*a, **k)
+        compiler.backend_compile_and_load = counting
+        path = Path({str(ROOT / "gallery")!r}) / "{module}.py"
+        module = load_module(path)
+        folded = examples_of(module, str(path))
+        count = len(compiled)
+        plain = module.examples()
+        def kind(x):
+            return (type(x).__name__, getattr(x, "dtype", None), getattr(x, "weak_type", None),
+                    np.asarray(x).tolist())
+        same = jax.tree.map(kind, folded) == jax.tree.map(kind, plain)
+        print(count, same, len(jax.tree.leaves(folded)))
+    """)
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,), path=[ROOT])
+    compiled, same, leaves = out.split()
+    assert int(leaves) > 0
+    assert same == b"True"
+    assert int(compiled) == 0, f"{module}: its examples compiled {int(compiled)} XLA programs"
