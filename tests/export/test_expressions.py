@@ -223,3 +223,27 @@ def test_draw_imports_sympy_only_when_it_writes_expressions():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=180, check=True)
     assert run.stdout.split() == ["False", "True"]
+
+
+def test_a_paper_figure_imports_sympy_only_when_a_label_writes_a_computed_parameter():
+    # every parameter of the unrolled model is a site or a constant: no label reads an
+    # expression, so SymPy stays out; radon's intercept by county is computed
+    script = ("import sys, warnings, plategraph\n"
+              "warnings.simplefilter('ignore')\n"
+              "sys.path.insert(0, 'benchmarks')\n"
+              "from bench_core import unrolled_hierarchical\n"
+              "import jax.numpy as jnp\n"
+              "g = plategraph.model_graph(unrolled_hierarchical, 20, jnp.zeros(20))\n"
+              "for collapse in (True, False):\n"
+              "    plategraph.draw(g, theme='paper', distributions=True, collapse=collapse)"
+              ".pipe('pdf')\n"
+              "print('sympy' in sys.modules)\n"
+              "sys.path.insert(0, 'gallery')\n"
+              "import radon\n"
+              "args, kwargs = radon.examples()['model']\n"
+              "g = plategraph.model_graph(radon.model, *args, **kwargs)\n"
+              "plategraph.draw(g, theme='paper', distributions=True).pipe('pdf')\n"
+              "print('sympy' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=180, check=True)
+    assert run.stdout.split() == ["False", "True"]

@@ -12,6 +12,7 @@ from plategraph.layout.labels import (
     name_label,
     plate_label,
     previous_label,
+    writes_computed,
 )
 from plategraph.tracing.records import Edge, Site
 
@@ -214,6 +215,19 @@ def test_the_generative_list_names_hidden_params_and_lists_deterministic_sites()
     lay = plategraph.layout(plategraph.model_graph(model, *args, **kwargs))
     rows = [distribution_label(lay.graph, n, math=False) for n in lay.graph]
     assert "theta = f(mu, tau, theta_raw)" in rows
+
+
+def test_only_a_label_writing_a_computed_parameter_reads_expressions(make_graph):
+    g = make_graph(
+        [Site("b", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "1"))),
+         Site("z", "latent", distribution="Normal", dist_args=(("loc", None), ("scale", "1"))),
+         Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")),
+              data_args={"loc": ("x",)})],
+        [Edge("b", "z", "data", ("loc",)), Edge("b", "y", "data", ("loc",))])
+    assert [writes_computed(g, n) for n in ("b", "z", "y")] == [False, False, True]
+    # what it says is what the label writes: a parent's value by name, a computed one f(…)
+    assert distribution_label(g, "z", math=False) == "z ~ Normal(b, 1)"
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(b, x), 1)"
 
 
 def test_a_computed_parameter_given_its_expression_writes_it_where_its_dialect_has_it(
