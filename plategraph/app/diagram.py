@@ -16,7 +16,8 @@ from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs, run
-from ..layout.labels import plural, reads_expressions
+from ..layout.computed import reads_expressions
+from ..layout.labels import plural
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
 from .files import write_output

@@ -24,8 +24,7 @@ if TYPE_CHECKING:  # labels come before the layout: geometry needs the options, 
 
 __all__ = ["GREEK", "DIALECTS", "MAX_NAME", "combined_plate_label", "distribution_label",
            "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
-           "plural", "previous_label", "reads_expressions", "shown_name", "symbol_parts",
-           "writes_computed"]
+           "plural", "previous_label", "shown_name", "symbol_parts", "value_parts"]
 
 DIALECTS = ("html", "latex", "mathtext")
 
@@ -333,31 +332,6 @@ def value_parts(graph: nx.DiGraph, node: str) -> tuple | None:
     if found[0] == "site" and "value" not in sources:
         return ("f", (found,))  # a lone parent of a graph built by hand: still a function
     return found
-
-
-def writes_computed(graph: nx.DiGraph, node: str) -> bool:
-    """Whether a node's label writes a parameter computed from others (``f(u, v)``, or the
-    expression the drawing gives it): the only labels that read a node's
-    ``expression_labels``, so that a drawing without one needs no expressions."""
-    found = distribution_parts(graph, node)
-    args = found[1] if found is not None else [value_parts(graph, node)]
-    return any(a is not None and a[0] in ("f", "expression") for a in args)
-
-
-def reads_expressions(graph: nx.DiGraph, shown: nx.DiGraph) -> bool:
-    """Whether ``shown``, a drawing of ``graph`` (``model_graph``'s), may write a computed
-    parameter's expression: one of its sites' labels writes a computed parameter
-    (``writes_computed``) that some drawn site may be read by (an expression is written only
-    where every site it names is drawn, and it names only sites its parameter is computed
-    from, ancestors in ``graph``). A collapsed family hides the sites a sum over it reads, so
-    its ``f(x_j)`` needs no expressions; so would an expression that cancels every site it
-    reads (``x - x``), written ``f(x_j)`` there rather than as its constant."""
-    drawn = set(shown)
-    for node in shown:
-        if node in graph and writes_computed(shown, node) \
-                and not drawn.isdisjoint(nx.ancestors(graph, node)):
-            return True
-    return False
 
 
 def _feeding(graph: nx.DiGraph, node: str) -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ from support import load_example
 import plategraph
 from plategraph.exceptions import OptionError
 from plategraph.layout.options import DrawOptions
+from plategraph.export.paper import figure_spec
 from plategraph.spec.labels import EXPRESSION_LIMIT, expression_labels
 
 
@@ -253,3 +254,16 @@ def test_a_paper_figure_imports_sympy_only_when_a_label_may_write_a_computed_par
     assert run.stdout.splitlines() == [
         "False", r"['obs$\\;\\sim\\;$Normal($f$($x_{j}$), 1)']",
         "True", r"['obs$\\;\\sim\\;$Normal($x_{0} + x_{1} + x_{2} + x_{3} + x_{4}$, 1)']"]
+
+
+def doubled(x):
+    with numpyro.plate("n", x.shape[0]):
+        numpyro.sample("y", dist.Normal(2 * x, 1.0))
+
+
+def test_a_parameter_computed_from_data_alone_is_written_in_the_paper_figure():
+    g = plategraph.model_graph(doubled, jnp.arange(3.0))
+    for collapse in (True, False):
+        lay = plategraph.draw(g, theme="paper", distributions=True, collapse=collapse).layout
+        assert [t.text for t in figure_spec(lay).texts if t.role == "distribution"] == \
+            [r"$y\;\sim\;$Normal($2 x_{n}$, 1)"]
