@@ -4,8 +4,9 @@ big models (a chain of 300 latents, a model unrolled to 1,000 sites) end to end 
 process beside NumPyro's the same way, and each stage of it (imports, trace, layout, matplotlib's
 import, the figure, the PDF) in a fresh process of its own.
 
-Target: the paper figure of the 300-chain and the 1,000-site loop under 2 s each, end to
-end (trace + layout + PDF).
+Targets: the paper figure of the 300-chain and the 1,000-site loop under 2 s each, end to
+end (trace + layout + PDF); drawn site by site (``collapse=False``, as NumPyro draws them), the
+loop's no slower than NumPyro's PDF of it (ratio at least 1×).
 
     python benchmarks/bench_paper.py            # or: python benchmarks/run.py paper
 """
@@ -64,30 +65,34 @@ PAPER_PDF = ("plategraph.draw(plategraph.model_graph(model, *args), theme='paper
 NUMPYRO_PDF = ("numpyro.render_model(model, model_args=args, render_distributions=True)"
                ".pipe('pdf')")
 
-# each stage on its own in a fresh interpreter: where the end-to-end time goes
+# each stage on its own in a fresh interpreter: where the end-to-end time goes, in seconds and
+# in CPU seconds (the machine may be shared: CPU seconds are what another job cannot add to)
 STAGES = """
 import os, sys, time
-start = time.perf_counter()
+def now():
+    return time.perf_counter(), time.process_time()
+start = now()
 sys.path.insert(0, {here!r})
 import numpyro, plategraph
 from bench_draw import CASES
 model, args = CASES[{case!r}]
-marks = [("imports", time.perf_counter())]
+marks = [("imports", now())]
 g = plategraph.model_graph(model, *args)
-marks.append(("trace", time.perf_counter()))
+marks.append(("trace", now()))
 lay = plategraph.layout(g, theme="paper", labels="math", distributions=True{extra})
-marks.append(("layout", time.perf_counter()))
+marks.append(("layout (labels written)", now()))
 import matplotlib.backends.backend_pdf
-marks.append(("matplotlib import", time.perf_counter()))
+marks.append(("matplotlib import", now()))
 from plategraph.export.paper import figure_spec, render_figure
 spec = figure_spec(lay, width="3.3in")
-marks.append(("figure (text measured)", time.perf_counter()))
+marks.append(("figure (text measured)", now()))
 render_figure(spec, "pdf")
-marks.append(("PDF (drawn, fonts subset)", time.perf_counter()))
+marks.append(("PDF (drawn, fonts subset)", now()))
 last = start
 for name, t in marks:
-    print(f"{{name}}={{t - last:.2f}}")
+    print(f"{{name}}={{t[0] - last[0]:.2f}} s ({{t[1] - last[1]:.2f}} CPU)")
     last = t
+print(f"after the imports={{t[0] - marks[0][1][0]:.2f}} s ({{t[1] - marks[0][1][1]:.2f}} CPU)")
 """
 
 
@@ -124,7 +129,11 @@ def big_models(timeout: float) -> None:
             fast = ours[0].isdigit()
             ratio = (f"{float(theirs) / float(ours):.1f}×" if fast and theirs[0].isdigit()
                      else "-")
-            ok = "" if extra else ("ok" if fast and float(ours) < TARGET else "SLOW")
+            if not extra:
+                ok = "ok" if fast and float(ours) < TARGET else "SLOW"
+            else:  # drawn as NumPyro draws it: the loop no slower than NumPyro's
+                ok = "" if "chain" in case or ratio == "-" else (
+                    "ok" if float(theirs) >= float(ours) else "SLOW")
             print(_row([case + extra, ours, ours_load, theirs, theirs_load, ratio, ok], widths),
                   flush=True)
             stages.append(f"{case + extra} (load {_load()}): {fresh_stages(case, extra)}")
@@ -149,8 +158,8 @@ def main(timeout: float = NUMPYRO_TIMEOUT) -> None:
           "plategraph and\nnumpyro excluded, matplotlib's included); numpyro: "
           f"render_model(...).pipe('pdf'), stopped after {timeout:.0f} s;\n"
           "ratio: numpyro's time / plategraph's; load: the machine's load average then; target "
-          f"< {TARGET:.0f} s for\nthe default drawing (collapse=False: every site of a family "
-          "its own node, as numpyro draws it)")
+          f"< {TARGET:.0f} s for\nthe default drawing; collapse=False (every site of a family "
+          "its own node, as numpyro draws it):\nthe loop no slower than numpyro's")
     big_models(timeout)
 
 

@@ -16,6 +16,7 @@ from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs, run
+from ..layout.computed import reads_expressions
 from ..layout.labels import plural
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path
@@ -246,8 +247,12 @@ class Diagram:
 
 def _expressions(graph: nx.DiGraph, options: DrawOptions, shown: nx.DiGraph) -> dict:
     """The label texts of the computed parameters ``options`` write out; SymPy is imported
-    only when they do."""
+    only when they do, and for a paper figure only when its labels may write one
+    (``reads_expressions``: a paper diagram's TikZ is drawn from its own layout; another
+    theme's is drawn from every site, so it keeps the texts of all)."""
     if not options.writes_expressions:
+        return {}
+    if options.paper and not reads_expressions(graph, shown):
         return {}
     from ..spec.labels import expression_texts
 

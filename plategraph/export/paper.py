@@ -242,6 +242,11 @@ def font_installed(family: str) -> bool:
     return find_family(family) is not None
 
 
+# the text font's file while ``_fonts`` is in force, looked up once there (a big figure
+# measures and draws thousands of texts, each of which asked matplotlib for it)
+_FONT_FILES: list[str | None] = []
+
+
 @contextmanager
 def _fonts(font: str) -> Iterator[None]:
     import matplotlib
@@ -250,8 +255,11 @@ def _fonts(font: str) -> Iterator[None]:
         # a character the font lacks is drawn as a box, not an error
         warnings.filterwarnings("ignore", message=r"(?s).*[Gg]lyph.*missing")
         warnings.filterwarnings("ignore", message=r"(?s).*substituting with a dummy symbol")
-        yield
-
+        _FONT_FILES.append(None)
+        try:
+            yield
+        finally:
+            _FONT_FILES.pop()
 
 
 def _font_file() -> str:
@@ -260,7 +268,12 @@ def _font_file() -> str:
     each time, and the file it would find is this one."""
     from matplotlib import font_manager, rcParams
 
-    return font_manager.findfont(font_manager.FontProperties(family=rcParams["font.family"]))
+    if _FONT_FILES and _FONT_FILES[-1] is not None:
+        return _FONT_FILES[-1]
+    found = font_manager.findfont(font_manager.FontProperties(family=rcParams["font.family"]))
+    if _FONT_FILES:
+        _FONT_FILES[-1] = found
+    return found
 
 
 def _font(size: float) -> Any:
@@ -652,17 +665,24 @@ def _shorten(points: list[Point], cut: float, head: float
     base and the tip of an arrowhead ``head`` long along its end."""
     *rest, p0, p1, p2, p3 = points
 
-    def at(t: float) -> list[Point]:  # de Casteljau: the segment's first part up to t
-        def lerp(a: Point, b: Point) -> Point:
-            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-        q0, q1, q2 = lerp(p0, p1), lerp(p1, p2), lerp(p2, p3)
-        r0, r1 = lerp(q0, q1), lerp(q1, q2)
-        return [p0, q0, r0, lerp(r0, r1)]
+    def split(t: float, a: float, b: float, c: float, d: float) -> tuple[float, float, float]:
+        # de Casteljau along one coordinate: the inner points of the part up to t, its end
+        q0, q1, q2 = a + (b - a) * t, b + (c - b) * t, c + (d - c) * t
+        r0, r1 = q0 + (q1 - q0) * t, q1 + (q2 - q1) * t
+        return q0, r0, r0 + (r1 - r0) * t
 
+    def at(t: float) -> list[Point]:  # the segment's first part up to t
+        xs, ys = split(t, p0[0], p1[0], p2[0], p3[0]), split(t, p0[1], p1[1], p2[1], p3[1])
+        return [p0, *zip(xs, ys)]
+
+    def end(t: float) -> float:  # how far at(t)'s end is from the tip
+        return math.hypot(split(t, p0[0], p1[0], p2[0], p3[0])[2] - p3[0],
+                          split(t, p0[1], p1[1], p2[1], p3[1])[2] - p3[1])
+
+    @functools.cache  # a filled head's cut is its length: one search for both
     def t_back(distance: float) -> float:  # the last t this far from the tip (to 1/64)
         for i in range(64, -1, -1):
-            end = at(i / 64)[-1]
-            if math.hypot(end[0] - p3[0], end[1] - p3[1]) >= distance:
+            if end(i / 64) >= distance:
                 return i / 64
         return 0.0
 
@@ -693,14 +713,15 @@ def _runs_artist(placed: list[tuple[float, float, Run, float]]) -> Any:
         def draw(self, renderer: Any) -> None:
             gc = renderer.new_gc()
             gc.set_foreground("black")
-            to_display = self.axes.transData.transform
+            # every baseline to display coordinates at once, not a transform a run
+            points = self.axes.transData.transform([(x, y) for x, y, _, _ in placed]) \
+                if placed else []
             # as matplotlib's Text does: SVG and PNG renderers count y from the top
             height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
-            for x, y, run, size in placed:
+            for (px, py), (_, _, run, size) in zip(points, placed):
                 key = (run.file, run.fallback, size * run.scale)
                 if key not in props:
                     props[key] = run_font(run, key[2])
-                px, py = to_display((x, y))
                 if height is not None:
                     py = height - py
                 renderer.draw_text(gc, px, py, run.text, props[key], 0.0, ismath=False)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # labels come before the layout: geometry needs the options, 
 
 __all__ = ["GREEK", "DIALECTS", "MAX_NAME", "combined_plate_label", "distribution_label",
            "distribution_parts", "latex_text", "name_label", "plate_box_label", "plate_label",
-           "plural", "previous_label", "shown_name", "symbol_parts"]
+           "plural", "previous_label", "shown_name", "symbol_parts", "value_parts"]
 
 DIALECTS = ("html", "latex", "mathtext")
 
@@ -308,8 +308,10 @@ def distribution_parts(graph: nx.DiGraph, node: str
     data = graph.nodes[node]
     if data.get("distribution") is None:
         return None
+    feeding = _feeding(graph, node)
     return str(data.get("base_distribution") or data["distribution"]), [
-        _argument(graph, node, param, constant) for param, constant in data.get("dist_args", ())
+        _argument(graph, node, param, constant, feeding)
+        for param, constant in data.get("dist_args", ())
     ], tuple(data.get("transforms", ())) if data.get("base_distribution") else ()
 
 
@@ -321,11 +323,12 @@ def value_parts(graph: nx.DiGraph, node: str) -> tuple | None:
     if data.get("kind") != "deterministic":
         return None
     sources = data.get("param_sources") or {}
-    if "value" not in sources and not _feeding(graph, node).get("value") \
+    feeding = _feeding(graph, node)
+    if "value" not in sources and not feeding.get("value") \
             and not (data.get("data_args") or {}).get("value") \
             and not (data.get("hidden_params") or {}).get("value"):
         return None
-    found = _argument(graph, node, "value", None)
+    found = _argument(graph, node, "value", None, feeding)
     if found[0] == "site" and "value" not in sources:
         return ("f", (found,))  # a lone parent of a graph built by hand: still a function
     return found
@@ -341,10 +344,10 @@ def _feeding(graph: nx.DiGraph, node: str) -> dict[str, list[str]]:
     return feeding
 
 
-def _argument(graph: nx.DiGraph, node: str, param: str, constant: str | None) -> tuple:
-    """One argument of ``distribution_parts``."""
+def _argument(graph: nx.DiGraph, node: str, param: str, constant: str | None,
+              feeding: dict[str, list[str]]) -> tuple:
+    """One argument of ``distribution_parts`` (``feeding``: the node's ``_feeding``)."""
     data = graph.nodes[node]
-    feeding = _feeding(graph, node)
     sources = data.get("param_sources")
     data_args = data.get("data_args") or {}
     hidden = data.get("hidden_params") or {}

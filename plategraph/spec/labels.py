@@ -131,33 +131,46 @@ def expression_labels(graph: nx.DiGraph, *, always: bool = False, mathtext: bool
     text, latex = _Writer(spec, latex=False), _Writer(spec, latex=True, inline=True)
     shown = LabelHtmlPrinter(text.letters, math=True)
     written = LabelHtmlPrinter(text.letters, math=math) if not math else shown
+    drawn = set(drawn) if drawn is not None else None
+    # a parameter's texts depend on its name and expression alone: the sites of a loop share
+    # them (a thousand ``Normal(a, 1)`` are printed once)
+    printed: dict[tuple[str, Any], dict[str, str] | None] = {}
+
+    def texts_of(param: str, expr: Any) -> dict[str, str] | None:
+        if drawn is not None and not _names(expr, spec) <= drawn:
+            return None
+        if _has_cases(expr):  # a case split (a scan's first step) is no label's formula
+            return None
+        # the same length in every output and either labels option: as math draws it
+        if not always and drawn_length(text.link(param, shown.doprint(expr))) > EXPRESSION_LIMIT:
+            return None
+        tex = _plain_latex(latex.link(param, latex.expr(expr)))
+        # the paper figure draws no html: its html only measures the list (``layout.fit``),
+        # which the written-out form (``exp(h[t]/2)``), longer than the math, overestimates
+        # as a generous estimate should
+        html_form = html_text(text.expr(expr)) if mathtext else written.doprint(expr)
+        texts = {"html": text.link(param, html_form)}
+        if tex is not None:
+            # TeX sets a sum's index below the sign's depth, lower than the names'
+            # subscripts; with the sign smashed it sits where theirs do (mathtext's does)
+            texts["latex"] = tex.replace(r"{\sum}_{", r"{\smash{\sum}}_{")
+            if mathtext and _parses(tex):
+                texts["mathtext"] = tex
+        return texts
+
     found: dict[str, dict[str, dict[str, str]]] = {}
     for site in spec.values():
         exprs: dict[str, Any] = dict(site.params)
         if site.kind == "deterministic":
             exprs = {"value": site.value}
         for param, expr in exprs.items():
-            if expr is None or drawn is not None and not _names(expr, spec) <= set(drawn):
+            if expr is None:
                 continue
-            if _has_cases(expr):  # a case split (a scan's first step) is no label's formula
-                continue
-            # the same length in every output and either labels option: as math draws it
-            if not always and drawn_length(text.link(param, shown.doprint(expr))) \
-                    > EXPRESSION_LIMIT:
-                continue
-            tex = _plain_latex(latex.link(param, latex.expr(expr)))
-            # the paper figure draws no html: its html only measures the list (``layout.fit``),
-            # which the written-out form (``exp(h[t]/2)``), longer than the math, overestimates
-            # as a generous estimate should
-            html_form = html_text(text.expr(expr)) if mathtext else written.doprint(expr)
-            texts = {"html": text.link(param, html_form)}
-            if tex is not None:
-                # TeX sets a sum's index below the sign's depth, lower than the names'
-                # subscripts; with the sign smashed it sits where theirs do (mathtext's does)
-                texts["latex"] = tex.replace(r"{\sum}_{", r"{\smash{\sum}}_{")
-                if mathtext and _parses(tex):
-                    texts["mathtext"] = tex
-            found.setdefault(site.name, {})[param] = texts
+            key = (param, expr)
+            if key not in printed:
+                printed[key] = texts_of(param, expr)
+            if printed[key] is not None:
+                found.setdefault(site.name, {})[param] = dict(printed[key])
     return found
 
 

@@ -18,6 +18,7 @@ from support import load_example
 import plategraph
 from plategraph.exceptions import OptionError
 from plategraph.layout.options import DrawOptions
+from plategraph.export.paper import figure_spec
 from plategraph.spec.labels import EXPRESSION_LIMIT, expression_labels
 
 
@@ -223,3 +224,46 @@ def test_draw_imports_sympy_only_when_it_writes_expressions():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=180, check=True)
     assert run.stdout.split() == ["False", "True"]
+
+
+def test_a_paper_figure_imports_sympy_only_when_a_label_may_write_a_computed_parameter():
+    # every parameter of the unrolled model is a site or a constant; the sum over the collapsed
+    # chain reads sites the figure hides, so it is f(x_j) whatever it sums: neither needs the
+    # expressions, and SymPy stays out. Drawn site by site, the chain's sum is written out.
+    script = ("import sys, warnings, plategraph\n"
+              "warnings.simplefilter('ignore')\n"
+              "sys.path.insert(0, 'benchmarks')\n"
+              "from bench_draw import chain_into_plate, unrolled_hierarchical\n"
+              "from plategraph.export.paper import figure_spec\n"
+              "import jax.numpy as jnp\n"
+              "g = plategraph.model_graph(unrolled_hierarchical, 20, jnp.zeros(20))\n"
+              "for collapse in (True, False):\n"
+              "    plategraph.draw(g, theme='paper', distributions=True, collapse=collapse)"
+              ".pipe('pdf')\n"
+              "g = plategraph.model_graph(chain_into_plate, 5, jnp.zeros(4))\n"
+              "d = plategraph.draw(g, theme='paper', distributions=True)\n"
+              "d.pipe('pdf')\n"
+              "print('sympy' in sys.modules)\n"
+              "print([t.text for t in figure_spec(d.layout).texts if t.text.startswith('obs$')])\n"
+              "d = plategraph.draw(g, theme='paper', distributions=True, collapse=False)\n"
+              "d.pipe('pdf')\n"
+              "print('sympy' in sys.modules)\n"
+              "print([t.text for t in figure_spec(d.layout).texts if t.text.startswith('obs$')])\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=180, check=True)
+    assert run.stdout.splitlines() == [
+        "False", r"['obs$\\;\\sim\\;$Normal($f$($x_{j}$), 1)']",
+        "True", r"['obs$\\;\\sim\\;$Normal($x_{0} + x_{1} + x_{2} + x_{3} + x_{4}$, 1)']"]
+
+
+def doubled(x):
+    with numpyro.plate("n", x.shape[0]):
+        numpyro.sample("y", dist.Normal(2 * x, 1.0))
+
+
+def test_a_parameter_computed_from_data_alone_is_written_in_the_paper_figure():
+    g = plategraph.model_graph(doubled, jnp.arange(3.0))
+    for collapse in (True, False):
+        lay = plategraph.draw(g, theme="paper", distributions=True, collapse=collapse).layout
+        assert [t.text for t in figure_spec(lay).texts if t.role == "distribution"] == \
+            [r"$y\;\sim\;$Normal($2 x_{n}$, 1)"]

@@ -6,6 +6,7 @@ import pytest
 from support import load_example
 
 import plategraph
+from plategraph.layout.computed import computed_params, reads_expressions
 from plategraph.layout.labels import (
     combined_plate_label,
     distribution_label,
@@ -214,6 +215,48 @@ def test_the_generative_list_names_hidden_params_and_lists_deterministic_sites()
     lay = plategraph.layout(plategraph.model_graph(model, *args, **kwargs))
     rows = [distribution_label(lay.graph, n, math=False) for n in lay.graph]
     assert "theta = f(mu, tau, theta_raw)" in rows
+
+
+def test_only_a_label_writing_a_computed_parameter_reads_expressions(make_graph):
+    g = make_graph(
+        [Site("b", "latent", distribution="Normal", dist_args=(("loc", "0"), ("scale", "1"))),
+         Site("z", "latent", distribution="Normal", dist_args=(("loc", None), ("scale", "1"))),
+         Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")),
+              data_args={"loc": ("x",)})],
+        [Edge("b", "z", "data", ("loc",)), Edge("b", "y", "data", ("loc",))])
+    assert [computed_params(g, n) for n in ("b", "z", "y")] == [[], [], ["loc"]]
+    # what it says is what the label writes: a parent's value by name, a computed one f(…)
+    assert distribution_label(g, "z", math=False) == "z ~ Normal(b, 1)"
+    assert distribution_label(g, "y", math=False) == "y ~ Normal(f(b, x), 1)"
+    assert reads_expressions(g, g)  # b, which y's loc reads, is drawn
+
+
+def test_a_computed_parameter_reading_only_hidden_sites_needs_no_expression(make_graph):
+    # y's loc sums a1 and a2, which the drawing shows as one family a_j: an expression
+    # naming a hidden site is never written
+    normal = (("loc", "0"), ("scale", "1"))
+    g = make_graph(
+        [Site("a1", "latent", distribution="Normal", dist_args=normal),
+         Site("a2", "latent", distribution="Normal", dist_args=normal),
+         Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")))],
+        [Edge("a1", "y", "data", ("loc",)), Edge("a2", "y", "data", ("loc",))])
+    # (a traced site knows which parameters are a parent's value: none of y's here)
+    shown = make_graph(
+        [Site("a_j", "latent", distribution="Normal", dist_args=normal),
+         Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")),
+              param_sources=())],
+        [Edge("a_j", "y", "data", ("loc",))])
+    assert computed_params(shown, "y") == ["loc"]
+    assert not reads_expressions(g, shown)
+    assert reads_expressions(g, g)
+
+
+def test_a_parameter_computed_from_data_alone_may_be_written(make_graph):
+    g = make_graph(
+        [Site("y", "observed", distribution="Normal", dist_args=(("loc", None), ("scale", "1")),
+              data_args={"loc": ("x", "w")})], [])
+    assert computed_params(g, "y") == ["loc"]
+    assert reads_expressions(g, g)
 
 
 def test_a_computed_parameter_given_its_expression_writes_it_where_its_dialect_has_it(
