@@ -11,12 +11,12 @@ import networkx as nx
 
 from ..exceptions import DotNotFoundError, PlategraphError
 from ..graph.plates import plate_tree
+from ..layout.computed import reads_expressions
 from ..layout.dot import dot_source, keyed_dot
 from ..layout.drawn import collapsed_graph, drawn_graph, shown_kinds
 from ..layout.engine import compute_drawing
 from ..layout.geometry import Layout
 from ..layout.graphviz import GRAPHVIZ_FORMATS, outputs, run
-from ..layout.computed import reads_expressions
 from ..layout.labels import plural
 from ..layout.legend import key_entries
 from ..layout.options import DEFAULT_TIMEOUT, DrawOptions, check_format, format_for_path

@@ -17,8 +17,8 @@ from support import load_example
 
 import plategraph
 from plategraph.exceptions import OptionError
-from plategraph.layout.options import DrawOptions
 from plategraph.export.paper import figure_spec
+from plategraph.layout.options import DrawOptions
 from plategraph.spec.labels import EXPRESSION_LIMIT, expression_labels
 
 
