@@ -71,6 +71,13 @@ def test_rules_decline_what_numpy_would_get_wrong():
     np.testing.assert_array_equal(np.asarray(got), np.asarray(expected))
 
 
+# a fresh process's XLA compilations, counted in ``compiled`` (a line of a test's script)
+COUNTING = ("from jax._src import compiler; compiled = []; "
+            "original = compiler.backend_compile_and_load; "
+            "compiler.backend_compile_and_load = "
+            "lambda *a, **k: compiled.append(1) or original(*a, **k)")
+
+
 @pytest.mark.parametrize("ident", ["regression:hierarchical_glm", "gp:hsgp_birthdays",
                                    "timeseries:stochastic_volatility_scan",
                                    "nn:eight_schools_guide"])
@@ -80,13 +87,7 @@ def test_a_first_trace_in_a_fresh_process_compiles_nothing(ident):
         from realworld import load
         model, args, kwargs = load({ident!r})
         import plategraph
-        from jax._src import compiler
-        compiled = []
-        original = compiler.backend_compile_and_load
-        def counting(*a, **k):
-            compiled.append(1)
-            return original(*a, **k)
-        compiler.backend_compile_and_load = counting
+        {COUNTING}
         graph = plategraph.model_graph(model, *args, **kwargs)
         print(len(graph), len(compiled))
     """)
@@ -105,14 +106,8 @@ def test_a_gallery_modules_examples_compile_nothing_and_are_what_it_makes(module
     script = textwrap.dedent(f"""
         import jax, numpy as np
         from pathlib import Path
-        from jax._src import compiler
         from plategraph.app.loading import examples_of, load_module
-        compiled = []
-        original = compiler.backend_compile_and_load
-        def counting(*a, **k):
-            compiled.append(1)
-            return original(*a, **k)
-        compiler.backend_compile_and_load = counting
+        {COUNTING}
         path = Path({str(ROOT / "gallery")!r}) / "{module}.py"
         module = load_module(path)
         folded = examples_of(module, str(path))
