@@ -27,7 +27,7 @@ from ..layout.geometry import Box, Layout, Point
 from ..layout.labels import name_label, plate_box_label
 from ..layout.legend import KEY_GAP, key_entries, place_key
 from ..layout.options import PLACEMENTS, DrawOptions, parse_width
-from ..layout.themes import PAPER_LIST_GAP, hex_color, small_size
+from ..layout.themes import PAPER_FONT_SIZE, PAPER_LIST_GAP, hex_color, small_size
 from ..layout.typeset import (
     Line,
     Run,
@@ -738,8 +738,6 @@ def _warm_math() -> None:
     tenth of a second that the first expression too mathematical for plain text runs (a sum,
     a fraction) would otherwise cost every process forked afterwards."""
     from matplotlib.figure import Figure
-
-    from ..layout.themes import PAPER_FONT_SIZE
 
     text = r"$\mathrm{invlogit}(\alpha + \sum_{k} x_{n,k} \beta_{k}) / \sqrt{\sigma^{2}}$"
     with _fonts(DEFAULT_FONT):

@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
-from support import make_gallery
+from support import make_gallery, outputs_in_fresh_processes
 
 import plategraph
 from plategraph.app.gallery import build_gallery, open_executor
@@ -257,9 +257,6 @@ def test_the_command_starts_its_workers_without_importing_jax_itself(tmp_path):
     """``plategraph gallery`` in a fresh process: its workers import JAX (forked from a server
     that starts at once), the command's own process never does, so the seconds of that import
     are not spent before the first worker can start."""
-    import subprocess
-    import sys
-
     folder = make_gallery(tmp_path / "gallery", ["eight_schools.py"])
     script = (
         "import sys\n"
@@ -268,9 +265,8 @@ def test_the_command_starts_its_workers_without_importing_jax_itself(tmp_path):
         " '--jobs', '1', '-q'])\n"
         "print(status, sorted(m for m in ('jax', 'numpyro', 'sympy', 'matplotlib')"
         " if m in sys.modules))\n")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=300, check=True)
-    assert run.stdout.split("\n")[-2] == "0 []", run.stderr
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,))
+    assert out.decode().splitlines()[-1] == "0 []"
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert {row["status"] for row in manifest["models"]} == {"ok"}
 
@@ -278,9 +274,6 @@ def test_the_command_starts_its_workers_without_importing_jax_itself(tmp_path):
 def test_the_package_imports_its_parts_when_first_used():
     """``import plategraph`` leaves JAX, NumPyro and SymPy unimported; each public name is
     there when used (and listed by ``dir``), the same object as in its own module."""
-    import subprocess
-    import sys
-
     script = (
         "import sys, plategraph\n"
         "heavy = [m for m in ('jax', 'numpyro', 'sympy') if m in sys.modules]\n"
@@ -291,8 +284,7 @@ def test_the_package_imports_its_parts_when_first_used():
         "print(heavy, missing, plategraph.model_graph is model_graph,"
         " plategraph.model_spec is model_spec, plategraph.layout is layout,"
         " callable(plategraph.draw), plategraph.compat.render_model is plategraph.render_model)\n")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=300, check=True)
-    assert run.stdout.strip() == "[] [] True True True True True", run.stderr
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,))
+    assert out.decode().strip() == "[] [] True True True True True"
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         plategraph.nothing  # noqa: B018

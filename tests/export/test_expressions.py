@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 
 import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
 import pytest
-from support import load_example
+from support import load_example, outputs_in_fresh_processes
 
 import plategraph
 from plategraph.exceptions import OptionError
@@ -221,9 +220,8 @@ def test_draw_imports_sympy_only_when_it_writes_expressions():
               "print('sympy' in sys.modules)\n"
               "plategraph.draw(g, distributions=True).source\n"
               "print('sympy' in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=180, check=True)
-    assert run.stdout.split() == ["False", "True"]
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,))
+    assert out.decode().split() == ["False", "True"]
 
 
 def test_a_paper_figure_imports_sympy_only_when_a_label_may_write_a_computed_parameter():
@@ -232,7 +230,6 @@ def test_a_paper_figure_imports_sympy_only_when_a_label_may_write_a_computed_par
     # expressions, and SymPy stays out. Drawn site by site, the chain's sum is written out.
     script = ("import sys, warnings, plategraph\n"
               "warnings.simplefilter('ignore')\n"
-              "sys.path.insert(0, 'benchmarks')\n"
               "from bench_draw import chain_into_plate, unrolled_hierarchical\n"
               "from plategraph.export.paper import figure_spec\n"
               "import jax.numpy as jnp\n"
@@ -249,9 +246,8 @@ def test_a_paper_figure_imports_sympy_only_when_a_label_may_write_a_computed_par
               "d.pipe('pdf')\n"
               "print('sympy' in sys.modules)\n"
               "print([t.text for t in figure_spec(d.layout).texts if t.text.startswith('obs$')])\n")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=180, check=True)
-    assert run.stdout.splitlines() == [
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,))
+    assert out.decode().splitlines() == [
         "False", r"['obs$\\;\\sim\\;$Normal($f$($x_{j}$), 1)']",
         "True", r"['obs$\\;\\sim\\;$Normal($x_{0} + x_{1} + x_{2} + x_{3} + x_{4}$, 1)']"]
 

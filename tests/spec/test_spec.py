@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -20,7 +19,7 @@ from numpyro.contrib.control_flow import scan
 from numpyro.distributions.distribution import validation_enabled
 from numpyro.distributions.transforms import biject_to
 from numpyro.primitives import Messenger
-from support import gallery_ids, load_example
+from support import gallery_ids, load_example, outputs_in_fresh_processes
 
 import plategraph
 from plategraph.graph.build import model_computation
@@ -310,9 +309,8 @@ def test_import_plategraph_and_model_graph_do_not_import_sympy():
               "    numpyro.sample('y', numpyro.distributions.Normal(x, 1.0))\n"
               "plategraph.model_graph(m, np.ones(3))\n"
               "print('sympy' in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120, check=True)
-    assert run.stdout.strip() == "False"
+    (out,) = outputs_in_fresh_processes(script, seeds=(0,))
+    assert out.decode().strip() == "False"
 
 
 # -- exactness: every expression equals the traced parameter at random elements -----------------
